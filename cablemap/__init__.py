@@ -1,0 +1,47 @@
+"""cablemap: which Indo-Pacific submarine cables, landing stations and data centres matter most.
+
+The data flow is one-way: :mod:`cablemap.layers` (load) → :mod:`cablemap.render` (maps) →
+:mod:`cablemap.cli`. The public API is small and functional:
+
+>>> import cablemap as cm
+>>> layers = cm.load()              # the embedded Indo-Pacific sample
+>>> m = cm.build_map(layers)        # a folium.Map  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from cablemap import settings
+from cablemap._errors import (
+    CablemapError,
+    CablemapWarning,
+    DownloadError,
+    EmptyLayerError,
+    LayerValidationError,
+    SourceFormatError,
+    UnknownVendorError,
+)
+from cablemap._resources import risk_models_path, sample_path
+from cablemap.layers import Layers, load, resolve_vendor, save_layers
+from cablemap.render import build_map, save_map
+
+__all__ = [
+    "CablemapError",
+    "CablemapWarning",
+    "DownloadError",
+    "EmptyLayerError",
+    "LayerValidationError",
+    "Layers",
+    "SourceFormatError",
+    "UnknownVendorError",
+    "__version__",
+    "build_map",
+    "load",
+    "resolve_vendor",
+    "risk_models_path",
+    "sample_path",
+    "save_layers",
+    "save_map",
+    "settings",
+]

@@ -1,0 +1,5 @@
+"""``python -m cablemap`` runs the command line."""
+
+from cablemap.cli import cli
+
+cli()

@@ -1,0 +1,35 @@
+"""Exception and warning hierarchy of cablemap."""
+
+from __future__ import annotations
+
+
+class CablemapError(Exception):
+    """Base class of every error cablemap raises on purpose."""
+
+
+class LayerValidationError(CablemapError, ValueError):
+    """A layer or input file breaks its schema; the message lists every problem found."""
+
+
+class EmptyLayerError(CablemapError, ValueError):
+    """A source yielded no records at all."""
+
+
+class SourceFormatError(CablemapError, ValueError):
+    """A source path is of no format cablemap can read, or is malformed."""
+
+
+class DownloadError(CablemapError, OSError):
+    """A download failed (no network, HTTP error, or a timeout)."""
+
+
+class UnknownVendorError(CablemapError, KeyError):
+    """A vendor name is not in the vendor registry."""
+
+    def __str__(self) -> str:
+        """Return the message without the quotes KeyError adds."""
+        return str(self.args[0]) if self.args else ""
+
+
+class CablemapWarning(UserWarning):
+    """A data-quality problem the user should know about and may want to fix."""

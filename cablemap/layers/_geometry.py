@@ -1,0 +1,130 @@
+"""Geometry checks and geodesic measures shared by the loaders."""
+
+from __future__ import annotations
+
+import numpy as np
+import shapely
+from pyproj import Geod
+
+from cablemap._validate import LoadReport
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def clean_route(
+    geom: shapely.Geometry | None, *, file: str, record: str, report: LoadReport
+) -> list[shapely.LineString]:
+    """Split a route into LineString parts, dropping (and reporting) any unusable part.
+
+    A part is dropped when it is not a line, has non-finite coordinates or coordinates outside
+    lon [-180, 180] / lat [-90, 90] (an error), or has fewer than two distinct points (a
+    warning: it draws nothing).
+
+    Parameters
+    ----------
+    geom
+        A LineString or MultiLineString in EPSG:4326, or ``None``.
+    file, record
+        Where the geometry came from, for the report.
+    report
+        Receives one issue per dropped part.
+
+    Returns
+    -------
+    list of LineString
+        The usable parts, in order.
+    """
+    if geom is None or geom.is_empty:
+        return []
+    kept = []
+    for i, part in enumerate(shapely.get_parts(geom)):
+        if part.geom_type != "LineString":
+            report.add(
+                "error", file, record, "geometry",
+                f"invalid geometry: part {i} is a {part.geom_type}, not a LineString; dropped",
+            )
+            continue
+        coords = shapely.get_coordinates(part)
+        if (
+            not np.isfinite(coords).all()
+            or (np.abs(coords[:, 0]) > 180).any()
+            or (np.abs(coords[:, 1]) > 90).any()
+        ):
+            report.add(
+                "error", file, record, "geometry",
+                f"invalid geometry: part {i} has coordinates that are not finite or outside "
+                "lon [-180, 180] / lat [-90, 90]; dropped",
+            )
+            continue
+        if len(np.unique(coords, axis=0)) < 2:
+            report.add(
+                "warning", file, record, "geometry",
+                f"invalid geometry: part {i} has fewer than two distinct points; dropped",
+            )
+            continue
+        kept.append(part)
+    return kept
+
+
+def geodesic_km(geoms: list[shapely.Geometry | None]) -> list[float]:
+    """Geodesic length of each line geometry on the WGS84 ellipsoid, in kilometres.
+
+    Parts are measured separately and summed, so a route split at the antimeridian is measured
+    correctly. ``None`` or empty geometries give NaN.
+
+    Parameters
+    ----------
+    geoms
+        LineStrings or MultiLineStrings in EPSG:4326 degrees.
+
+    Returns
+    -------
+    list of float
+        Lengths rounded to metres.
+    """
+    out = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            out.append(float("nan"))
+            continue
+        total = 0.0
+        for part in shapely.get_parts(geom):
+            xy = shapely.get_coordinates(part)
+            total += float(np.sum(_GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])[2]))
+        out.append(round(total / 1000.0, 3))
+    return out
+
+
+def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Geodesic distance between two points on the WGS84 ellipsoid, in metres."""
+    return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+def split_antimeridian(coords: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
+    """Split a lon/lat path wherever it jumps across the antimeridian.
+
+    A step whose longitudes differ by more than 180° is taken to cross ±180°; the crossing
+    latitude is interpolated on the shorter way round and the path is cut there, so that no
+    part ever spans the whole world.
+
+    Parameters
+    ----------
+    coords
+        ``(lon, lat)`` pairs in EPSG:4326 degrees, longitudes in [-180, 180].
+
+    Returns
+    -------
+    list of list of (float, float)
+        One or more parts; each has at least two points.
+    """
+    parts: list[list[tuple[float, float]]] = [[coords[0]]] if coords else []
+    for (x0, y0), (x1, y1) in zip(coords, coords[1:], strict=False):
+        if abs(x1 - x0) > 180:
+            edge = 180.0 if x0 > 0 else -180.0
+            x1_unwrapped = x1 + 360 if x0 > 0 else x1 - 360
+            t = (edge - x0) / (x1_unwrapped - x0)
+            y_cross = y0 + t * (y1 - y0)
+            parts[-1].append((edge, y_cross))
+            parts.append([(-edge, y_cross)])
+        parts[-1].append((x1, y1))
+    return [p for p in parts if len(p) >= 2]

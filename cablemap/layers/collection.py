@@ -1,0 +1,73 @@
+"""The ``Layers`` collection every loader returns and every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from cablemap._validate import LoadReport, layer_problems, links_problems, raise_problems
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
+#: Names of the canonical layers, in the order they are written and shown.
+LAYER_NAMES: tuple[str, ...] = ("cables", "landing_points", "cable_landings")
+
+
+@dataclass
+class Layers:
+    """The canonical layers of one load, with what the load reported.
+
+    Attributes
+    ----------
+    cables
+        One row per cable system (EPSG:4326); schema in :mod:`cablemap._validate`.
+    landing_points
+        One row per landing point (EPSG:4326).
+    cable_landings
+        Which cable lands at which landing point (many-to-many).
+    report
+        Counts and every skipped or repaired record of the load.
+    sources
+        Provenance per layer: ``source``, ``source_version``, ``path``, ``licence``,
+        ``attribution``.
+    """
+
+    cables: gpd.GeoDataFrame
+    landing_points: gpd.GeoDataFrame
+    cable_landings: pd.DataFrame
+    report: LoadReport = field(default_factory=LoadReport)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        """Check every layer against its schema and the links between them.
+
+        Raises
+        ------
+        LayerValidationError
+            Listing every problem found, if there is any.
+        """
+        problems: list[str] = []
+        for name in LAYER_NAMES:
+            problems.extend(layer_problems(name, getattr(self, name)))
+        if not problems:
+            problems.extend(links_problems(self.cables, self.landing_points, self.cable_landings))
+        raise_problems(problems, where="layers")
+
+    @property
+    def attributions(self) -> list[str]:
+        """Distinct attribution lines the layers' licences require on maps and exports."""
+        seen: list[str] = []
+        for meta in self.sources.values():
+            text = meta.get("attribution")
+            if text and text not in seen:
+                seen.append(text)
+        return seen
+
+    def __repr__(self) -> str:
+        """Summarise the row counts."""
+        return (
+            f"Layers(cables={len(self.cables)}, landing_points={len(self.landing_points)}, "
+            f"cable_landings={len(self.cable_landings)}, issues={len(self.report.issues)})"
+        )

@@ -1,0 +1,441 @@
+"""Canonical layers in generic formats: GeoPackage, GeoParquet and GeoJSON (+ CSV), both ways.
+
+Reading accepts analysts' own files, so it is forgiving where it can be and says so:
+missing optional columns get defaults, ``owners``/``suppliers`` may be JSON lists or
+``;``-separated text, LineStrings become MultiLineStrings, another CRS is reprojected, a
+missing ``iso3`` is derived from ``country`` and the coordinates. Every such repair is counted
+in the report; a missing required column or an unreadable value is an error naming the file,
+the record and the field.
+
+Layouts:
+
+- a GeoPackage file with tables ``cables``, ``landing_points``, ``cable_landings`` (and
+  ``cablemap_metadata`` written by :func:`save_layers`);
+- a directory with ``cables.{geojson,parquet,gpkg}``, ``landing_points.{...}`` and
+  ``cable_landings.{csv,parquet}`` (and optionally ``metadata.json``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+
+from cablemap import __version__, settings
+from cablemap._errors import LayerValidationError, SourceFormatError
+from cablemap._validate import LAYER_SCHEMAS, LoadReport
+from cablemap.layers._geometry import clean_route, geodesic_km
+from cablemap.layers.collection import LAYER_NAMES, Layers
+from cablemap.layers.countries import assign_iso3
+from cablemap.layers.vendors import canonical_vendor, split_names
+
+logger = logging.getLogger(__name__)
+
+_METADATA_TABLE = "cablemap_metadata"
+_LIST_COLUMNS = ("owners", "suppliers")
+_SPATIAL_SUFFIXES = (".geojson", ".parquet", ".gpkg", ".json")
+_TABLE_SUFFIXES = (".csv", ".parquet")
+Format = Literal["gpkg", "parquet", "geojson"]
+
+
+# ----------------------------------------------------------------------------- writing
+def _encode_lists(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in _LIST_COLUMNS:
+        if col in out.columns:
+            out[col] = out[col].map(lambda v: json.dumps(list(v), ensure_ascii=False))
+    return out
+
+
+def _metadata(layers: Layers) -> dict[str, Any]:
+    return {
+        "cablemap_version": __version__,
+        "schema": {name: [c.name for c in cols] for name, cols in LAYER_SCHEMAS.items()},
+        "sources": layers.sources,
+        "attribution": layers.attributions,
+    }
+
+
+def save_layers(layers: Layers, path: str | Path, *, fmt: Format | None = None) -> Path:
+    """Write the canonical layers so that :func:`cablemap.load` reads them back unchanged.
+
+    Parameters
+    ----------
+    layers
+        The layers to write; validated first.
+    path
+        A ``.gpkg`` file (one table per layer), or a directory for ``parquet`` (GeoParquet)
+        or ``geojson`` (GeoJSON + CSV) files.
+    fmt
+        ``"gpkg"``, ``"parquet"`` or ``"geojson"``; by default taken from the suffix
+        (``.gpkg``) or ``"parquet"`` for a directory.
+
+    Returns
+    -------
+    Path
+        Where the layers were written. Provenance and licences go with them (table
+        ``cablemap_metadata`` or ``metadata.json``).
+    """
+    layers.validate()
+    path = Path(path)
+    fmt = fmt or ("gpkg" if path.suffix.lower() == ".gpkg" else "parquet")
+    if fmt not in ("gpkg", "parquet", "geojson"):
+        msg = f"`fmt` was {fmt!r} but is expected to be one of ['gpkg', 'parquet', 'geojson']"
+        raise ValueError(msg)
+    meta = _metadata(layers)
+    if fmt == "gpkg":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            path.unlink()
+        for name in LAYER_NAMES:
+            frame = _encode_lists(getattr(layers, name))
+            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
+        pyogrio.write_dataframe(
+            pd.DataFrame({"key": list(meta), "value": [json.dumps(v) for v in meta.values()]}),
+            path, layer=_METADATA_TABLE, driver="GPKG",
+        )
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for name in ("cables", "landing_points"):
+            frame = getattr(layers, name)
+            if fmt == "parquet":
+                frame.to_parquet(path / f"{name}.parquet")
+            else:
+                _encode_lists(frame).to_file(path / f"{name}.geojson", driver="GeoJSON")
+        if fmt == "parquet":
+            layers.cable_landings.to_parquet(path / "cable_landings.parquet", index=False)
+        else:
+            layers.cable_landings.to_csv(path / "cable_landings.csv", index=False)
+        (path / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+    logger.info("Saved layers as %s at %r", fmt, str(path))
+    return path
+
+
+# ----------------------------------------------------------------------------- reading
+def _read_table(path: Path, layer: str | None = None) -> pd.DataFrame:
+    try:
+        if path.suffix.lower() == ".csv":
+            return pd.read_csv(path, dtype=str, keep_default_na=False)
+        if path.suffix.lower() == ".parquet":
+            try:
+                return gpd.read_parquet(path)
+            except ValueError:  # plain (non-geo) parquet
+                return pd.read_parquet(path)
+        return pyogrio.read_dataframe(path, layer=layer)
+    except (OSError, ValueError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        where = f"{str(path)!r}" + (f", layer {layer!r}" if layer else "")
+        msg = f"{where} could not be read: {exc}"
+        raise SourceFormatError(msg) from None
+
+
+def _parse_list(value: object) -> list[str]:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return []
+    if isinstance(value, list | tuple | np.ndarray):
+        items = [str(v) for v in value]
+    elif isinstance(value, str) and value.strip().startswith("["):
+        items = [str(v) for v in json.loads(value)]
+    elif isinstance(value, str):
+        items = [p for p in value.split(";")] if ";" in value else split_names(value)
+    else:
+        msg = f"expected a list of names, got {value!r} of type {type(value).__name__}"
+        raise TypeError(msg)
+    names: list[str] = []
+    for item in items:
+        if item.strip():
+            canonical, _ = canonical_vendor(item)
+            if canonical not in names:
+                names.append(canonical)
+    return names
+
+
+def _to_4326(frame: gpd.GeoDataFrame, file: str, report: LoadReport) -> gpd.GeoDataFrame:
+    if not isinstance(frame, gpd.GeoDataFrame) or "geometry" not in frame.columns:
+        msg = f"{file!r}: no geometry column; a spatial layer needs one"
+        raise LayerValidationError(msg)
+    if frame.crs is None:
+        report.add("warning", file, "*", "crs", "no CRS declared: assumed EPSG:4326")
+        return frame.set_crs(settings.default_crs)
+    if frame.crs.to_epsg() != 4326:
+        report.add("warning", file, "*", "crs", f"CRS {frame.crs.to_string()}: reprojected to EPSG:4326")
+        return frame.to_crs(settings.default_crs)
+    return frame
+
+
+def _require(frame: pd.DataFrame, columns: tuple[str, ...], file: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        msg = (
+            f"{file!r}: required column(s) {missing} missing "
+            f"(found {sorted(str(c) for c in frame.columns)})"
+        )
+        raise LayerValidationError(msg)
+
+
+def _column_or(frame: pd.DataFrame, col: str, default: object) -> pd.Series:
+    if col in frame.columns:
+        return frame[col]
+    return pd.Series([default] * len(frame), index=frame.index, dtype=object)
+
+
+def _int_years(values: pd.Series, ids: pd.Series, file: str) -> pd.Series:
+    years = pd.to_numeric(values.replace("", np.nan), errors="coerce")
+    bad = values.notna() & (values.astype(str) != "") & years.isna()
+    if bad.any():
+        i = bad.idxmax()
+        msg = f"{file!r}, record {ids[i]!r}, field 'rfs_year': {values[i]!r} is not a year"
+        raise LayerValidationError(msg)
+    return years.astype("Int64")
+
+
+def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.GeoDataFrame:
+    """Bring an analyst's cable table to the canonical ``cables`` schema.
+
+    Parameters
+    ----------
+    frame
+        A GeoDataFrame with at least ``cable_id``, ``name`` and line geometry.
+    file
+        Its path, for messages.
+    report
+        Receives every repair.
+
+    Returns
+    -------
+    GeoDataFrame
+        The ``cables`` layer in EPSG:4326.
+    """
+    _require(frame, ("cable_id", "name"), file)
+    frame = _to_4326(frame, file, report).reset_index(drop=True)
+    ids = frame["cable_id"].astype(str)
+    geoms = []
+    for cable_id, geom in zip(ids, frame.geometry, strict=True):
+        parts = clean_route(geom, file=file, record=cable_id, report=report)
+        geoms.append(shapely.MultiLineString(parts) if parts else None)
+    lists = {}
+    for col in _LIST_COLUMNS:
+        values = []
+        for cable_id, raw in zip(ids, _column_or(frame, col, None), strict=True):
+            try:
+                values.append(_parse_list(raw))
+            except (TypeError, json.JSONDecodeError) as exc:
+                msg = f"{file!r}, record {cable_id!r}, field {col!r}: {exc}"
+                raise LayerValidationError(msg) from None
+        lists[col] = values
+    status = _column_or(frame, "status", None)
+    if status.isna().any():
+        report.count("cables without status (assumed in_service)", int(status.isna().sum()))
+    length = pd.to_numeric(_column_or(frame, "length_km", np.nan).replace("", np.nan), errors="coerce")
+    out = gpd.GeoDataFrame(
+        {
+            "cable_id": ids,
+            "name": frame["name"].astype(str).str.strip(),
+            "status": status.fillna("in_service").astype(str),
+            "rfs_year": _int_years(_column_or(frame, "rfs_year", None), ids, file),
+            "length_km": length.astype(float),
+            "route_km": geodesic_km(geoms),
+            "owners": lists["owners"],
+            "suppliers": lists["suppliers"],
+            "route_synthetic": _column_or(frame, "route_synthetic", False)
+            .map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
+            .astype(bool),
+            "source": _column_or(frame, "source", Path(file).name).fillna(Path(file).name).astype(str),
+            "source_version": _column_or(frame, "source_version", "").fillna("").astype(str),
+        },
+        geometry=geoms,
+        crs=settings.default_crs,
+    )
+    out.loc[out["source_version"] == "", "source_version"] = "unversioned"
+    return out
+
+
+def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.GeoDataFrame:
+    """Bring an analyst's landing-point table to the canonical ``landing_points`` schema.
+
+    Parameters
+    ----------
+    frame
+        A GeoDataFrame with ``lp_id``, ``name``, ``country`` (or ``iso3``) and Point geometry.
+    file
+        Its path, for messages.
+    report
+        Receives every repair and every skipped record.
+
+    Returns
+    -------
+    GeoDataFrame
+        The ``landing_points`` layer in EPSG:4326; points without usable coordinates are
+        skipped and reported.
+    """
+    _require(frame, ("lp_id", "name"), file)
+    if "country" not in frame.columns and "iso3" not in frame.columns:
+        msg = f"{file!r}: a landing-point layer needs a 'country' or an 'iso3' column"
+        raise LayerValidationError(msg)
+    frame = _to_4326(frame, file, report).reset_index(drop=True)
+    rows = []
+    for i, row in frame.iterrows():
+        lp_id = str(row["lp_id"])
+        geom = row.geometry
+        if geom is None or geom.is_empty or geom.geom_type != "Point":
+            kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
+            report.add("error", file, lp_id, "geometry", f"landing point without coordinates ({kind}); skipped")
+            continue
+        if not (np.isfinite([geom.x, geom.y]).all() and -180 <= geom.x <= 180 and -90 <= geom.y <= 90):
+            report.add(
+                "error", file, lp_id, "geometry",
+                f"invalid geometry: coordinates ({geom.x}, {geom.y}) out of range; skipped",
+            )
+            continue
+        country = str(row.get("country") or "")
+        given_iso3 = row.get("iso3")
+        name_country, iso3, rule = assign_iso3(country, geom.x, geom.y)
+        if isinstance(given_iso3, str) and len(given_iso3) == 3 and rule != "territory":
+            iso3 = given_iso3.upper()
+        elif rule == "unknown":
+            report.add("warning", file, lp_id, "country", f"unknown country {country!r}: iso3 left empty")
+        rows.append(
+            {
+                "lp_id": lp_id,
+                "name": str(row["name"]).strip(),
+                "country": name_country or iso3 or "(unknown)",
+                "iso3": iso3,
+                "is_tbd": str(row.get("is_tbd", False)).strip().lower() in ("true", "1", "yes"),
+                "source": str(row.get("source") or Path(file).name),
+                "source_version": str(row.get("source_version") or "unversioned"),
+                "geometry": geom,
+                "_row": i,
+            }
+        )
+    out = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.default_crs)
+    return out.drop(columns="_row") if "_row" in out.columns else out
+
+
+def _find(directory: Path, stem: str, suffixes: tuple[str, ...]) -> Path | None:
+    for suffix in suffixes:
+        candidate = directory / f"{stem}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def has_layer_files(directory: str | Path) -> bool:
+    """Tell whether a directory holds canonical layer files (``cables.*``)."""
+    return _find(Path(directory), "cables", _SPATIAL_SUFFIXES) is not None
+
+
+def _metadata_sources(meta: dict[str, Any] | None, fallback: str) -> dict[str, dict[str, Any]]:
+    if meta and isinstance(meta.get("sources"), dict):
+        return meta["sources"]
+    return {name: {"source": fallback, "path": fallback} for name in ("cables", "landing_points")}
+
+
+def _assemble(
+    cables: pd.DataFrame,
+    landing_points: pd.DataFrame,
+    links: pd.DataFrame,
+    files: tuple[str, str, str],
+    meta: dict[str, Any] | None,
+) -> Layers:
+    report = LoadReport()
+    cables_gdf = conform_cables(cables, files[0], report)
+    lps = conform_landing_points(landing_points, files[1], report)
+    _require(links, ("cable_id", "lp_id"), files[2])
+    links = links[["cable_id", "lp_id"]].astype(str).drop_duplicates().reset_index(drop=True)
+    dangling = ~links["cable_id"].isin(cables_gdf["cable_id"]) | ~links["lp_id"].isin(lps["lp_id"])
+    for row in links[dangling].itertuples(index=False):
+        missing = "cable" if row.cable_id not in set(cables_gdf["cable_id"]) else "landing point"
+        report.add(
+            "error", files[2], f"{row.cable_id}/{row.lp_id}", "lp_id" if missing != "cable" else "cable_id",
+            f"references an unknown {missing}: link skipped",
+        )
+    links = links[~dangling].reset_index(drop=True)
+    report.count("cables loaded", len(cables_gdf))
+    report.count("landing points loaded", len(lps))
+    report.count("cable landings loaded", len(links))
+    return Layers(cables_gdf, lps, links, report, _metadata_sources(meta, files[0]))
+
+
+def layers_from_gpkg(path: str | Path) -> Layers:
+    """Read layers from a GeoPackage written by :func:`save_layers` or by an analyst.
+
+    Parameters
+    ----------
+    path
+        A ``.gpkg`` file with tables ``cables``, ``landing_points`` and ``cable_landings``.
+
+    Returns
+    -------
+    Layers
+        The canonical layers.
+    """
+    path = Path(path)
+    if not path.is_file():
+        msg = f"{str(path)!r} does not exist"
+        raise SourceFormatError(msg)
+    try:
+        tables = {str(name) for name, _ in pyogrio.list_layers(path)}
+    except pyogrio.errors.DataSourceError as exc:
+        msg = f"{str(path)!r} is not a readable GeoPackage: {exc}"
+        raise SourceFormatError(msg) from None
+    missing = [n for n in LAYER_NAMES if n not in tables]
+    if missing:
+        msg = f"{str(path)!r}: table(s) {missing} missing (found {sorted(tables)})"
+        raise SourceFormatError(msg)
+    meta = None
+    if _METADATA_TABLE in tables:
+        rows = _read_table(path, _METADATA_TABLE)
+        meta = {k: json.loads(v) for k, v in zip(rows["key"], rows["value"], strict=True)}
+    where = str(path)
+    return _assemble(
+        _read_table(path, "cables"),
+        _read_table(path, "landing_points"),
+        _read_table(path, "cable_landings"),
+        (f"{where}:cables", f"{where}:landing_points", f"{where}:cable_landings"),
+        meta,
+    )
+
+
+def layers_from_dir(path: str | Path) -> Layers:
+    """Read layers from a directory of per-layer files.
+
+    Parameters
+    ----------
+    path
+        A directory with ``cables.{geojson,parquet,gpkg}``, ``landing_points.{...}`` and
+        ``cable_landings.{csv,parquet}``.
+
+    Returns
+    -------
+    Layers
+        The canonical layers.
+    """
+    directory = Path(path)
+    found = {
+        "cables": _find(directory, "cables", _SPATIAL_SUFFIXES),
+        "landing_points": _find(directory, "landing_points", _SPATIAL_SUFFIXES),
+        "cable_landings": _find(directory, "cable_landings", _TABLE_SUFFIXES),
+    }
+    missing = [n for n, p in found.items() if p is None]
+    if missing:
+        msg = (
+            f"{str(directory)!r}: no file for layer(s) {missing} "
+            f"(looked for <layer>{{{','.join(_SPATIAL_SUFFIXES + ('.csv',))}}})"
+        )
+        raise SourceFormatError(msg)
+    meta_file = directory / "metadata.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else None
+    cables_file, lps_file, links_file = (Path(str(found[n])) for n in LAYER_NAMES)
+    return _assemble(
+        _read_table(cables_file),
+        _read_table(lps_file),
+        _read_table(links_file),
+        (str(cables_file), str(lps_file), str(links_file)),
+        meta,
+    )

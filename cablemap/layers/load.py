@@ -1,0 +1,139 @@
+"""One entry point that loads any supported source into validated canonical layers."""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from cablemap._errors import CablemapWarning, LayerValidationError, SourceFormatError
+from cablemap._resources import sample_path
+from cablemap._validate import LoadReport
+from cablemap.layers.collection import LAYER_NAMES, Layers
+from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
+from cablemap.layers.telegeography import detect_version, layers_from_telegeography
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED = (
+    "a TeleGeography API v2/v3 directory (cable/, landing-point/)",
+    "a directory of layer files (cables.geojson|parquet|gpkg, landing_points.*, cable_landings.csv|parquet)",
+    "a GeoPackage (.gpkg) with tables cables, landing_points, cable_landings",
+    "a project file (.toml) whose [layers] table names a source per layer",
+)
+
+
+def _load_one(path: Path) -> Layers:
+    if not path.exists():
+        msg = f"source {str(path)!r} does not exist"
+        raise SourceFormatError(msg)
+    if path.is_dir():
+        if detect_version(path) is not None:
+            parts = layers_from_telegeography(path)
+            return Layers(**parts)
+        if has_layer_files(path):
+            return layers_from_dir(path)
+    elif path.suffix.lower() == ".gpkg":
+        return layers_from_gpkg(path)
+    elif path.suffix.lower() == ".toml":
+        return _load_project(path)
+    msg = f"source {str(path)!r} is of no supported format; cablemap reads:\n  - " + "\n  - ".join(
+        SUPPORTED
+    )
+    raise SourceFormatError(msg)
+
+
+def _load_project(path: Path) -> Layers:
+    """Load a project file: ``[layers]`` maps each canonical layer to a source path."""
+    try:
+        config = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"{str(path)!r} is not valid TOML: {exc}"
+        raise SourceFormatError(msg) from None
+    table = config.get("layers")
+    if not isinstance(table, dict) or "cables" not in table:
+        msg = f"{str(path)!r}: needs a [layers] table with at least a 'cables' source"
+        raise SourceFormatError(msg)
+    unknown = sorted(set(table) - set(LAYER_NAMES))
+    if unknown:
+        msg = f"{str(path)!r}: [layers] key(s) {unknown} unknown; allowed: {list(LAYER_NAMES)}"
+        raise SourceFormatError(msg)
+    loaded: dict[Path, Layers] = {}
+    picked = {}
+    for name in LAYER_NAMES:
+        raw = table.get(name, table["cables"])
+        source = (path.parent / str(raw)).resolve()
+        if source not in loaded:
+            loaded[source] = _load_one(source)
+        picked[name] = (source, loaded[source])
+    report = LoadReport()
+    for layers in loaded.values():
+        report.merge(layers.report)
+    cables_src = picked["cables"][1]
+    return Layers(
+        cables=cables_src.cables,
+        landing_points=picked["landing_points"][1].landing_points,
+        cable_landings=picked["cable_landings"][1].cable_landings,
+        report=report,
+        sources={
+            "cables": cables_src.sources.get("cables", {}),
+            "landing_points": picked["landing_points"][1].sources.get("landing_points", {}),
+        },
+    )
+
+
+def load(source: str | Path | None = None, *, strict: bool = False) -> Layers:
+    """Load a source of any supported format into validated canonical layers.
+
+    Parameters
+    ----------
+    source
+        A TeleGeography API v2/v3 directory, a directory of layer files, a GeoPackage, or a
+        project ``.toml`` file naming a source per layer. ``None`` loads the embedded
+        Indo-Pacific sample.
+    strict
+        If ``True``, any skipped record (an ``error`` in the report) raises instead of being
+        reported.
+
+    Returns
+    -------
+    Layers
+        ``cables``, ``landing_points`` and ``cable_landings`` in EPSG:4326, with the load's
+        ``report`` (counts, skipped and repaired records) and ``sources`` (provenance and
+        licences).
+
+    Raises
+    ------
+    SourceFormatError
+        If the source is missing, malformed or of no supported format.
+    LayerValidationError
+        If a layer breaks its schema, or (with ``strict``) if any record was skipped.
+
+    Examples
+    --------
+    >>> import cablemap as cm
+    >>> layers = cm.load()                     # the embedded sample
+    >>> layers.cables[["cable_id", "suppliers"]].head(2)  # doctest: +SKIP
+    """
+    path = sample_path() if source is None else Path(source)
+    layers = _load_one(path)
+    layers.cable_landings = pd.DataFrame(layers.cable_landings).reset_index(drop=True)
+    layers.validate()
+    errors = layers.report.errors
+    if errors and strict:
+        msg = f"{str(path)!r}: {len(errors)} record(s) skipped (strict mode):\n  - " + "\n  - ".join(
+            str(e) for e in errors[:50]
+        )
+        raise LayerValidationError(msg)
+    if errors:
+        warnings.warn(
+            f"{str(path)!r}: {len(errors)} record(s) or link(s) skipped, first: {errors[0]}. "
+            "See `layers.report` or run `cablemap validate` for the full list.",
+            CablemapWarning,
+            stacklevel=2,
+        )
+    logger.info("Loaded %r from %r", layers, str(path))
+    return layers

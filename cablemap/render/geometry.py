@@ -1,0 +1,47 @@
+"""Put geometries on a Pacific-centred copy of the world for display.
+
+Stored layers stay in EPSG:4326 with longitudes in [-180, 180]. For a map centred on the
+Pacific, everything west of a *seam* meridian (default -30°, in the mid-Atlantic) is shifted
+by +360°, so trans-Pacific cables run continuously across 180° and nothing draws across the
+whole map. Lines that cross the seam itself (transatlantic cables) are cut there.
+"""
+
+from __future__ import annotations
+
+import shapely
+from shapely import affinity
+
+#: Default seam meridian of the Pacific-centred view (degrees east).
+PACIFIC_SEAM_LON = -30.0
+
+
+def shift_to_pacific(geom: shapely.Geometry | None, seam_lon: float = PACIFIC_SEAM_LON) -> shapely.Geometry | None:
+    """Return a geometry on the Pacific-centred copy of the world.
+
+    Parameters
+    ----------
+    geom
+        A geometry in EPSG:4326 degrees, longitudes in [-180, 180].
+    seam_lon
+        Longitude (degrees east) where the displayed world is cut.
+
+    Returns
+    -------
+    shapely.Geometry or None
+        The geometry with longitudes in [seam_lon, seam_lon + 360); lines crossing the seam
+        are cut there. ``None`` stays ``None``.
+    """
+    if geom is None or geom.is_empty:
+        return geom
+    minx, _, maxx, _ = geom.bounds
+    if minx >= seam_lon:
+        return geom
+    if maxx < seam_lon:
+        return affinity.translate(geom, xoff=360.0)
+    west = shapely.clip_by_rect(geom, -180.0, -90.0, seam_lon, 90.0)
+    east = shapely.clip_by_rect(geom, seam_lon, -90.0, 180.0, 90.0)
+    pieces = [p for p in (affinity.translate(west, xoff=360.0), east) if not p.is_empty]
+    parts = [part for piece in pieces for part in shapely.get_parts(piece)]
+    if all(p.geom_type == "LineString" for p in parts):
+        return shapely.MultiLineString(parts)
+    return shapely.GeometryCollection(parts)

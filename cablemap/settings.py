@@ -1,0 +1,36 @@
+"""Global settings, read by cablemap at call time.
+
+Change them by assignment (``cablemap.settings.maps_folder = "out"``); every function reads
+them when it runs, never at import, so a change takes effect at once.
+
+Attributes
+----------
+geodata_folder : str | Path
+    Where input geodata lives; ``cablemap fetch`` downloads under ``<geodata_folder>/raw``.
+    Default ``"./geodata"``.
+maps_folder : str | Path
+    Where generated HTML maps are written. Default ``"./maps"``.
+cache_folder : str | Path
+    Where downloaded responses are cached, keyed by the SHA-1 of their URL.
+    Default ``"./geodata/raw/cache"``.
+default_crs : str
+    The CRS every layer is stored in. Default ``"EPSG:4326"``.
+requests_timeout : float
+    Seconds before a download gives up. Default ``30``.
+connect_timeout : float
+    Seconds to wait for a connection before failing fast (no network). Default ``5``.
+use_cache : bool
+    Reuse cached downloads instead of downloading again. Default ``True``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+geodata_folder: str | Path = "./geodata"
+maps_folder: str | Path = "./maps"
+cache_folder: str | Path = "./geodata/raw/cache"
+default_crs: str = "EPSG:4326"
+requests_timeout: float = 30
+connect_timeout: float = 5
+use_cache: bool = True

@@ -33,3 +33,7 @@ class UnknownVendorError(CablemapError, KeyError):
 
 class CablemapWarning(UserWarning):
     """A data-quality problem the user should know about and may want to fix."""
+
+
+class RiskSpecError(CablemapError, ValueError):
+    """A model definition in risk_models/ is malformed; the message names the file and key."""

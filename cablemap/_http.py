@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -66,7 +65,7 @@ def download(url: str, dest: str | Path) -> Path:
         tmp.unlink(missing_ok=True)
         msg = f"downloading {url!r} failed: HTTP {exc.code} {exc.reason}"
         raise DownloadError(msg) from None
-    except (urllib.error.URLError, socket.timeout, TimeoutError, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
         tmp.unlink(missing_ok=True)
         reason = getattr(exc, "reason", exc)
         msg = (

@@ -16,6 +16,7 @@ from cablemap._resources import sample_path
 from cablemap.layers import Layers, load, save_layers
 from cablemap.layers.fetch import TELEGEOGRAPHY_URL, fetch_telegeography
 from cablemap.render import build_map, save_map
+from cablemap.risk import load_region
 
 _SOURCE_HELP = (
     "Data to load: a TeleGeography v2/v3 directory, a directory of layer files, a GeoPackage "
@@ -114,7 +115,14 @@ def export(source: Path | None, out: Path, fmt: str | None) -> None:
     show_default=True,
     help="Folder for the HTML maps.",
 )
-def build(source: Path | None, out: Path) -> None:
+@click.option(
+    "--region",
+    "region_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Region definition (TOML). Default: risk_models/indo-pacific.toml.",
+)
+def build(source: Path | None, out: Path, region_file: Path | None) -> None:
     r"""Load the data and write the maps into OUT.
 
     \b
@@ -122,7 +130,11 @@ def build(source: Path | None, out: Path) -> None:
         cablemap build --out maps
     """
     layers = _load(source)
-    path = save_map(build_map(layers), out / "cables.html")
+    try:
+        region = load_region(region_file)
+    except CablemapError as exc:
+        raise click.ClickException(str(exc)) from exc
+    path = save_map(build_map(layers, region=region), out / "cables.html")
     click.echo(f"Loaded {layers!r}")
     click.echo(f"Wrote {path}")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import shapely
 from pyproj import Geod
@@ -40,7 +42,10 @@ def clean_route(
     for i, part in enumerate(shapely.get_parts(geom)):
         if part.geom_type != "LineString":
             report.add(
-                "error", file, record, "geometry",
+                "error",
+                file,
+                record,
+                "geometry",
                 f"invalid geometry: part {i} is a {part.geom_type}, not a LineString; dropped",
             )
             continue
@@ -51,14 +56,20 @@ def clean_route(
             or (np.abs(coords[:, 1]) > 90).any()
         ):
             report.add(
-                "error", file, record, "geometry",
+                "error",
+                file,
+                record,
+                "geometry",
                 f"invalid geometry: part {i} has coordinates that are not finite or outside "
                 "lon [-180, 180] / lat [-90, 90]; dropped",
             )
             continue
         if len(np.unique(coords, axis=0)) < 2:
             report.add(
-                "warning", file, record, "geometry",
+                "warning",
+                file,
+                record,
+                "geometry",
                 f"invalid geometry: part {i} has fewer than two distinct points; dropped",
             )
             continue
@@ -118,7 +129,7 @@ def split_antimeridian(coords: list[tuple[float, float]]) -> list[list[tuple[flo
         One or more parts; each has at least two points.
     """
     parts: list[list[tuple[float, float]]] = [[coords[0]]] if coords else []
-    for (x0, y0), (x1, y1) in zip(coords, coords[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
         if abs(x1 - x0) > 180:
             edge = 180.0 if x0 > 0 else -180.0
             x1_unwrapped = x1 + 360 if x0 > 0 else x1 - 360

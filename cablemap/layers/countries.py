@@ -65,14 +65,24 @@ TERRITORY_OUTLINES: dict[str, tuple[str, MultiPolygon]] = {
     ),
     "MAC": (
         "Macau",
-        MultiPolygon([Polygon([(113.528, 22.105), (113.60, 22.105), (113.60, 22.217), (113.528, 22.217)])]),
+        MultiPolygon(
+            [Polygon([(113.528, 22.105), (113.60, 22.105), (113.60, 22.217), (113.528, 22.217)])]
+        ),
     ),
     "TWN": (
         "Taiwan",
         MultiPolygon(
             [
                 # Taiwan island, Penghu, Green Island and Orchid Island
-                Polygon([(119.25, 21.85), (122.2, 21.85), (122.2, 25.40), (120.9, 25.40), (119.25, 24.20)]),
+                Polygon(
+                    [
+                        (119.25, 21.85),
+                        (122.2, 21.85),
+                        (122.2, 25.40),
+                        (120.9, 25.40),
+                        (119.25, 24.20),
+                    ]
+                ),
                 # Kinmen and Lieyu
                 Polygon([(118.21, 24.37), (118.50, 24.37), (118.50, 24.53), (118.21, 24.53)]),
                 # Matsu: Nangan, Beigan, Juguang; Dongyin

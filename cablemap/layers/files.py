@@ -99,7 +99,9 @@ def save_layers(layers: Layers, path: str | Path, *, fmt: Format | None = None) 
             pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
         pyogrio.write_dataframe(
             pd.DataFrame({"key": list(meta), "value": [json.dumps(v) for v in meta.values()]}),
-            path, layer=_METADATA_TABLE, driver="GPKG",
+            path,
+            layer=_METADATA_TABLE,
+            driver="GPKG",
         )
     else:
         path.mkdir(parents=True, exist_ok=True)
@@ -129,7 +131,12 @@ def _read_table(path: Path, layer: str | None = None) -> pd.DataFrame:
             except ValueError:  # plain (non-geo) parquet
                 return pd.read_parquet(path)
         return pyogrio.read_dataframe(path, layer=layer)
-    except (OSError, ValueError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    except (
+        OSError,
+        ValueError,
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+    ) as exc:
         where = f"{str(path)!r}" + (f", layer {layer!r}" if layer else "")
         msg = f"{where} could not be read: {exc}"
         raise SourceFormatError(msg) from None
@@ -143,7 +150,7 @@ def _parse_list(value: object) -> list[str]:
     elif isinstance(value, str) and value.strip().startswith("["):
         items = [str(v) for v in json.loads(value)]
     elif isinstance(value, str):
-        items = [p for p in value.split(";")] if ";" in value else split_names(value)
+        items = list(value.split(";")) if ";" in value else split_names(value)
     else:
         msg = f"expected a list of names, got {value!r} of type {type(value).__name__}"
         raise TypeError(msg)
@@ -164,7 +171,9 @@ def _to_4326(frame: gpd.GeoDataFrame, file: str, report: LoadReport) -> gpd.GeoD
         report.add("warning", file, "*", "crs", "no CRS declared: assumed EPSG:4326")
         return frame.set_crs(settings.default_crs)
     if frame.crs.to_epsg() != 4326:
-        report.add("warning", file, "*", "crs", f"CRS {frame.crs.to_string()}: reprojected to EPSG:4326")
+        report.add(
+            "warning", file, "*", "crs", f"CRS {frame.crs.to_string()}: reprojected to EPSG:4326"
+        )
         return frame.to_crs(settings.default_crs)
     return frame
 
@@ -232,7 +241,9 @@ def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.Ge
     status = _column_or(frame, "status", None)
     if status.isna().any():
         report.count("cables without status (assumed in_service)", int(status.isna().sum()))
-    length = pd.to_numeric(_column_or(frame, "length_km", np.nan).replace("", np.nan), errors="coerce")
+    length = pd.to_numeric(
+        _column_or(frame, "length_km", np.nan).replace("", np.nan), errors="coerce"
+    )
     out = gpd.GeoDataFrame(
         {
             "cable_id": ids,
@@ -246,7 +257,9 @@ def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.Ge
             "route_synthetic": _column_or(frame, "route_synthetic", False)
             .map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
             .astype(bool),
-            "source": _column_or(frame, "source", Path(file).name).fillna(Path(file).name).astype(str),
+            "source": _column_or(frame, "source", Path(file).name)
+            .fillna(Path(file).name)
+            .astype(str),
             "source_version": _column_or(frame, "source_version", "").fillna("").astype(str),
         },
         geometry=geoms,
@@ -285,11 +298,22 @@ def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -
         geom = row.geometry
         if geom is None or geom.is_empty or geom.geom_type != "Point":
             kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
-            report.add("error", file, lp_id, "geometry", f"landing point without coordinates ({kind}); skipped")
-            continue
-        if not (np.isfinite([geom.x, geom.y]).all() and -180 <= geom.x <= 180 and -90 <= geom.y <= 90):
             report.add(
-                "error", file, lp_id, "geometry",
+                "error",
+                file,
+                lp_id,
+                "geometry",
+                f"landing point without coordinates ({kind}); skipped",
+            )
+            continue
+        if not (
+            np.isfinite([geom.x, geom.y]).all() and -180 <= geom.x <= 180 and -90 <= geom.y <= 90
+        ):
+            report.add(
+                "error",
+                file,
+                lp_id,
+                "geometry",
                 f"invalid geometry: coordinates ({geom.x}, {geom.y}) out of range; skipped",
             )
             continue
@@ -299,7 +323,9 @@ def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -
         if isinstance(given_iso3, str) and len(given_iso3) == 3 and rule != "territory":
             iso3 = given_iso3.upper()
         elif rule == "unknown":
-            report.add("warning", file, lp_id, "country", f"unknown country {country!r}: iso3 left empty")
+            report.add(
+                "warning", file, lp_id, "country", f"unknown country {country!r}: iso3 left empty"
+            )
         rows.append(
             {
                 "lp_id": lp_id,
@@ -352,7 +378,10 @@ def _assemble(
     for row in links[dangling].itertuples(index=False):
         missing = "cable" if row.cable_id not in set(cables_gdf["cable_id"]) else "landing point"
         report.add(
-            "error", files[2], f"{row.cable_id}/{row.lp_id}", "lp_id" if missing != "cable" else "cable_id",
+            "error",
+            files[2],
+            f"{row.cable_id}/{row.lp_id}",
+            "lp_id" if missing != "cable" else "cable_id",
             f"references an unknown {missing}: link skipped",
         )
     links = links[~dangling].reset_index(drop=True)
@@ -426,7 +455,7 @@ def layers_from_dir(path: str | Path) -> Layers:
     if missing:
         msg = (
             f"{str(directory)!r}: no file for layer(s) {missing} "
-            f"(looked for <layer>{{{','.join(_SPATIAL_SUFFIXES + ('.csv',))}}})"
+            f"(looked for <layer>{{{','.join((*_SPATIAL_SUFFIXES, '.csv'))}}})"
         )
         raise SourceFormatError(msg)
     meta_file = directory / "metadata.json"

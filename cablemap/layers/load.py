@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 SUPPORTED = (
     "a TeleGeography API v2/v3 directory (cable/, landing-point/)",
-    "a directory of layer files (cables.geojson|parquet|gpkg, landing_points.*, cable_landings.csv|parquet)",
+    "a directory of layer files "
+    "(cables.geojson|parquet|gpkg, landing_points.*, cable_landings.csv|parquet)",
     "a GeoPackage (.gpkg) with tables cables, landing_points, cable_landings",
     "a project file (.toml) whose [layers] table names a source per layer",
 )
@@ -124,8 +125,9 @@ def load(source: str | Path | None = None, *, strict: bool = False) -> Layers:
     layers.validate()
     errors = layers.report.errors
     if errors and strict:
-        msg = f"{str(path)!r}: {len(errors)} record(s) skipped (strict mode):\n  - " + "\n  - ".join(
-            str(e) for e in errors[:50]
+        msg = (
+            f"{str(path)!r}: {len(errors)} record(s) skipped (strict mode):\n  - "
+            + "\n  - ".join(str(e) for e in errors[:50])
         )
         raise LayerValidationError(msg)
     if errors:

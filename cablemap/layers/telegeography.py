@@ -20,7 +20,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+import warnings
 from collections import defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -46,7 +48,20 @@ _RFS = re.compile(r"^\s*(\d{4})(?:\s+([A-Za-z]+))?")
 _MONTHS = {
     m: i
     for i, m in enumerate(
-        "january february march april may june july august september october november december".split(),
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
         start=1,
     )
 }
@@ -100,7 +115,10 @@ def _read_geo(path: Path, id_field: str) -> gpd.GeoDataFrame:
         msg = f"{str(path)!r} does not exist; a TeleGeography copy needs it"
         raise SourceFormatError(msg)
     try:
-        frame = pyogrio.read_dataframe(path)
+        with warnings.catch_warnings():
+            # GDAL warns once when features repeat an "id"; the loader reports each repeat itself
+            warnings.filterwarnings("ignore", "Several features with id", RuntimeWarning)
+            frame = pyogrio.read_dataframe(path)
     except Exception as exc:  # pyogrio raises several GDAL error types
         msg = f"{str(path)!r} could not be read as GeoJSON: {exc}"
         raise SourceFormatError(msg) from None
@@ -153,9 +171,7 @@ def parse_rfs(value: object) -> tuple[int | None, int | None]:
     return int(match.group(1)), month
 
 
-def _companies(
-    raw: object, file: str, record: str, fld: str, report: LoadReport
-) -> list[str]:
+def _companies(raw: object, file: str, record: str, fld: str, report: LoadReport) -> list[str]:
     names = []
     for name in split_names(raw if isinstance(raw, str) else None):
         canonical, known = canonical_vendor(name)
@@ -198,13 +214,19 @@ def _landing_points_geo(
         if geom is None or geom.is_empty or geom.geom_type != "Point":
             kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
             report.add(
-                "error", file, lp_id, "geometry",
+                "error",
+                file,
+                lp_id,
+                "geometry",
                 f"landing point without coordinates ({kind}); skipped",
             )
             continue
         if not (-180 <= geom.x <= 180 and -90 <= geom.y <= 90):
             report.add(
-                "error", file, lp_id, "geometry",
+                "error",
+                file,
+                lp_id,
+                "geometry",
                 f"invalid geometry: coordinates ({geom.x}, {geom.y}) out of range; skipped",
             )
             continue
@@ -212,8 +234,11 @@ def _landing_points_geo(
             first = points[lp_id]["geometry"]
             dist = geodesic_m(first.x, first.y, geom.x, geom.y)
             report.add(
-                "warning", file, lp_id, "geometry",
-                f"duplicate feature: repeated landing point {dist:.0f} m from the first; kept the first",
+                "warning",
+                file,
+                lp_id,
+                "geometry",
+                f"duplicate feature: repeats the landing point {dist:.0f} m away; kept the first",
             )
             continue
         points[lp_id] = {
@@ -269,116 +294,53 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
         _read_geo(lp_geo_file, id_field), id_field, str(lp_geo_file), report
     )
     cable_geo_file = root / "cable" / "cable-geo.json"
-    routes = _clean_routes(_read_geo(cable_geo_file, id_field), id_field, str(cable_geo_file), report)
+    routes = _clean_routes(
+        _read_geo(cable_geo_file, id_field), id_field, str(cable_geo_file), report
+    )
 
-    as_of: tuple[int, int] | None = None
-    source_version = f"API {version} ({root.name})"
-    country_names: set[str] = set()
-    if version == "v2":
-        config_file = root / "config.json"
-        if config_file.is_file():
-            created = str(_read_json(config_file).get("creation_time", ""))
-            if re.match(r"\d{4}-\d{2}", created):
-                as_of = (int(created[:4]), int(created[5:7]))
-                source_version = f"API v2 ({created[:10]})"
-        for country_file in (root / "country").glob("*.json"):
-            record = _read_json(country_file)
-            if isinstance(record, dict) and isinstance(record.get("name"), str):
-                country_names.add(record["name"])
-
+    release = _release_meta(root, version)
     cable_rows: list[dict[str, Any]] = []
     links: list[tuple[str, str]] = []
     lp_info: dict[str, dict[str, Any]] = {}
-    cable_files = sorted(
-        f for f in (root / "cable").glob("*.json") if f.name not in _CABLE_SKIP
-    )
+    cable_files = sorted(f for f in (root / "cable").glob("*.json") if f.name not in _CABLE_SKIP)
     for cable_file in cable_files:
-        file = str(cable_file)
-        try:
-            record = _read_json(cable_file)
-        except SourceFormatError as exc:
-            report.add("error", file, cable_file.stem, "(file)", f"malformed file: {exc}; cable skipped")
+        row = _cable_row(cable_file, release, report)
+        if row is None:
             continue
-        if not isinstance(record, dict) or not record.get("id"):
-            report.add("error", file, cable_file.stem, "id", "malformed record: no 'id'; cable skipped")
-            continue
-        cable_id = str(record["id"])
-        name = record.get("name")
-        if not isinstance(name, str) or not name.strip():
-            report.add("warning", file, cable_id, "name", "missing name: the id is used instead")
-            name = cable_id
-        length_km = parse_length_km(record.get("length"))
-        if length_km is None:
+        row["geometry"] = routes.get(row["cable_id"])
+        if row["geometry"] is None:
             report.add(
-                "warning", file, cable_id, "length",
-                f"length not reported: {record.get('length')!r} read as missing",
-            )
-        if version == "v3":
-            rfs_year = record.get("rfs_year")
-            rfs_year = rfs_year if isinstance(rfs_year, int) else parse_rfs(record.get("rfs"))[0]
-            status = "planned" if record.get("is_planned") else "in_service"
-        else:
-            rfs_year, month = parse_rfs(record.get("rfs"))
-            if rfs_year is not None and as_of is not None:
-                status = "planned" if (rfs_year, month or 12) > as_of else "in_service"
-            else:
-                status = "in_service"
-                report.add(
-                    "warning", file, cable_id, "rfs",
-                    f"RFS {record.get('rfs')!r} gives no date: status assumed in_service",
-                )
-        if rfs_year is None:
-            report.add("warning", file, cable_id, "rfs_year", "RFS year not reported")
-        geometry = routes.get(cable_id)
-        if geometry is None:
-            report.add(
-                "warning", str(cable_geo_file), cable_id, "geometry",
+                "warning",
+                str(cable_geo_file),
+                row["cable_id"],
+                "geometry",
                 "no drawn route: the cable is kept without geometry",
             )
-        landings = record.get("landing_points") or []
-        if not isinstance(landings, list):
-            report.add("error", file, cable_id, "landing_points", "not a list; no landings read")
-            landings = []
-        for entry in landings:
-            lp_id = entry.get("id") if isinstance(entry, dict) else None
-            if not lp_id:
-                report.add("error", file, cable_id, "landing_points", f"entry without id: {entry!r}; skipped")
-                continue
-            info = lp_info.setdefault(lp_id, {"name": entry.get("name"), "country": None})
-            if entry.get("country"):
-                info["country"] = entry["country"]
-            if entry.get("is_tbd"):
-                info["is_tbd"] = True
-            if version == "v2" and entry.get("latlon") and "latlon" not in info:
-                info["latlon"] = entry["latlon"]
-            links.append((cable_id, str(lp_id)))
-        cable_rows.append(
-            {
-                "cable_id": cable_id,
-                "name": name.strip(),
-                "status": status,
-                "rfs_year": rfs_year,
-                "length_km": length_km,
-                "owners": _companies(record.get("owners"), file, cable_id, "owners", report),
-                "suppliers": _companies(record.get("suppliers"), file, cable_id, "suppliers", report),
-                "route_synthetic": False,
-                "source": TG_SOURCE,
-                "source_version": source_version,
-                "geometry": geometry,
-            }
+        landings = row.pop("_landings")
+        links.extend(
+            _collect_landings(
+                landings,
+                file=str(cable_file),
+                cable_id=row["cable_id"],
+                release=release,
+                lp_info=lp_info,
+                report=report,
+            )
         )
+        cable_rows.append(row)
     if not cable_rows:
         msg = f"{str(root)!r}: no cable could be read from {len(cable_files)} cable file(s)"
         raise EmptyLayerError(msg)
     for cable_id in sorted(set(routes) - {r["cable_id"] for r in cable_rows}):
         report.add(
-            "warning", str(cable_geo_file), cable_id, "id",
+            "warning",
+            str(cable_geo_file),
+            cable_id,
+            "id",
             "route without a cable file: not loaded as a cable",
         )
 
-    lp_rows = _landing_point_rows(
-        root, version, lp_geo, lp_info, country_names, source_version, report
-    )
+    lp_rows = _landing_point_rows(root, release, lp_geo, lp_info, report)
     located = {row["lp_id"] for row in lp_rows}
     kept_links = []
     for cable_id, lp_id in dict.fromkeys(links):
@@ -386,7 +348,10 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
             kept_links.append((cable_id, lp_id))
         else:
             report.add(
-                "error", str(root / "cable" / f"{cable_id}.json"), cable_id, "landing_points",
+                "error",
+                str(root / "cable" / f"{cable_id}.json"),
+                cable_id,
+                "landing_points",
                 f"references landing point {lp_id!r}, which has no coordinates in "
                 f"{lp_geo_file.name}: link skipped",
             )
@@ -404,11 +369,14 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
     report.count("cable landings loaded", len(cable_landings))
     logger.info(
         "Loaded %d cables and %d landing points from %r (TeleGeography %s)",
-        len(cables), len(landing_points), str(root), version,
+        len(cables),
+        len(landing_points),
+        str(root),
+        version,
     )
     provenance = {
         "source": TG_SOURCE,
-        "source_version": source_version,
+        "source_version": release.source_version,
         "path": str(root),
         "licence": "CC BY-NC-SA 3.0",
         "attribution": TG_ATTRIBUTION,
@@ -422,13 +390,139 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class _Release:
+    version: Version
+    source_version: str
+    as_of: tuple[int, int] | None  # (year, month) the copy was made, where known
+    country_names: frozenset[str]  # v2: the country names the copy uses
+
+
+def _release_meta(root: Path, version: Version) -> _Release:
+    as_of = None
+    source_version = f"API {version} ({root.name})"
+    names: set[str] = set()
+    if version == "v2":
+        config_file = root / "config.json"
+        if config_file.is_file():
+            created = str(_read_json(config_file).get("creation_time", ""))
+            if re.match(r"\d{4}-\d{2}", created):
+                as_of = (int(created[:4]), int(created[5:7]))
+                source_version = f"API v2 ({created[:10]})"
+        for country_file in (root / "country").glob("*.json"):
+            record = _read_json(country_file)
+            if isinstance(record, dict) and isinstance(record.get("name"), str):
+                names.add(record["name"])
+    return _Release(version, source_version, as_of, frozenset(names))
+
+
+def _status_and_year(
+    record: dict[str, Any], release: _Release, file: str, cable_id: str, report: LoadReport
+) -> tuple[str, int | None]:
+    if release.version == "v3":
+        rfs_year = record.get("rfs_year")
+        rfs_year = rfs_year if isinstance(rfs_year, int) else parse_rfs(record.get("rfs"))[0]
+        status = "planned" if record.get("is_planned") else "in_service"
+    else:
+        rfs_year, month = parse_rfs(record.get("rfs"))
+        if rfs_year is not None and release.as_of is not None:
+            status = "planned" if (rfs_year, month or 12) > release.as_of else "in_service"
+        else:
+            status = "in_service"
+            report.add(
+                "warning",
+                file,
+                cable_id,
+                "rfs",
+                f"RFS {record.get('rfs')!r} gives no date: status assumed in_service",
+            )
+    if rfs_year is None:
+        report.add("warning", file, cable_id, "rfs_year", "RFS year not reported")
+    return status, rfs_year
+
+
+def _cable_row(cable_file: Path, release: _Release, report: LoadReport) -> dict[str, Any] | None:
+    """Read one cable file into a row (geometry still unset), or report why not."""
+    file = str(cable_file)
+    try:
+        record = _read_json(cable_file)
+    except SourceFormatError as exc:
+        report.add(
+            "error", file, cable_file.stem, "(file)", f"malformed file: {exc}; cable skipped"
+        )
+        return None
+    if not isinstance(record, dict) or not record.get("id"):
+        report.add("error", file, cable_file.stem, "id", "malformed record: no 'id'; cable skipped")
+        return None
+    cable_id = str(record["id"])
+    name = record.get("name")
+    if not isinstance(name, str) or not name.strip():
+        report.add("warning", file, cable_id, "name", "missing name: the id is used instead")
+        name = cable_id
+    length_km = parse_length_km(record.get("length"))
+    if length_km is None:
+        report.add(
+            "warning",
+            file,
+            cable_id,
+            "length",
+            f"length not reported: {record.get('length')!r} read as missing",
+        )
+    status, rfs_year = _status_and_year(record, release, file, cable_id, report)
+    landings = record.get("landing_points") or []
+    if not isinstance(landings, list):
+        report.add("error", file, cable_id, "landing_points", "not a list; no landings read")
+        landings = []
+    return {
+        "cable_id": cable_id,
+        "name": name.strip(),
+        "status": status,
+        "rfs_year": rfs_year,
+        "length_km": length_km,
+        "owners": _companies(record.get("owners"), file, cable_id, "owners", report),
+        "suppliers": _companies(record.get("suppliers"), file, cable_id, "suppliers", report),
+        "route_synthetic": False,
+        "source": TG_SOURCE,
+        "source_version": release.source_version,
+        "geometry": None,
+        "_landings": landings,
+    }
+
+
+def _collect_landings(
+    landings: list[Any],
+    *,
+    file: str,
+    cable_id: str,
+    release: _Release,
+    lp_info: dict[str, dict[str, Any]],
+    report: LoadReport,
+) -> list[tuple[str, str]]:
+    """Record what a cable file says of its landing points; return the cable's links."""
+    links = []
+    for entry in landings:
+        lp_id = entry.get("id") if isinstance(entry, dict) else None
+        if not lp_id:
+            report.add(
+                "error", file, cable_id, "landing_points", f"entry without id: {entry!r}; skipped"
+            )
+            continue
+        info = lp_info.setdefault(lp_id, {"name": entry.get("name"), "country": None})
+        if entry.get("country"):
+            info["country"] = entry["country"]
+        if entry.get("is_tbd"):
+            info["is_tbd"] = True
+        if release.version == "v2" and entry.get("latlon") and "latlon" not in info:
+            info["latlon"] = entry["latlon"]
+        links.append((cable_id, str(lp_id)))
+    return links
+
+
 def _landing_point_rows(
     root: Path,
-    version: Version,
+    release: _Release,
     lp_geo: dict[str, dict[str, Any]],
     lp_info: dict[str, dict[str, Any]],
-    country_names: set[str],
-    source_version: str,
     report: LoadReport,
 ) -> list[dict[str, Any]]:
     rows = []
@@ -442,36 +536,48 @@ def _landing_point_rows(
             if point is None:
                 continue  # the link is reported as skipped by the caller
             report.add(
-                "warning", geo_file, lp_id, "geometry",
+                "warning",
+                geo_file,
+                lp_id,
+                "geometry",
                 f"not in the geo file: coordinates taken from the cable file's latlon {latlon!r}",
             )
             geo = {"name": info.get("name"), "is_tbd": False, "geometry": point}
         name = geo.get("name") or info.get("name") or lp_id
         country = info.get("country")
-        if not country and version == "v3":
+        if not country and release.version == "v3":
             lp_file = root / "landing-point" / f"{lp_id}.json"
             if lp_file.is_file():
                 country = (_read_json(lp_file) or {}).get("country")
         if not country:
-            country = _country_from_name(str(name), country_names)
+            country = _country_from_name(str(name), set(release.country_names))
         point = geo["geometry"]
         country, iso3, rule = assign_iso3(str(country or ""), point.x, point.y)
         if rule == "territory":
             report.count(f"landing points reassigned to {iso3} by coordinates")
         elif rule == "unknown":
             report.add(
-                "warning", geo_file, lp_id, "country",
+                "warning",
+                geo_file,
+                lp_id,
+                "country",
                 f"unknown country {country!r}: iso3 left empty",
             )
         is_tbd = bool(geo.get("is_tbd") or info.get("is_tbd"))
         if is_tbd:
             report.add(
-                "warning", geo_file, lp_id, "is_tbd",
+                "warning",
+                geo_file,
+                lp_id,
+                "is_tbd",
                 "landing site to be determined: its coordinates are provisional",
             )
         if lp_id not in lp_info:
             report.add(
-                "warning", geo_file, lp_id, "cables",
+                "warning",
+                geo_file,
+                lp_id,
+                "cables",
                 "landing point no cable lists: kept, but it joins no cable",
             )
         rows.append(
@@ -482,7 +588,7 @@ def _landing_point_rows(
                 "iso3": iso3,
                 "is_tbd": is_tbd,
                 "source": TG_SOURCE,
-                "source_version": source_version,
+                "source_version": release.source_version,
                 "geometry": point,
             }
         )

@@ -12,7 +12,8 @@ import folium
 import geopandas as gpd
 
 from cablemap import settings
-from cablemap.render.geometry import PACIFIC_SEAM_LON, shift_to_pacific
+from cablemap.render.geometry import shift_to_pacific
+from cablemap.risk.region import Region, load_region
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
@@ -51,7 +52,7 @@ def _pacific(frame: gpd.GeoDataFrame, seam_lon: float) -> gpd.GeoDataFrame:
 def build_map(
     layers: Layers,
     *,
-    seam_lon: float = PACIFIC_SEAM_LON,
+    region: Region | None = None,
     title: str = "Submarine cables and landing points",
     tiles: str | None = None,
 ) -> folium.Map:
@@ -61,9 +62,9 @@ def build_map(
     ----------
     layers
         Loaded layers (EPSG:4326).
-    seam_lon
-        Where the displayed world is cut (degrees east); see
-        :mod:`cablemap.render.geometry`.
+    region
+        The region whose view (``bbox``) and seam the map uses; by default
+        ``risk_models/indo-pacific.toml``. See :mod:`cablemap.render.geometry`.
     title
         Shown in the map's corner panel.
     tiles
@@ -80,17 +81,24 @@ def build_map(
     >>> m = cm.build_map(cm.load())
     >>> cm.save_map(m, "maps/cables.html")  # doctest: +SKIP
     """
-    cables = _pacific(layers.cables, seam_lon)
-    lps = _pacific(layers.landing_points, seam_lon)
+    region = load_region() if region is None else region
+    cables = _pacific(layers.cables, region.seam_lon)
+    lps = _pacific(layers.landing_points, region.seam_lon)
     counts = layers.cable_landings.groupby("lp_id").size()
     lps["cables"] = lps["lp_id"].map(counts).fillna(0).astype(int)
     attribution = " | ".join(html.escape(a) for a in layers.attributions) or "cablemap"
     m = folium.Map(tiles=tiles, attr=attribution if tiles else None, world_copy_jump=False)
-    m.get_root().html.add_child(
-        folium.Element(f"<title>{html.escape(title)}</title>")  # noqa: S704 - escaped
-    )
+    m.get_root().html.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
     cable_group = folium.FeatureGroup(name=f"Cables ({len(cables)})")
-    cable_cols = ["cable_id", "name", "status", "rfs_year", "owners", "suppliers", "route_synthetic"]
+    cable_cols = [
+        "cable_id",
+        "name",
+        "status",
+        "rfs_year",
+        "owners",
+        "suppliers",
+        "route_synthetic",
+    ]
     folium.GeoJson(
         _escaped(cables, cable_cols).to_json(drop_id=True),
         name="cables",
@@ -110,7 +118,9 @@ def build_map(
     folium.GeoJson(
         _escaped(lps, ["lp_id", "name", "country", "iso3", "cables"]).to_json(drop_id=True),
         name="landing_points",
-        marker=folium.CircleMarker(radius=4, weight=1, color="#222222", fill=True, fill_opacity=0.9),
+        marker=folium.CircleMarker(
+            radius=4, weight=1, color="#222222", fill=True, fill_opacity=0.9
+        ),
         style_function=lambda f: {"fillColor": "#e4572e"},
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "iso3", "cables"], aliases=["Landing point", "ISO3", "Cables"]
@@ -125,10 +135,10 @@ def build_map(
         f"<b>{html.escape(title)}</b><br>data: {html.escape(', '.join(versions))}"
         f"<br>built {built}<br>{attribution}</div>"
     )
-    m.get_root().html.add_child(folium.Element(panel))  # noqa: S704 - escaped above
+    m.get_root().html.add_child(folium.Element(panel))
     folium.LayerControl(collapsed=False).add_to(m)
-    bounds = lps.total_bounds if len(lps) else cables.total_bounds
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    west, south, east, north = region.bbox
+    m.fit_bounds([[south, west], [north, east]])
     return m
 
 

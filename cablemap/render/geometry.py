@@ -8,14 +8,27 @@ whole map. Lines that cross the seam itself (transatlantic cables) are cut there
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 from shapely import affinity
 
 #: Default seam meridian of the Pacific-centred view (degrees east).
 PACIFIC_SEAM_LON = -30.0
+#: Line ends this close to ±180° (degrees) are taken to be on the antimeridian. Sources that
+#: split routes there stop a few metres short (TeleGeography: ±179.9998°).
+ANTIMERIDIAN_SNAP_DEG = 1e-3
 
 
-def shift_to_pacific(geom: shapely.Geometry | None, seam_lon: float = PACIFIC_SEAM_LON) -> shapely.Geometry | None:
+def _snap_antimeridian(xy: np.ndarray) -> np.ndarray:
+    out = xy.copy()
+    near = np.abs(np.abs(out[:, 0]) - 180.0) < ANTIMERIDIAN_SNAP_DEG
+    out[near, 0] = np.sign(out[near, 0]) * 180.0
+    return out
+
+
+def shift_to_pacific(
+    geom: shapely.Geometry | None, seam_lon: float = PACIFIC_SEAM_LON
+) -> shapely.Geometry | None:
     """Return a geometry on the Pacific-centred copy of the world.
 
     Parameters
@@ -28,11 +41,13 @@ def shift_to_pacific(geom: shapely.Geometry | None, seam_lon: float = PACIFIC_SE
     Returns
     -------
     shapely.Geometry or None
-        The geometry with longitudes in [seam_lon, seam_lon + 360); lines crossing the seam
-        are cut there. ``None`` stays ``None``.
+        The geometry with longitudes in [seam_lon, seam_lon + 360]; lines crossing the seam
+        are cut there, and line ends within :data:`ANTIMERIDIAN_SNAP_DEG` of ±180° are put on
+        it so that halves split there join up. ``None`` stays ``None``.
     """
     if geom is None or geom.is_empty:
         return geom
+    geom = shapely.transform(geom, _snap_antimeridian)
     minx, _, maxx, _ = geom.bounds
     if minx >= seam_lon:
         return geom

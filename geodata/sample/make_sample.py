@@ -69,8 +69,8 @@ def _sea_route(a: tuple[float, float], b: tuple[float, float]) -> list[list[tupl
     return split_antimeridian(coords)
 
 
-def main() -> None:
-    """Rewrite the sample's layer files from the facts."""
+def main(out_dir: Path = HERE) -> None:
+    """Rewrite the sample's layer files from the facts into ``out_dir``."""
     lps = {row["lp_id"]: row for row in _read("landing_points.csv")}
     cables = _read("cables.csv")
     cable_features, links = [], []
@@ -116,11 +116,11 @@ def main() -> None:
     ]
     for name, features in (("cables", cable_features), ("landing_points", lp_features)):
         collection = {"type": "FeatureCollection", "features": features}
-        (HERE / f"{name}.geojson").write_text(
+        (out_dir / f"{name}.geojson").write_text(
             json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n",
             encoding="utf-8",
         )
-    with (HERE / "cable_landings.csv").open("w", encoding="utf-8", newline="") as fh:
+    with (out_dir / "cable_landings.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(["cable_id", "lp_id"])
         writer.writerows(links)
@@ -132,7 +132,7 @@ def main() -> None:
         "route_method": ROUTE_METHOD,
     }
     meta = {"sources": {"cables": provenance, "landing_points": provenance}}
-    (HERE / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    (out_dir / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,38 @@
+# Two entry points for a fresh machine (Python >= 3.11 with venv, and make):
+#   make maps   install cablemap into .venv and build the maps from the embedded sample
+#   make test   install cablemap with its test tools into .venv, lint, and run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: maps test install install-test lint bench sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+
+maps: install
+	$(BIN)/cablemap build --out maps
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install-test lint
+	$(BIN)/python -m pytest
+
+bench: install-test
+	$(BIN)/python benchmarks/bench_load.py
+
+# Re-synthesise the embedded sample's routes after editing geodata/sample/facts/*.csv
+sample: install-test
+	$(BIN)/python geodata/sample/make_sample.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache maps/*.html

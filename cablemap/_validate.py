@@ -162,31 +162,42 @@ class LoadReport:
         return lines
 
 
+_INFERRED_OK: dict[str, frozenset[str]] = {
+    "str": frozenset({"string", "empty"}),
+    "int": frozenset({"integer", "empty"}),
+    "float": frozenset({"floating", "integer", "mixed-integer-float", "empty"}),
+    "bool": frozenset({"boolean", "empty"}),
+}
+_KIND_TEST = {
+    "str": lambda v: isinstance(v, str),
+    "int": lambda v: isinstance(v, int | np.integer) and not isinstance(v, bool),
+    "float": lambda v: isinstance(v, float | int | np.number) and not isinstance(v, bool),
+    "bool": lambda v: isinstance(v, bool | np.bool_),
+    "list": lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v),
+}
+
+
 def _kind_problems(name: str, col: Column, values: pd.Series) -> list[str]:
-    present = values[values.notna()] if col.kind != "list" else values
-    bad: pd.Series
-    if col.kind == "str":
-        bad = present[~present.map(lambda v: isinstance(v, str))]
-        if not col.nullable:
-            bad = pd.concat([bad, present[present.map(lambda v: v == "")]])
-    elif col.kind == "int":
-        bad = present[~present.map(lambda v: isinstance(v, int | np.integer))]
-    elif col.kind == "float":
-        bad = present[~present.map(lambda v: isinstance(v, float | int | np.number))]
-    elif col.kind == "bool":
-        bad = present[~present.map(lambda v: isinstance(v, bool | np.bool_))]
-    elif col.kind == "list":
-        bad = present[
-            ~present.map(lambda v: isinstance(v, list) and all(isinstance(s, str) for s in v))
-        ]
-    else:
+    if col.kind == "geometry":
         return []
+    present = values if col.kind == "list" else values[values.notna()]
+    # fast path: pandas infers the type of a whole column in C
+    if (
+        col.kind in _INFERRED_OK
+        and pd.api.types.infer_dtype(present, skipna=True) in _INFERRED_OK[col.kind]
+    ):
+        bad = present[present == ""] if col.kind == "str" and not col.nullable else present[:0]
+    else:
+        test = _KIND_TEST[col.kind]
+        bad = present[[not test(v) for v in present]]
+        if col.kind == "str" and not col.nullable:
+            bad = pd.concat([bad, present[present.map(lambda v: v == "")]])
     if bad.empty:
         return []
-    first = bad.index[0]
     return [
         f"{name}.{col.name}: {len(bad)} value(s) are not {col.kind}"
-        f"{' (or are empty)' if col.kind == 'str' else ''}, first at row {first!r}: {bad.iloc[0]!r}"
+        f"{' (or are empty)' if col.kind == 'str' else ''}, "
+        f"first at row {bad.index[0]!r}: {bad.iloc[0]!r}"
     ]
 
 

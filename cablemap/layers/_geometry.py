@@ -49,12 +49,8 @@ def clean_route(
                 f"invalid geometry: part {i} is a {part.geom_type}, not a LineString; dropped",
             )
             continue
-        coords = shapely.get_coordinates(part)
-        if (
-            not np.isfinite(coords).all()
-            or (np.abs(coords[:, 0]) > 180).any()
-            or (np.abs(coords[:, 1]) > 90).any()
-        ):
+        xy = shapely.get_coordinates(part)
+        if not (np.isfinite(xy).all() and (np.abs(xy) <= (180.0, 90.0)).all()):
             report.add(
                 "error",
                 file,
@@ -64,7 +60,7 @@ def clean_route(
                 "lon [-180, 180] / lat [-90, 90]; dropped",
             )
             continue
-        if len(np.unique(coords, axis=0)) < 2:
+        if len(xy) < 2 or not (xy != xy[0]).any():
             report.add(
                 "warning",
                 file,
@@ -81,7 +77,8 @@ def geodesic_km(geoms: list[shapely.Geometry | None]) -> list[float]:
     """Geodesic length of each line geometry on the WGS84 ellipsoid, in kilometres.
 
     Parts are measured separately and summed, so a route split at the antimeridian is measured
-    correctly. ``None`` or empty geometries give NaN.
+    correctly. ``None`` or empty geometries give NaN. All segments go through one vectorised
+    ``pyproj.Geod.inv`` call.
 
     Parameters
     ----------
@@ -93,17 +90,20 @@ def geodesic_km(geoms: list[shapely.Geometry | None]) -> list[float]:
     list of float
         Lengths rounded to metres.
     """
-    out = []
-    for geom in geoms:
-        if geom is None or geom.is_empty:
-            out.append(float("nan"))
-            continue
-        total = 0.0
-        for part in shapely.get_parts(geom):
-            xy = shapely.get_coordinates(part)
-            total += float(np.sum(_GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])[2]))
-        out.append(round(total / 1000.0, 3))
-    return out
+    array = np.array(geoms, dtype=object)
+    present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
+    out = np.full(len(geoms), np.nan)
+    if not present.any():
+        return out.tolist()
+    parts, geom_index = shapely.get_parts(array[present], return_index=True)
+    xy, part_index = shapely.get_coordinates(parts, return_index=True)
+    same_part = part_index[1:] == part_index[:-1]
+    a, b = xy[:-1][same_part], xy[1:][same_part]
+    dist = np.asarray(_GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])[2])
+    per_part = np.bincount(part_index[:-1][same_part], weights=dist, minlength=len(parts))
+    per_geom = np.bincount(geom_index, weights=per_part, minlength=int(present.sum()))
+    out[present] = np.round(per_geom / 1000.0, 3)
+    return out.tolist()
 
 
 def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

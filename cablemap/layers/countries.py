@@ -94,6 +94,11 @@ TERRITORY_OUTLINES: dict[str, tuple[str, MultiPolygon]] = {
 }
 
 
+_OUTLINES_BOUNDS = shapely.GeometryCollection(
+    [outline for _, outline in TERRITORY_OUTLINES.values()]
+).bounds
+
+
 @lru_cache(maxsize=1024)
 def iso3_from_name(name: str) -> str | None:
     """Return the ISO 3166 alpha-3 code for a country name, or ``None`` if unknown.
@@ -132,6 +137,11 @@ def territory_at(lon: float, lat: float) -> tuple[str, str] | None:
     tuple of (str, str) or None
         E.g. ``("HKG", "Hong Kong")``, or ``None`` outside every outline.
     """
+    if not (
+        _OUTLINES_BOUNDS[0] <= lon <= _OUTLINES_BOUNDS[2]
+        and _OUTLINES_BOUNDS[1] <= lat <= _OUTLINES_BOUNDS[3]
+    ):
+        return None
     point = shapely.Point(lon, lat)
     for iso3, (name, outline) in TERRITORY_OUTLINES.items():
         if outline.covers(point):

@@ -66,7 +66,7 @@ def fetch_telegeography(
         try:
             download(base + rel, target / rel)
         except DownloadError:
-            logger.error("Fetch stopped after %d file(s) at %r", count, rel)
+            logger.info("Fetch stopped after %d file(s) at %r", count, rel)
             raise
         count += 1
         if on_file is not None:

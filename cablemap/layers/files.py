@@ -34,7 +34,7 @@ from cablemap._validate import LAYER_SCHEMAS, LoadReport
 from cablemap.layers._geometry import clean_route, geodesic_km
 from cablemap.layers.collection import LAYER_NAMES, Layers
 from cablemap.layers.countries import assign_iso3
-from cablemap.layers.vendors import canonical_vendor, split_names
+from cablemap.layers.vendors import canonical_vendor, count_unregistered, split_names
 
 logger = logging.getLogger(__name__)
 
@@ -385,6 +385,7 @@ def _assemble(
             f"references an unknown {missing}: link skipped",
         )
     links = links[~dangling].reset_index(drop=True)
+    count_unregistered(cables_gdf, report)
     report.count("cables loaded", len(cables_gdf))
     report.count("landing points loaded", len(lps))
     report.count("cable landings loaded", len(links))

@@ -37,7 +37,7 @@ from cablemap._errors import EmptyLayerError, SourceFormatError
 from cablemap._validate import LoadReport
 from cablemap.layers._geometry import clean_route, geodesic_km, geodesic_m
 from cablemap.layers.countries import assign_iso3
-from cablemap.layers.vendors import canonical_vendor, split_names
+from cablemap.layers.vendors import canonical_vendor, count_unregistered, split_names
 
 logger = logging.getLogger(__name__)
 
@@ -174,9 +174,7 @@ def parse_rfs(value: object) -> tuple[int | None, int | None]:
 def _companies(raw: object, file: str, record: str, fld: str, report: LoadReport) -> list[str]:
     names = []
     for name in split_names(raw if isinstance(raw, str) else None):
-        canonical, known = canonical_vendor(name)
-        if not known:
-            report.count(f"{fld} names not in the vendor registry (kept as written)")
+        canonical, _ = canonical_vendor(name)
         if canonical not in names:
             names.append(canonical)
     if raw is not None and not isinstance(raw, str):
@@ -364,6 +362,7 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
     )
     landing_points = gpd.GeoDataFrame(lp_rows, geometry="geometry", crs=settings.default_crs)
     cable_landings = pd.DataFrame(kept_links, columns=["cable_id", "lp_id"])
+    count_unregistered(cables, report)
     report.count("cables loaded", len(cables))
     report.count("landing points loaded", len(landing_points))
     report.count("cable landings loaded", len(cable_landings))

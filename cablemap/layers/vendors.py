@@ -14,8 +14,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from cablemap._errors import LayerValidationError, UnknownVendorError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from cablemap._validate import LoadReport
 
 _REGISTRY_FILE = "vendor_registry.csv"
 _SPACES = re.compile(r"\s+")
@@ -182,3 +188,23 @@ def resolve_vendor(name: str) -> str:
         f"(cablemap/layers/{_REGISTRY_FILE}); closest known vendors: {suggestions or 'none'}"
     )
     raise UnknownVendorError(msg)
+
+
+def count_unregistered(cables: pd.DataFrame, report: LoadReport) -> None:
+    """Count, per column, the distinct supplier and owner names the registry does not know.
+
+    They are kept as written (never dropped); the count tells where the registry needs rows.
+
+    Parameters
+    ----------
+    cables
+        A ``cables`` layer with ``owners`` and ``suppliers`` list columns.
+    report
+        Receives one count per column with unregistered names.
+    """
+    for column in ("suppliers", "owners"):
+        names = {n for names in cables[column] for n in names if not canonical_vendor(n)[1]}
+        if names:
+            report.count(
+                f"distinct {column} not in the vendor registry (kept as written)", len(names)
+            )

@@ -130,6 +130,8 @@ def main(out_dir: Path = HERE) -> None:
         "path": "geodata/sample",
         "licence": "CC0-1.0 (facts); routes synthesised with searoute (Apache-2.0, MARNET network)",
         "route_method": ROUTE_METHOD,
+        "attribution": "cablemap sample: facts from cited public sources; "
+        "routes synthesised with searoute (Eurostat MARNET), not surveyed",
     }
     meta = {"sources": {"cables": provenance, "landing_points": provenance}}
     (out_dir / "metadata.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

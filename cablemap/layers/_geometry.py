@@ -139,3 +139,44 @@ def split_antimeridian(coords: list[tuple[float, float]]) -> list[list[tuple[flo
             parts.append([(-edge, y_cross)])
         parts[-1].append((x1, y1))
     return [p for p in parts if len(p) >= 2]
+
+
+def check_point(
+    geom: shapely.Geometry | None, *, file: str, record: str, report: LoadReport
+) -> bool:
+    """Tell whether a landing point's geometry is usable; report why not (an error: skipped).
+
+    Parameters
+    ----------
+    geom
+        The geometry, in EPSG:4326 degrees.
+    file, record
+        Where it came from, for the report.
+    report
+        Receives one issue if the point is unusable.
+
+    Returns
+    -------
+    bool
+        ``True`` for a Point with finite coordinates within lon [-180, 180] / lat [-90, 90].
+    """
+    if geom is None or geom.is_empty or geom.geom_type != "Point":
+        kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
+        report.add(
+            "error",
+            file,
+            record,
+            "geometry",
+            f"landing point without coordinates ({kind}); skipped",
+        )
+        return False
+    if not (np.isfinite([geom.x, geom.y]).all() and abs(geom.x) <= 180 and abs(geom.y) <= 90):
+        report.add(
+            "error",
+            file,
+            record,
+            "geometry",
+            f"invalid geometry: coordinates ({geom.x}, {geom.y}) out of range; skipped",
+        )
+        return False
+    return True

@@ -31,7 +31,7 @@ import shapely
 from cablemap import __version__, settings
 from cablemap._errors import LayerValidationError, SourceFormatError
 from cablemap._validate import LAYER_SCHEMAS, LoadReport
-from cablemap.layers._geometry import clean_route, geodesic_km
+from cablemap.layers._geometry import check_point, clean_route, geodesic_km
 from cablemap.layers.collection import LAYER_NAMES, Layers
 from cablemap.layers.countries import assign_iso3
 from cablemap.layers.vendors import canonical_vendor, count_unregistered, split_names
@@ -296,26 +296,7 @@ def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -
     for i, row in frame.iterrows():
         lp_id = str(row["lp_id"])
         geom = row.geometry
-        if geom is None or geom.is_empty or geom.geom_type != "Point":
-            kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
-            report.add(
-                "error",
-                file,
-                lp_id,
-                "geometry",
-                f"landing point without coordinates ({kind}); skipped",
-            )
-            continue
-        if not (
-            np.isfinite([geom.x, geom.y]).all() and -180 <= geom.x <= 180 and -90 <= geom.y <= 90
-        ):
-            report.add(
-                "error",
-                file,
-                lp_id,
-                "geometry",
-                f"invalid geometry: coordinates ({geom.x}, {geom.y}) out of range; skipped",
-            )
+        if not check_point(geom, file=file, record=lp_id, report=report):
             continue
         country = str(row.get("country") or "")
         given_iso3 = row.get("iso3")

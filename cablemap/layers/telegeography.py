@@ -35,7 +35,7 @@ import shapely
 from cablemap import settings
 from cablemap._errors import EmptyLayerError, SourceFormatError
 from cablemap._validate import LoadReport
-from cablemap.layers._geometry import clean_route, geodesic_km, geodesic_m
+from cablemap.layers._geometry import check_point, clean_route, geodesic_km, geodesic_m
 from cablemap.layers.countries import assign_iso3
 from cablemap.layers.vendors import canonical_vendor, count_unregistered, split_names
 
@@ -209,24 +209,7 @@ def _landing_points_geo(
             report.add("error", file, "?", id_field, "landing point feature without an id; skipped")
             continue
         lp_id = str(lp_id)
-        if geom is None or geom.is_empty or geom.geom_type != "Point":
-            kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
-            report.add(
-                "error",
-                file,
-                lp_id,
-                "geometry",
-                f"landing point without coordinates ({kind}); skipped",
-            )
-            continue
-        if not (-180 <= geom.x <= 180 and -90 <= geom.y <= 90):
-            report.add(
-                "error",
-                file,
-                lp_id,
-                "geometry",
-                f"invalid geometry: coordinates ({geom.x}, {geom.y}) out of range; skipped",
-            )
+        if not check_point(geom, file=file, record=lp_id, report=report):
             continue
         if lp_id in points:
             first = points[lp_id]["geometry"]

@@ -161,3 +161,14 @@ def test_schema_check_catches_broken_layers(sample):
     text = str(info.value)
     assert "cables.status: value 'retired'" in text
     assert "landing_points: required column(s) ['iso3'] are missing" in text
+
+
+@pytest.mark.parametrize("target", ["layers.gpkg", "parquet"])
+def test_round_trip_keeps_a_cable_without_route(tiny_v3, tmp_path, target):
+    geo = json.loads((tiny_v3 / "cable" / "cable-geo.json").read_text())
+    geo["features"] = [f for f in geo["features"] if f["properties"]["id"] != "c2"]
+    (tiny_v3 / "cable" / "cable-geo.json").write_text(json.dumps(geo))
+    layers = cm.load(tiny_v3)
+    back = cm.load(cm.save_layers(layers, tmp_path / target))
+    _assert_same(layers, back)
+    assert back.cables.set_index("cable_id").loc["c2"].geometry is None

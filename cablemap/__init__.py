@@ -1,10 +1,12 @@
 """cablemap: which Indo-Pacific submarine cables, landing stations and data centres matter most.
 
-The data flow is one-way: :mod:`cablemap.layers` (load) → :mod:`cablemap.render` (maps) →
-:mod:`cablemap.cli`. The public API is small and functional:
+The data flow is one-way: :mod:`cablemap.layers` (load) → :mod:`cablemap.risk` (models and
+scores) → :mod:`cablemap.render` (maps) → :mod:`cablemap.cli`. The public API is small and
+functional:
 
 >>> import cablemap as cm
 >>> layers = cm.load()              # the embedded Indo-Pacific sample
+>>> scores = cm.score(layers)       # risk_models/dcs-v1.toml
 >>> m = cm.build_map(layers)        # a folium.Map  # doctest: +SKIP
 """
 
@@ -19,12 +21,14 @@ from cablemap._errors import (
     DownloadError,
     EmptyLayerError,
     LayerValidationError,
+    RiskSpecError,
     SourceFormatError,
     UnknownVendorError,
 )
 from cablemap._resources import risk_models_path, sample_path
-from cablemap.layers import Layers, load, resolve_vendor, save_layers
+from cablemap.layers import Layers, countries_from_file, load, resolve_vendor, save_layers
 from cablemap.render import build_map, save_map
+from cablemap.risk import Scores, load_model, score
 
 __all__ = [
     "CablemapError",
@@ -33,15 +37,20 @@ __all__ = [
     "EmptyLayerError",
     "LayerValidationError",
     "Layers",
+    "RiskSpecError",
+    "Scores",
     "SourceFormatError",
     "UnknownVendorError",
     "__version__",
     "build_map",
+    "countries_from_file",
     "load",
+    "load_model",
     "resolve_vendor",
     "risk_models_path",
     "sample_path",
     "save_layers",
     "save_map",
+    "score",
     "settings",
 ]

@@ -13,7 +13,9 @@ Canonical layers (all geometry in EPSG:4326):
 ``landing_points`` (GeoDataFrame)
     ``lp_id`` str, unique; ``name`` str; ``country`` str; ``iso3`` str (ISO 3166 alpha-3),
     nullable when the country is unknown; ``is_tbd`` bool (site not yet decided); ``source``,
-    ``source_version`` str; ``geometry`` Point.
+    ``source_version`` str; ``geometry`` Point. Optional: ``landmass`` str, the island or
+    continent the point stands on (used for assumed land links where no country polygons are
+    given).
 ``cable_landings`` (DataFrame, many-to-many)
     ``cable_id``, ``lp_id``: every pair must name a row of ``cables`` and of ``landing_points``.
 """

@@ -9,14 +9,17 @@ import warnings
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from cablemap import __version__
 from cablemap._errors import CablemapError
 from cablemap._resources import sample_path
 from cablemap.layers import Layers, load, save_layers
+from cablemap.layers.boundaries import countries_from_file
 from cablemap.layers.fetch import TELEGEOGRAPHY_URL, fetch_telegeography
 from cablemap.render import build_map, save_map
-from cablemap.risk import load_region
+from cablemap.risk import Scores, load_model, load_region, score
+from cablemap.risk.score import ID_COLUMNS, row_dict
 
 _SOURCE_HELP = (
     "Data to load: a TeleGeography v2/v3 directory, a directory of layer files, a GeoPackage "
@@ -193,3 +196,189 @@ def info(source: Path | None, fmt: str) -> None:
         return
     for key, value in summary.items():
         click.echo(f"{key}: {value}")
+
+
+_PLURAL = {"landing_point": "landing_points", "cable": "cables", "country": "countries"}
+
+
+def _ranked(scores: Scores, entity: str, *, region_only: bool) -> pd.DataFrame:
+    frame = scores.table(entity)
+    if region_only:
+        frame = frame[frame["in_region"]]
+    return frame.sort_values(["rank", ID_COLUMNS[entity]])
+
+
+def _score_rows(
+    scores: Scores, entity: str, top: int | None, *, region_only: bool
+) -> list[dict[str, object]]:
+    frame = _ranked(scores, entity, region_only=region_only)
+    if top is not None:
+        frame = frame.head(top)
+    return [row_dict(entity, row, scores.model) for _, row in frame.iterrows()]
+
+
+def _print_table(scores: Scores, entity: str, top: int, *, region_only: bool) -> None:
+    ranked = _ranked(scores, entity, region_only=region_only)
+    frame = ranked.head(top)
+    comps = list(scores.model.weights[entity])
+    click.echo(
+        f"{_PLURAL[entity]} (top {len(frame)} of {len(ranked)}"
+        f"{' in the region' if region_only else ''}, "
+        f"model {scores.model.name})"
+    )
+    header = f"{'rank':>4}  {'id':<40} {'score':>6}  " + " ".join(f"{c[:11]:>11}" for c in comps)
+    click.echo(header)
+    for _, row in frame.iterrows():
+        values = " ".join(f"{row[f'{c}_contribution']:>11.3f}" for c in comps)
+        click.echo(
+            f"{int(row['rank']):>4}  {str(row[ID_COLUMNS[entity]])[:40]:<40} "
+            f"{row['score']:>6.3f}  {values}"
+        )
+    click.echo("  (component columns show contributions = value x weight; they sum to the score)")
+
+
+def _print_explain(detail: dict[str, object]) -> None:
+    click.echo(
+        f"{detail['entity']} {detail['id']!r}: score {detail['score']:.4f}, "
+        f"rank {detail['rank']} (model {detail['model']})"
+    )
+    click.echo(f"  {'component':<18} {'value':>8} {'weight':>8} {'contribution':>13}")
+    components = detail["components"]
+    assert isinstance(components, dict)  # noqa: S101 - shape of row_dict
+    for name, parts in components.items():
+        click.echo(
+            f"  {name:<18} {parts['value']:>8.4f} {parts['weight']:>8.3f} "
+            f"{parts['contribution']:>13.4f}"
+        )
+    click.echo(f"  {'sum':<18} {'':>8} {'':>8} {detail['score']:>13.4f}")
+    for key, value in detail.items():
+        if key not in ("entity", "id", "score", "rank", "components", "model"):
+            click.echo(f"  {key}: {value}")
+
+
+@cli.command(name="score")
+@_source_option
+@click.option(
+    "--model",
+    "model_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Model TOML. Default: risk_models/dcs-v1.toml.",
+)
+@click.option(
+    "--vendor-profile",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Vendor profile TOML replacing the model's.",
+)
+@click.option(
+    "--countries",
+    "countries_file",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Country polygons (e.g. Natural Earth admin-0) for landmasses and land links.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--entity",
+    type=click.Choice(["landing_point", "cable", "country"]),
+    default=None,
+    help="Only this entity (csv to stdout: default country).",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Only the N highest scores (table: default 10).",
+)
+@click.option(
+    "--explain",
+    "explain_id",
+    default=None,
+    help="Print one row's full breakdown (lp_id, cable_id or ISO3).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="With --format csv: write the three tables into this folder.",
+)
+@click.option("--region-only", is_flag=True, help="Only rows in the model's region.")
+def score_command(
+    source: Path | None,
+    model_file: Path | None,
+    vendor_profile: Path | None,
+    countries_file: Path | None,
+    fmt: str,
+    entity: str | None,
+    top: int | None,
+    explain_id: str | None,
+    out: Path | None,
+    region_only: bool,
+) -> None:
+    r"""Score every landing point, cable and country; print or write the breakdown.
+
+    Every score is a weighted sum of components in [0, 1] with weights from the model file;
+    each row carries its components, weights and contributions.
+
+    \b
+    Example:
+        cablemap score --format table --entity country --top 10
+        cablemap score --explain TON
+        cablemap score --source ../shared/data/cables/tg-v3-2022 --format json > scores.json
+    """
+    layers = _load(source)
+    try:
+        model = load_model(model_file, vendor_profile=vendor_profile)
+        countries = countries_from_file(countries_file) if countries_file else None
+        scores = score(layers, model, countries=countries)
+    except CablemapError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if explain_id is not None:
+        try:
+            detail = scores.explain(explain_id)
+        except KeyError as exc:
+            raise click.ClickException(str(exc.args[0])) from exc
+        if fmt == "json":
+            click.echo(json.dumps(detail, indent=2, ensure_ascii=False, default=str))
+        else:
+            _print_explain(detail)
+        return
+    entities = [entity] if entity else list(_PLURAL)
+    if fmt == "json":
+        payload: dict[str, object] = {
+            _PLURAL[e]: _score_rows(scores, e, top, region_only=region_only) for e in entities
+        }
+        payload["model"] = {
+            "name": scores.model.name,
+            "path": scores.model.path,
+            "weights": scores.model.weights,
+        }
+        payload["sensitivity"] = scores.sensitivity.to_dict(orient="records")
+        payload["notes"] = scores.notes
+        click.echo(json.dumps(payload, ensure_ascii=False, default=str))
+    elif fmt == "csv":
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            for e in entities:
+                path = out / f"{_PLURAL[e]}.csv"
+                scores.table(e).drop(columns="geometry", errors="ignore").to_csv(path, index=False)
+                click.echo(f"Wrote {path}")
+            return
+        frame = _ranked(scores, entity or "country", region_only=region_only)
+        frame = frame.drop(columns="geometry", errors="ignore")
+        click.echo(
+            frame.head(top).to_csv(index=False) if top else frame.to_csv(index=False), nl=False
+        )
+    else:
+        for e in entities:
+            _print_table(scores, e, top or 10, region_only=region_only)
+            click.echo("")
+        for note in scores.notes:
+            click.echo(f"note: {note}")

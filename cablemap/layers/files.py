@@ -314,6 +314,7 @@ def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -
                 "country": name_country or iso3 or "(unknown)",
                 "iso3": iso3,
                 "is_tbd": str(row.get("is_tbd", False)).strip().lower() in ("true", "1", "yes"),
+                "landmass": row.get("landmass") if isinstance(row.get("landmass"), str) else None,
                 "source": str(row.get("source") or Path(file).name),
                 "source_version": str(row.get("source_version") or "unversioned"),
                 "geometry": geom,
@@ -321,7 +322,10 @@ def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -
             }
         )
     out = gpd.GeoDataFrame(rows, geometry="geometry", crs=settings.default_crs)
-    return out.drop(columns="_row") if "_row" in out.columns else out
+    out = out.drop(columns="_row") if "_row" in out.columns else out
+    if "landmass" in out.columns and out["landmass"].isna().all():
+        out = out.drop(columns="landmass")  # optional: kept only where the source gives it
+    return out
 
 
 def _find(directory: Path, stem: str, suffixes: tuple[str, ...]) -> Path | None:

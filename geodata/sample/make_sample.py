@@ -106,6 +106,7 @@ def main(out_dir: Path = HERE) -> None:
                 "lp_id": row["lp_id"],
                 "name": row["name"],
                 "country": row["country"],
+                "landmass": row["landmass"],
                 "is_tbd": False,
                 "source": row["source"],
                 "source_version": "cablemap sample 2026-11",

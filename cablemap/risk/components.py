@@ -1,0 +1,261 @@
+"""Score components: each a named value in [0, 1] per landing point, cable or country.
+
+Higher always means more risk or more importance to an adversary or to resilience planning.
+Only the cables whose status the model counts take part (in-service by default).
+
+Cable components
+    ``vendor_exposure``: the largest ``role weight x tier score`` over the cable's suppliers and
+    owners (an empty supplier or owner list counts as one *unrated* vendor).
+    ``dependence``: ``1 / n`` where ``n`` is the fewest cables serving any of its landing points
+    or, for an international cable, any of its countries' international cables (1 = some place
+    has no other cable).
+    ``reach``: countries the cable joins, divided by the most any cable joins.
+    ``chokepoint``: 1 if the route crosses a chokepoint polygon (0 without a route).
+Landing-point components
+    ``vendor_exposure``: mean exposure of its cables. ``betweenness``: share of shortest
+    country-to-country paths through it (each country a virtual node joined to its landing
+    points, on the cable-hop graph of :mod:`cablemap.risk.centrality`; normalised by the
+    largest). ``gateway_share``: its international cables / its
+    country's. ``fragility``: ``1 / r``, ``r`` the international cables reachable from it by
+    domestic cables and assumed land links (the fewest whose loss cuts it off from abroad;
+    1 if it has none). ``hub``: its international cables / the most any landing point has.
+    ``chokepoint``: share of its cables crossing a chokepoint.
+Country components
+    ``vendor_exposure``: mean exposure of the cables landing in it. ``fragility``: ``1 / r``,
+    ``r`` its international cables (``redundancy_cables``: the fewest whose loss leaves no
+    submarine path abroad). ``station_diversity``: ``1 /`` landing points with international
+    cables. ``chokepoint``: share of its international cables crossing a chokepoint.
+    ``transit``: betweenness on the country graph (countries joined by a shared cable),
+    normalised by the largest. ``hub``: its international cables / the most any country has.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from cablemap.risk.centrality import cable_hop_edges, country_betweenness
+
+if TYPE_CHECKING:
+    from cablemap.layers.collection import Layers
+    from cablemap.risk.spec import ModelSpec
+    from cablemap.risk.topology import Network
+
+
+@dataclass
+class Facts:
+    """What the components are computed from, kept for explanations and later stages."""
+
+    cables: (
+        pd.DataFrame
+    )  # cable_id-indexed: lp_ids, countries, international, exposure, tiers, chokepoints
+    lp_cables: dict[str, list[str]]
+    country_cables: dict[str, list[str]]
+    country_intl: dict[str, list[str]]
+    lp_redundancy: dict[str, int]
+    land_linked_abroad: set[str]
+
+
+def _cable_facts(layers: Layers, model: ModelSpec) -> pd.DataFrame:
+    cables = layers.cables[layers.cables["status"].isin(model.statuses)].set_index("cable_id")
+    lps = layers.landing_points.set_index("lp_id")
+    links = layers.cable_landings[layers.cable_landings["cable_id"].isin(cables.index)]
+    lp_lists = links.groupby("cable_id")["lp_id"].apply(list)
+    profile = model.vendor_profile
+    tier_score = profile.tier_scores
+
+    def worst(names: list[str]) -> str:
+        tiers = [profile.tier(n) for n in names] or ["unrated"]
+        return max(tiers, key=lambda t: tier_score[t])
+
+    facts = pd.DataFrame(index=cables.index)
+    facts["name"] = cables["name"]
+    facts["lp_ids"] = [lp_lists.get(c, []) for c in cables.index]
+    iso_of = lps["iso3"].to_dict()
+    facts["countries"] = [
+        sorted({str(iso_of[i]) for i in ids if isinstance(iso_of.get(i), str)})
+        for ids in facts["lp_ids"]
+    ]
+    facts["international"] = facts["countries"].map(len) >= 2
+    facts["supplier_tier"] = cables["suppliers"].map(worst)
+    facts["owner_tier"] = cables["owners"].map(worst)
+    facts["high_tier_vendors"] = [
+        sorted(v for v in (*s, *o) if profile.tier(v) == "high")
+        for s, o in zip(cables["suppliers"], cables["owners"], strict=True)
+    ]
+    facts["vendor_exposure"] = np.maximum(
+        facts["supplier_tier"].map(tier_score) * profile.role_weights["supplier"],
+        facts["owner_tier"].map(tier_score) * profile.role_weights["owner"],
+    )
+    routed = cables[cables.geometry.notna()]
+    hits = gpd.sjoin(
+        gpd.GeoDataFrame(geometry=routed.geometry, crs=cables.crs),
+        model.chokepoints,
+        predicate="intersects",
+    )
+    crossed = hits.groupby(level=0)["chokepoint_id"].apply(lambda s: sorted(set(s)))
+    facts["chokepoints"] = [crossed.get(c, []) for c in facts.index]
+    facts["has_route"] = cables.geometry.notna()
+    return facts
+
+
+def _domestic_components(
+    facts: pd.DataFrame, network: Network, lp_iso3: pd.Series
+) -> dict[str, str]:
+    """Label each landing point with its domestic component.
+
+    A domestic component is a set of one country's landing points joined by domestic cables
+    and assumed land links.
+    """
+    graph = nx.Graph()
+    graph.add_nodes_from(lp_iso3.index)
+    for cable_id, row in facts.iterrows():
+        if not row["international"] and len(row["lp_ids"]) > 1:
+            ids = row["lp_ids"]
+            graph.add_edges_from(itertools.pairwise(ids), cable=cable_id)
+    domestic = network.terrestrial[network.terrestrial["kind"] == "domestic"]
+    graph.add_edges_from(zip(domestic["u"], domestic["v"], strict=True))
+    label = {}
+    for i, comp in enumerate(nx.connected_components(graph)):
+        for node in comp:
+            label[node] = f"d{i}"
+    return label
+
+
+def compute_facts(layers: Layers, model: ModelSpec, network: Network) -> Facts:
+    """Gather per-cable facts and the cable lists of landing points and countries."""
+    facts = _cable_facts(layers, model)
+    lp_iso3 = layers.landing_points.set_index("lp_id")["iso3"]
+    lp_cables: dict[str, list[str]] = defaultdict(list)
+    country_cables: dict[str, list[str]] = defaultdict(list)
+    country_intl: dict[str, list[str]] = defaultdict(list)
+    for cable_id, row in facts.iterrows():
+        for lp in row["lp_ids"]:
+            lp_cables[lp].append(cable_id)
+        for iso in row["countries"]:
+            country_cables[iso].append(cable_id)
+            if row["international"]:
+                country_intl[iso].append(cable_id)
+    component = _domestic_components(facts, network, lp_iso3)
+    intl_by_component: dict[str, set[str]] = defaultdict(set)
+    for lp, cables in lp_cables.items():
+        intl_by_component[component[lp]].update(c for c in cables if facts.at[c, "international"])
+    lp_redundancy = {lp: len(intl_by_component[component[lp]]) for lp in lp_iso3.index}
+    cross = network.terrestrial[network.terrestrial["kind"] == "cross_border"]
+    land_linked = {str(i) for pair in cross["iso3"] for i in pair.split("-")}
+    return Facts(
+        facts, dict(lp_cables), dict(country_cables), dict(country_intl), lp_redundancy, land_linked
+    )
+
+
+def cable_components(facts: Facts) -> pd.DataFrame:
+    """Compute the cable components (index ``cable_id``)."""
+    f = facts.cables
+    n_countries = f["countries"].map(len)
+
+    def dependence(lp_ids: list[str], countries: list[str], international: bool) -> float:
+        counts = [len(facts.lp_cables.get(lp, [])) for lp in lp_ids]
+        if international:
+            counts += [len(facts.country_intl.get(c, [])) for c in countries]
+        counts = [n for n in counts if n > 0]
+        return 1.0 / min(counts) if counts else 0.0
+
+    return pd.DataFrame(
+        {
+            "vendor_exposure": f["vendor_exposure"],
+            "dependence": [
+                dependence(a, b, c)
+                for a, b, c in zip(f["lp_ids"], f["countries"], f["international"], strict=True)
+            ],
+            "reach": n_countries / max(int(n_countries.max()), 1) if len(f) else n_countries,
+            "chokepoint": f["chokepoints"].map(lambda c: 1.0 if c else 0.0),
+        },
+        index=f.index,
+    )
+
+
+def _country_graph_betweenness(facts: Facts) -> dict[str, float]:
+    graph = nx.Graph()
+    for countries in facts.cables.loc[facts.cables["international"], "countries"]:
+        for i, a in enumerate(countries):
+            for b in countries[i + 1 :]:
+                graph.add_edge(a, b)
+    if graph.number_of_nodes() < 3:
+        return {}
+    values = nx.betweenness_centrality(graph, normalized=True)
+    top = max(values.values()) or 1.0
+    return {k: v / top for k, v in values.items()}
+
+
+def _lp_betweenness(network: Network, lp_iso3: pd.Series) -> dict[str, float]:
+    """Country-to-country betweenness on the cable-hop graph, normalised by the largest."""
+    iso = lp_iso3.dropna().astype(str).to_dict()
+    edges = cable_hop_edges(network.segments, set(iso))
+    edges |= {
+        (u, v) if u < v else (v, u)
+        for u, v in zip(network.terrestrial["u"], network.terrestrial["v"], strict=True)
+    }
+    values = country_betweenness(edges, iso)
+    top = max(values.values(), default=0.0) or 1.0
+    return {lp: values.get(lp, 0.0) / top for lp in lp_iso3.index}
+
+
+def landing_point_components(
+    facts: Facts, network: Network, landing_points: pd.DataFrame
+) -> pd.DataFrame:
+    """Compute the landing-point components (index ``lp_id``)."""
+    lp_iso3 = landing_points.set_index("lp_id")["iso3"]
+    f = facts.cables
+    international = f["international"].to_dict()
+    exposure = f["vendor_exposure"].to_dict()
+    crosses = f["chokepoints"].map(bool).to_dict()
+    betweenness = _lp_betweenness(network, lp_iso3)
+    intl_at = {lp: [c for c in cs if international[c]] for lp, cs in facts.lp_cables.items()}
+    most_intl = max((len(v) for v in intl_at.values()), default=0) or 1
+    rows = {}
+    for lp, iso in lp_iso3.items():
+        cables = facts.lp_cables.get(lp, [])
+        intl = intl_at.get(lp, [])
+        country_intl = len(facts.country_intl.get(iso, [])) if isinstance(iso, str) else 0
+        redundancy = facts.lp_redundancy.get(lp, 0)
+        rows[lp] = {
+            "vendor_exposure": float(np.mean([exposure[c] for c in cables])) if cables else 0.0,
+            "betweenness": betweenness.get(lp, 0.0),
+            "gateway_share": len(intl) / country_intl if country_intl else 0.0,
+            "hub": len(intl) / most_intl,
+            "fragility": 0.0 if iso in facts.land_linked_abroad else 1.0 / max(redundancy, 1),
+            "chokepoint": float(np.mean([crosses[c] for c in cables])) if cables else 0.0,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def country_components(facts: Facts, landing_points: pd.DataFrame) -> pd.DataFrame:
+    """Compute the country components (index ``iso3``)."""
+    f = facts.cables
+    exposure = f["vendor_exposure"].to_dict()
+    crosses = f["chokepoints"].map(bool).to_dict()
+    lp_lists = f["lp_ids"].to_dict()
+    transit = _country_graph_betweenness(facts)
+    lp_iso3 = landing_points.set_index("lp_id")["iso3"].to_dict()
+    most_intl = max((len(v) for v in facts.country_intl.values()), default=0) or 1
+    rows = {}
+    for iso in sorted(facts.country_cables):
+        cables = facts.country_cables[iso]
+        intl = facts.country_intl.get(iso, [])
+        stations = {lp for c in intl for lp in lp_lists[c] if lp_iso3.get(lp) == iso}
+        rows[iso] = {
+            "vendor_exposure": float(np.mean([exposure[c] for c in cables])),
+            "fragility": 0.0 if iso in facts.land_linked_abroad else 1.0 / max(len(intl), 1),
+            "station_diversity": 1.0 / max(len(stations), 1),
+            "chokepoint": float(np.mean([crosses[c] for c in intl])) if intl else 0.0,
+            "transit": transit.get(iso, 0.0),
+            "hub": len(intl) / most_intl,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")

@@ -1,0 +1,401 @@
+"""Load and check the model definitions in ``risk_models/``: model, vendor profile, chokepoints.
+
+Every problem is a :class:`~cablemap.RiskSpecError` naming the file and the key, raised when the
+file is read, so a bad edit never reaches the scores.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from cablemap._errors import CablemapError, RiskSpecError
+from cablemap._resources import risk_models_path
+from cablemap.layers.vendors import vendor_registry
+from cablemap.risk.region import Region, load_region
+
+DEFAULT_MODEL_FILE = "dcs-v1.toml"
+ENTITIES = ("landing_point", "cable", "country")
+
+#: The components each entity's score may weigh. See :mod:`cablemap.risk.components`.
+COMPONENTS: dict[str, tuple[str, ...]] = {
+    "landing_point": (
+        "vendor_exposure",
+        "betweenness",
+        "gateway_share",
+        "hub",
+        "fragility",
+        "chokepoint",
+    ),
+    "cable": ("vendor_exposure", "dependence", "reach", "chokepoint"),
+    "country": (
+        "vendor_exposure",
+        "fragility",
+        "station_diversity",
+        "chokepoint",
+        "transit",
+        "hub",
+    ),
+}
+TIER_NAMES = ("high", "elevated", "unrated", "trusted")
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_WEIGHT_SUM_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class VendorProfile:
+    """Risk tiers of registry vendors.
+
+    Attributes
+    ----------
+    name, source, path
+        What the profile is, where it comes from, where it was read.
+    tier_scores
+        Score in [0, 1] of each tier (``high``, ``elevated``, ``unrated``, ``trusted``).
+    role_weights
+        Weight of the ``supplier`` and ``owner`` roles in a cable's exposure.
+    vendors
+        Tier per registry vendor, explicit or by home country (every registry entry).
+    """
+
+    name: str
+    source: str
+    path: str
+    tier_scores: dict[str, float]
+    role_weights: dict[str, float]
+    vendors: dict[str, str]
+
+    def tier(self, vendor: str) -> str:
+        """Tier of a (canonical) vendor name; ``"unrated"`` for names the registry lacks."""
+        return self.vendors.get(vendor, "unrated")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A checked scoring model.
+
+    Attributes
+    ----------
+    name, description, path
+        Identity of the model (``name`` goes into every output).
+    weights
+        ``{entity: {component: weight}}``, each entity's weights summing to 1.
+    statuses
+        Cable statuses that count.
+    topology
+        Keyword arguments of :func:`cablemap.risk.topology.build_network`.
+    region
+        The region (view, member countries).
+    vendor_profile
+        Vendor tiers.
+    chokepoints
+        Chokepoint polygons (``chokepoint_id``, ``name``, ``source``, geometry; EPSG:4326).
+    dcs_exclude, dcs_fragility_components
+        DCS priority index settings.
+    criticality_components
+        Per entity, the components whose weighted mean is the ``criticality`` index.
+    sensitivity
+        ``perturbation``, ``draws``, ``top_n``, ``seed``.
+    """
+
+    name: str
+    description: str
+    path: str
+    weights: dict[str, dict[str, float]]
+    statuses: tuple[str, ...]
+    topology: dict[str, Any]
+    region: Region
+    vendor_profile: VendorProfile
+    chokepoints: gpd.GeoDataFrame
+    dcs_exclude: frozenset[str]
+    dcs_fragility_components: tuple[str, ...]
+    sensitivity: dict[str, float]
+    criticality_components: dict[str, tuple[str, ...]]
+
+    def with_weights(self, weights: dict[str, dict[str, float]]) -> ModelSpec:
+        """Return a copy with other weights (used by the sensitivity analysis)."""
+        return ModelSpec(**{**self.__dict__, "weights": weights})
+
+
+def _err(path: Path, key: str, problem: str) -> RiskSpecError:
+    return RiskSpecError(f"{str(path)!r}, key {key!r}: {problem}")
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"{str(path)!r} does not exist"
+        raise RiskSpecError(msg) from None
+    except tomllib.TOMLDecodeError as exc:
+        msg = f"{str(path)!r} is not valid TOML: {exc}"
+        raise RiskSpecError(msg) from None
+
+
+def _number(path: Path, key: str, value: object, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise _err(path, key, f"was {value!r} but must be a number in [{low}, {high}]")
+    return float(value)
+
+
+def load_vendor_profile(path: str | Path | None = None) -> VendorProfile:
+    """Read and check a vendor profile.
+
+    Parameters
+    ----------
+    path
+        A profile TOML; by default ``risk_models/vendor-profile-default.toml``.
+
+    Returns
+    -------
+    VendorProfile
+        With a tier for every registry vendor.
+
+    Raises
+    ------
+    RiskSpecError
+        For an unknown tier, a vendor the registry lacks, a bad ISO3 code or a bad number.
+    """
+    file = risk_models_path() / "vendor-profile-default.toml" if path is None else Path(path)
+    data = _read_toml(file)
+    tiers = data.get("tiers", {})
+    if set(tiers) != set(TIER_NAMES):
+        raise _err(
+            file, "tiers", f"must give a score to exactly {list(TIER_NAMES)}; got {sorted(tiers)}"
+        )
+    scores = {t: _number(file, f"tiers.{t}", v, 0.0, 1.0) for t, v in tiers.items()}
+    roles = data.get("roles", {})
+    if set(roles) != {"supplier", "owner"}:
+        raise _err(file, "roles", f"must weigh exactly ['supplier', 'owner']; got {sorted(roles)}")
+    role_weights = {r: _number(file, f"roles.{r}", v, 0.0, 1.0) for r, v in roles.items()}
+    registry = vendor_registry()
+    named: dict[str, str] = {}
+    for vendor, tier in data.get("vendors", {}).items():
+        if vendor not in registry:
+            import difflib  # noqa: PLC0415 - error path only
+
+            close = difflib.get_close_matches(vendor, list(registry), n=3)
+            raise _err(
+                file,
+                f"vendors.{vendor}",
+                f"{vendor!r} is not a vendor registry name (closest: {close or 'none'}); tiers "
+                "apply to registry entries, never to raw strings",
+            )
+        if tier not in TIER_NAMES:
+            raise _err(
+                file, f"vendors.{vendor}", f"unknown tier {tier!r}; tiers: {list(TIER_NAMES)}"
+            )
+        named[vendor] = tier
+    by_home: dict[str, str] = {}
+    for iso3, tier in data.get("home_countries", {}).items():
+        if not _ISO3.match(iso3):
+            raise _err(file, f"home_countries.{iso3}", "not an ISO 3166 alpha-3 code")
+        if tier not in TIER_NAMES:
+            raise _err(
+                file, f"home_countries.{iso3}", f"unknown tier {tier!r}; tiers: {list(TIER_NAMES)}"
+            )
+        by_home[iso3] = tier
+    vendors = {
+        name: named.get(name, by_home.get(entry.home_iso3, "unrated"))
+        for name, entry in registry.items()
+    }
+    meta = data.get("profile", {})
+    return VendorProfile(
+        name=str(meta.get("name", file.stem)),
+        source=str(meta.get("source", "")),
+        path=str(file),
+        tier_scores=scores,
+        role_weights=role_weights,
+        vendors=vendors,
+    )
+
+
+def load_chokepoints(path: str | Path | None = None) -> gpd.GeoDataFrame:
+    """Read chokepoint polygons (GeoJSON or any format geopandas reads).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``chokepoint_id``, ``name``, ``source``, geometry (Polygon/MultiPolygon, EPSG:4326).
+    """
+    file = risk_models_path() / "chokepoints.geojson" if path is None else Path(path)
+    try:
+        frame = gpd.read_file(file)
+    except Exception as exc:  # pyogrio raises several GDAL error types
+        msg = f"{str(file)!r} could not be read: {exc}"
+        raise RiskSpecError(msg) from None
+    for col in ("chokepoint_id", "name", "source"):
+        if col not in frame.columns:
+            raise _err(file, col, "every chokepoint needs this property")
+    if frame["chokepoint_id"].duplicated().any():
+        raise _err(
+            file,
+            "chokepoint_id",
+            f"repeated: {sorted(frame.loc[frame['chokepoint_id'].duplicated(), 'chokepoint_id'])}",
+        )
+    bad = frame[~frame.geom_type.isin(["Polygon", "MultiPolygon"]) | ~frame.is_valid]
+    if len(bad):
+        raise _err(
+            file,
+            f"{bad['chokepoint_id'].iloc[0]}.geometry",
+            "must be a valid Polygon or MultiPolygon",
+        )
+    return frame.to_crs("EPSG:4326")[["chokepoint_id", "name", "source", "geometry"]]
+
+
+def _weights(file: Path, data: dict[str, Any]) -> dict[str, dict[str, float]]:
+    table = data.get("weights")
+    if not isinstance(table, dict):
+        raise _err(file, "weights", "a [weights.<entity>] table per entity is required")
+    unknown = sorted(set(table) - set(ENTITIES))
+    if unknown:
+        raise _err(file, f"weights.{unknown[0]}", f"unknown entity; entities: {list(ENTITIES)}")
+    out: dict[str, dict[str, float]] = {}
+    for entity in ENTITIES:
+        weights = table.get(entity)
+        if not isinstance(weights, dict) or not weights:
+            raise _err(file, f"weights.{entity}", "missing")
+        for comp, value in weights.items():
+            key = f"weights.{entity}.{comp}"
+            if comp not in COMPONENTS[entity]:
+                raise _err(
+                    file, key, f"unknown component; {entity} components: {list(COMPONENTS[entity])}"
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+                raise _err(file, key, f"was {value!r} but must be a non-negative number")
+        total = sum(weights.values())
+        if not math.isclose(total, 1.0, abs_tol=_WEIGHT_SUM_TOLERANCE):
+            raise _err(file, f"weights.{entity}", f"weights sum to {total:g}; they must sum to 1")
+        out[entity] = {c: float(weights.get(c, 0.0)) for c in COMPONENTS[entity]}
+    return out
+
+
+def load_model(
+    path: str | Path | None = None, *, vendor_profile: str | Path | None = None
+) -> ModelSpec:
+    """Read and check a scoring model and the files it names.
+
+    Parameters
+    ----------
+    path
+        A model TOML; by default ``risk_models/dcs-v1.toml``.
+    vendor_profile
+        A vendor profile to use instead of the one the model names.
+
+    Returns
+    -------
+    ModelSpec
+        The checked model.
+
+    Raises
+    ------
+    RiskSpecError
+        Naming the file and key of the first problem: unknown component, negative weight,
+        weights not summing to 1, unknown tier or vendor, bad path.
+
+    Examples
+    --------
+    >>> from cablemap.risk import load_model
+    >>> load_model().weights["country"]["fragility"]
+    0.25
+    """
+    file = risk_models_path() / DEFAULT_MODEL_FILE if path is None else Path(path)
+    data = _read_toml(file)
+    meta = data.get("model", {})
+    if not isinstance(meta, dict) or "name" not in meta:
+        raise _err(file, "model.name", "missing")
+    base = file.parent
+
+    def _path(key: str) -> Path:
+        value = meta.get(key)
+        if not isinstance(value, str):
+            raise _err(file, f"model.{key}", "a path relative to the model file is required")
+        resolved = base / value
+        if not resolved.exists():
+            raise _err(file, f"model.{key}", f"{str(resolved)!r} does not exist")
+        return resolved
+
+    statuses = tuple(meta.get("statuses", ["in_service"]))
+    if not statuses or not set(statuses) <= {"in_service", "planned"}:
+        raise _err(file, "model.statuses", f"was {list(statuses)!r}; allowed: in_service, planned")
+    topo = data.get("topology", {})
+    topology = {
+        "landing_snap_km": _number(
+            file, "topology.landing_snap_km", topo.get("landing_snap_km", 30.0), 0.0, 500.0
+        ),
+        "join_km": _number(file, "topology.join_km", topo.get("join_km", 1.0), 0.0, 100.0),
+        "terrestrial_links": bool(topo.get("terrestrial_links", True)),
+        "cross_border": [],
+    }
+    for i, pair in enumerate(topo.get("cross_border", [])):
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(c, str) and _ISO3.match(c) for c in pair)
+        ):
+            raise _err(
+                file, f"topology.cross_border[{i}]", f"was {pair!r}; expected a pair of ISO3 codes"
+            )
+        topology["cross_border"].append((pair[0], pair[1]))
+    weights = _weights(file, data)
+    dcs = data.get("dcs", {})
+    exclude = dcs.get("exclude", [])
+    if not all(isinstance(c, str) and _ISO3.match(c) for c in exclude):
+        raise _err(file, "dcs.exclude", f"must list ISO3 codes; got {exclude!r}")
+    fragility = tuple(
+        dcs.get("fragility_components", ["fragility", "station_diversity", "chokepoint"])
+    )
+    bad = [c for c in fragility if c not in COMPONENTS["country"]]
+    if bad:
+        raise _err(file, "dcs.fragility_components", f"unknown country component(s) {bad}")
+    criticality: dict[str, tuple[str, ...]] = {}
+    for entity, comps in data.get("indices", {}).get("criticality", {}).items():
+        key = f"indices.criticality.{entity}"
+        if entity not in ENTITIES:
+            raise _err(file, key, f"unknown entity; entities: {list(ENTITIES)}")
+        unknown = [c for c in comps if c not in COMPONENTS[entity]]
+        if unknown or not comps:
+            raise _err(
+                file,
+                key,
+                f"unknown or no component(s) {unknown}; "
+                f"{entity} components: {list(COMPONENTS[entity])}",
+            )
+        criticality[entity] = tuple(comps)
+    sens = data.get("sensitivity", {})
+    sensitivity = {
+        "perturbation": _number(
+            file, "sensitivity.perturbation", sens.get("perturbation", 0.2), 0.0, 0.9
+        ),
+        "draws": int(_number(file, "sensitivity.draws", sens.get("draws", 200), 0, 100_000)),
+        "top_n": int(_number(file, "sensitivity.top_n", sens.get("top_n", 20), 2, 10_000)),
+        "seed": int(_number(file, "sensitivity.seed", sens.get("seed", 0), 0, 2**32 - 1)),
+    }
+    try:
+        region = load_region(_path("region"))
+        profile = load_vendor_profile(vendor_profile or _path("vendor_profile"))
+        chokepoints = load_chokepoints(_path("chokepoints"))
+    except CablemapError as exc:
+        msg = f"{str(file)!r}: a file it names is invalid: {exc}"
+        raise RiskSpecError(msg) from None
+    return ModelSpec(
+        name=str(meta["name"]),
+        description=str(meta.get("description", "")),
+        path=str(file),
+        weights=weights,
+        statuses=statuses,
+        topology=topology,
+        region=region,
+        vendor_profile=profile,
+        chokepoints=chokepoints,
+        dcs_exclude=frozenset(exclude),
+        dcs_fragility_components=fragility,
+        sensitivity=sensitivity,
+        criticality_components=criticality,
+    )

@@ -1,0 +1,509 @@
+"""The cable network as a graph: segments from route geometry, landing points, terrestrial links.
+
+Nodes are landing points (id = ``lp_id``), branching units (``<cable_id>#bu<n>``) and, where a
+cable has no usable route, a hub standing for the unknown wet plant (``<cable_id>#hub``).
+Edges are **segments**: stretches of one cable between two nodes, with their geometry, so that
+a cut at a location breaks only the segments it touches. Built per cable:
+
+1. The route's parts are noded (split wherever they touch or cross; ends at ±180° are joined).
+2. Each of the cable's landing points is attached to the nearest point of the route if it lies
+   within ``landing_snap_km`` (the 2022 TeleGeography routes pass within 27 km of every one of
+   their landing points, 99 % within 3.5 km); the route is split there.
+3. Dangling route ends that reach no landing point are pruned; chains of vertices between
+   landing points and junctions (branching units) become one segment each.
+4. A cable with no route, or a landing point too far from its route, falls back on the
+   landing-point list: the points join the cable's hub by unrouted segments. Each fallback is
+   listed in :attr:`Network.notes`.
+
+**Terrestrial links** join the landing points of one country that stand on one landmass (an
+assumed backhaul). The landmass comes from country polygons where given (each polygon of a
+country's MultiPolygon is a landmass, so Tonga's islands and Taiwan's outlying islands are
+separate), else from a ``landmass`` column of the landing points, else no terrestrial links
+are assumed (said in the notes). Cross-border links are off unless declared.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.ops
+from pyproj import Geod
+
+from cablemap import settings
+from cablemap.layers._geometry import split_antimeridian
+
+if TYPE_CHECKING:
+    from cablemap.layers.collection import Layers
+
+logger = logging.getLogger(__name__)
+
+_GEOD = Geod(ellps="WGS84")
+_KEY_DECIMALS = 6  # node keys: coordinates rounded to ~0.1 m
+_SNAP_EPS_DEG = 1e-7
+
+
+@dataclass
+class Network:
+    """The segment graph of the cable network.
+
+    Attributes
+    ----------
+    nodes
+        ``node_id``, ``kind`` (``landing_point``, ``branching_unit``, ``hub``), ``lp_id``,
+        ``iso3``, ``landmass``, geometry (Point, EPSG:4326; hubs have none).
+    segments
+        ``seg_id``, ``cable_id``, ``u``, ``v`` (node ids), ``routed`` (False for fallback
+        segments), ``length_km`` (geodesic), geometry (LineString or None).
+    terrestrial
+        ``u``, ``v`` (landing point ids), ``iso3``, ``landmass``, ``kind`` (``domestic`` or
+        ``cross_border``): assumed land links.
+    notes
+        Every fallback and assumption, for the analyst.
+    """
+
+    nodes: gpd.GeoDataFrame
+    segments: gpd.GeoDataFrame
+    terrestrial: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+
+def _key(x: float, y: float) -> tuple[float, float]:
+    if abs(abs(x) - 180.0) < 1e-3:  # the two sides of the antimeridian are one place
+        x = -180.0
+    return (round(x, _KEY_DECIMALS), round(y, _KEY_DECIMALS))
+
+
+def _geodesic_km(line: shapely.LineString) -> float:
+    xy = shapely.get_coordinates(line)
+    return float(np.sum(_GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])[2])) / 1000.0
+
+
+def _split_at(line: shapely.LineString, dist: float) -> list[shapely.LineString]:
+    """Split a line at a distance along it (degrees), inserting the split point."""
+    if dist <= _SNAP_EPS_DEG or dist >= line.length - _SNAP_EPS_DEG:
+        return [line]
+    xy = shapely.get_coordinates(line)
+    cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+    point = line.interpolate(dist)
+    i = int(np.searchsorted(cum, dist, side="right"))
+    first = [*map(tuple, xy[:i]), (point.x, point.y)]
+    second = [(point.x, point.y), *map(tuple, xy[i:])]
+    return [shapely.LineString(first), shapely.LineString(second)]
+
+
+def _continuous(geom: shapely.MultiLineString) -> tuple[list[shapely.LineString], bool]:
+    """Parts in a continuous longitude frame: west-hemisphere parts +360 if the route meets ±180."""
+    parts = list(shapely.get_parts(geom))
+    xs = shapely.get_coordinates(geom)[:, 0]
+    if not (np.abs(np.abs(xs) - 180.0) < 1e-3).any():
+        return parts, False
+    return [
+        shapely.transform(
+            p,
+            lambda xy: np.column_stack(
+                [np.where(xy[:, 0] < 0, xy[:, 0] + 360, xy[:, 0]), xy[:, 1]]
+            ),
+        )
+        for p in parts
+    ], True
+
+
+class _Keys:
+    """Union-find over node keys, so that snapped points share one node."""
+
+    def __init__(self) -> None:
+        self.parent: dict[tuple[float, float], tuple[float, float]] = {}
+
+    def find(self, k: tuple[float, float]) -> tuple[float, float]:
+        root = self.parent.setdefault(k, k)
+        while root != self.parent[root]:
+            root = self.parent[root]
+        self.parent[k] = root
+        return root
+
+    def union(self, a: tuple[float, float], b: tuple[float, float]) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _attach(
+    pieces: list[shapely.LineString], point: shapely.Point, exclude: int | None = None
+) -> tuple[tuple[float, float], float] | None:
+    """Split the piece nearest ``point`` at the nearest point; return its key and distance (km)."""
+    candidates = np.array(pieces, dtype=object)
+    distances = shapely.distance(candidates, point)
+    if exclude is not None:
+        distances[exclude] = np.inf
+    j = int(np.argmin(distances))
+    if not np.isfinite(distances[j]):
+        return None
+    piece = pieces[j]
+    nearest = piece.interpolate(piece.project(point))
+    dist_km = _GEOD.inv(point.x, point.y, nearest.x, nearest.y)[2] / 1000.0
+    pieces[j : j + 1] = _split_at(piece, piece.project(nearest))
+    return _key(nearest.x, nearest.y), dist_km
+
+
+def _cable_pieces(
+    geom: shapely.MultiLineString,
+    lps: list[tuple[str, shapely.Point]],
+    snap_km: float,
+    join_km: float,
+) -> tuple[list[shapely.LineString], dict[str, tuple[float, float]], list[str], _Keys]:
+    """Join route parts whose ends lie within ``join_km`` of another part, attach landing points.
+
+    Returns the pieces, the node key of each attached landing point, the landing points too
+    far from the route, and the union-find that merges snapped keys.
+    """
+    pieces, shifted = _continuous(geom)
+    keys = _Keys()
+    # 1. part ends that touch or nearly touch another part become junctions
+    ends = [
+        (i, shapely.Point(c))
+        for i, p in enumerate(list(pieces))
+        for c in (p.coords[0], p.coords[-1])
+    ]
+    for _, end in ends:
+        owner = next(
+            (
+                j
+                for j, p in enumerate(pieces)
+                if shapely.distance(p, end) < _SNAP_EPS_DEG
+                and end.coords[0] in (p.coords[0], p.coords[-1])
+            ),
+            None,
+        )
+        found = _attach(pieces, end, exclude=owner)
+        if found is not None and found[1] <= join_km:
+            keys.union(_key(end.x, end.y), found[0])
+    # 2. landing points attach to the nearest point of the route
+    attach: dict[str, tuple[float, float]] = {}
+    far: list[str] = []
+    for lp_id, point in lps:
+        target = shapely.Point(point.x + 360, point.y) if shifted and point.x < 0 else point
+        found = _attach(pieces, target)
+        if found is None or found[1] > snap_km:
+            far.append(lp_id)
+            continue
+        attach[lp_id] = found[0]
+    return pieces, attach, far, keys
+
+
+Key = tuple[float, float]
+
+
+def _prune(adjacency: dict[Key, list[int]], keep: set[Key], n_pieces: int) -> set[int]:
+    """Drop pieces that dangle from a node no landing point holds, until none is left."""
+    alive = set(range(n_pieces))
+    changed = True
+    while changed:
+        changed = False
+        for key, incident in list(adjacency.items()):
+            live = [i for i in incident if i in alive]
+            if len(live) == 1 and key not in keep:
+                alive.discard(live[0])
+                changed = True
+            adjacency[key] = live
+    return alive
+
+
+def _walk(
+    start: Key,
+    first: int,
+    *,
+    pieces: list[shapely.LineString],
+    ends: list[tuple[Key, Key]],
+    adjacency: dict[Key, list[int]],
+    usable: set[int],
+    junction: set[Key],
+) -> tuple[list[tuple[float, float]], Key]:
+    """Follow pieces from ``start`` until the next junction; mark them used (leave ``usable``)."""
+    coords: list[tuple[float, float]] = []
+    node, piece = start, first
+    while True:
+        usable.discard(piece)
+        a, b = ends[piece]
+        xy = shapely.get_coordinates(pieces[piece])
+        if a != node:
+            xy = xy[::-1]
+        coords.extend(map(tuple, xy if not coords else xy[1:]))
+        node = b if a == node else a
+        nxt = [i for i in adjacency[node] if i in usable]
+        if node in junction or not nxt:
+            return coords, node
+        piece = nxt[0]
+
+
+def _segments_of_cable(
+    cable_id: str,
+    pieces: list[shapely.LineString],
+    attach: dict[str, Key],
+    keys: _Keys,
+) -> tuple[list[dict[str, Any]], dict[Key, str]]:
+    """Contract the pieces into segments between landing points and junctions."""
+    adjacency: dict[Key, list[int]] = defaultdict(list)
+    ends = []
+    for i, piece in enumerate(pieces):
+        xy = shapely.get_coordinates(piece)
+        a, b = keys.find(_key(*xy[0])), keys.find(_key(*xy[-1]))
+        ends.append((a, b))
+        adjacency[a].append(i)
+        if b != a:
+            adjacency[b].append(i)
+    lp_at: dict[Key, str] = {}
+    for lp_id, key in attach.items():
+        lp_at.setdefault(keys.find(key), lp_id)
+    usable = _prune(adjacency, set(lp_at), len(pieces))
+    degree = {k: len(v) for k, v in adjacency.items()}
+    junction = {k for k, d in degree.items() if d != 2 or k in lp_at}
+    names: dict[Key, str] = {}
+    for key in sorted(junction):
+        if key in lp_at:
+            names[key] = lp_at[key]
+        elif degree.get(key, 0) > 0:
+            names[key] = f"{cable_id}#bu{sum('#bu' in v for v in names.values())}"
+    segments = []
+    for start in sorted(junction):
+        for first in adjacency.get(start, []):
+            if first not in usable:
+                continue
+            coords, node = _walk(
+                start,
+                first,
+                pieces=pieces,
+                ends=ends,
+                adjacency=adjacency,
+                usable=usable,
+                junction=junction,
+            )
+            if node not in names or (node == start and len(coords) < 2):
+                continue
+            line = shapely.LineString(coords)
+            segments.append(
+                {
+                    "cable_id": cable_id,
+                    "u": names[start],
+                    "v": names[node],
+                    "routed": True,
+                    "length_km": _geodesic_km(line),
+                    "geometry": _to_4326(coords),
+                }
+            )
+    return segments, {k: v for k, v in names.items() if "#bu" in v}
+
+
+def _to_4326(coords: list[tuple[float, float]]) -> shapely.MultiLineString:
+    """Wrap a path back to longitudes in [-180, 180], split at the antimeridian."""
+    wrapped = [(((x + 180.0) % 360.0) - 180.0 if x > 180.0 else x, y) for x, y in coords]
+    return shapely.MultiLineString(split_antimeridian(wrapped))
+
+
+def _landmasses(
+    landing_points: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None, notes: list[str]
+) -> pd.Series:
+    """Landmass label per landing point (index = lp_id); NaN where unknown."""
+    lps = landing_points.set_index("lp_id")
+    if countries is not None:
+        parts = countries[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
+        parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
+        points = lps[["iso3", "geometry"]].reset_index()
+        # candidates within ~0.25 degrees, then the nearest by geodesic distance (<= 20 km)
+        near = gpd.sjoin(points, parts, predicate="dwithin", distance=0.25, how="inner")
+        part_geom = parts.geometry.to_numpy()[near["index_right"].to_numpy()]
+        pts = points.geometry.to_numpy()[near.index.to_numpy()]
+        nearest = shapely.shortest_line(pts, part_geom)
+        xy = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
+        near["d"] = _GEOD.inv(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])[2]
+        near = near[near["d"] <= 20_000]
+        # prefer a polygon of the point's own country; Natural Earth folds some territories
+        # (Guadeloupe, Christmas Island, Tokelau) into their sovereign's polygons
+        near["other"] = near["iso3_left"] != near["iso3_right"]
+        near = near.sort_values(["other", "d"])
+        labels = near.drop_duplicates("lp_id").set_index("lp_id")["landmass"]
+        missing = len(lps) - len(labels)
+        if missing:
+            notes.append(
+                f"{missing} landing point(s) are more than 20 km from any country polygon: "
+                "no terrestrial link assumed for them"
+            )
+        return labels.reindex(lps.index)
+    if "landmass" in lps.columns and lps["landmass"].notna().any():
+        return lps["iso3"] + ":" + lps["landmass"].astype("string")
+    notes.append(
+        "no country polygons and no landmass column: no terrestrial links assumed; pass "
+        "countries to link landing points on one landmass"
+    )
+    return pd.Series(np.nan, index=lps.index, dtype=object)
+
+
+def build_network(
+    layers: Layers,
+    *,
+    landing_snap_km: float = 30.0,
+    join_km: float = 1.0,
+    terrestrial_links: bool = True,
+    cross_border: list[tuple[str, str]] | None = None,
+    statuses: tuple[str, ...] = ("in_service",),
+    countries: gpd.GeoDataFrame | None = None,
+) -> Network:
+    """Build the segment graph of the cables with the given statuses.
+
+    Parameters
+    ----------
+    layers
+        Loaded layers (EPSG:4326).
+    landing_snap_km
+        Largest distance (geodesic km) at which a landing point attaches to its cable's route.
+    join_km
+        Largest gap (geodesic km) between a route part's end and another part of the same
+        cable that still joins them (a branching unit, or the two halves at ±180°).
+    terrestrial_links
+        Join landing points of one country on one landmass.
+    cross_border
+        Pairs of ISO3 codes whose landing points are also joined over land (e.g.
+        ``[("MYS", "SGP")]``); none by default.
+    statuses
+        Which cables count (``"in_service"``, ``"planned"``).
+    countries
+        Country polygons (``iso3``, geometry in EPSG:4326) for landmasses; optional.
+
+    Returns
+    -------
+    Network
+        Nodes, segments, terrestrial links and notes.
+    """
+    notes: list[str] = []
+    cables = layers.cables[layers.cables["status"].isin(statuses)]
+    lp_geom = layers.landing_points.set_index("lp_id").geometry
+    landings = layers.cable_landings.groupby("cable_id")["lp_id"].apply(list)
+    segments: list[dict[str, Any]] = []
+    bu_nodes: list[dict[str, Any]] = []
+    for cable in cables.itertuples(index=False):
+        lp_ids = landings.get(cable.cable_id, [])
+        if not lp_ids:
+            notes.append(f"cable {cable.cable_id!r} lists no landing point: left out")
+            continue
+        far = list(lp_ids)
+        if cable.geometry is not None and not cable.geometry.is_empty:
+            pieces, attach, far, keys = _cable_pieces(
+                cable.geometry, [(i, lp_geom[i]) for i in lp_ids], landing_snap_km, join_km
+            )
+            if attach:
+                segs, bus = _segments_of_cable(cable.cable_id, pieces, attach, keys)
+                segments.extend(segs)
+                bu_nodes.extend(
+                    {
+                        "node_id": name,
+                        "kind": "branching_unit",
+                        "geometry": _to_4326([k, k]).geoms[0].interpolate(0),
+                    }
+                    for k, name in bus.items()
+                )
+                # points on the route that no segment reached (e.g. a gap in the drawing)
+                reached = {s["u"] for s in segs} | {s["v"] for s in segs}
+                far += [i for i in attach if i not in reached and len(attach) > 1]
+            else:
+                far = list(lp_ids)
+        else:
+            notes.append(f"cable {cable.cable_id!r} has no route: joined by its landing-point list")
+        if far and len(lp_ids) > 1:
+            hub = f"{cable.cable_id}#hub"
+            if cable.geometry is not None and len(far) < len(lp_ids):
+                notes.append(
+                    f"cable {cable.cable_id!r}: landing point(s) {sorted(set(far))} farther than "
+                    f"{landing_snap_km} km from its route, or on a part of the drawing joined "
+                    "to no "
+                    "other landing point: joined by the landing-point list"
+                )
+                # the hub stands on the routed part too, so that the far points stay connected
+                anchor = next(i for i in lp_ids if i not in far)
+                far = [*far, anchor]
+            for lp_id in dict.fromkeys(far):
+                segments.append(
+                    {
+                        "cable_id": cable.cable_id,
+                        "u": lp_id,
+                        "v": hub,
+                        "routed": False,
+                        "length_km": np.nan,
+                        "geometry": None,
+                    }
+                )
+            bu_nodes.append({"node_id": hub, "kind": "hub", "geometry": None})
+    seg_frame = gpd.GeoDataFrame(segments, geometry="geometry", crs=settings.default_crs)
+    seg_frame.insert(0, "seg_id", [f"s{i}" for i in range(len(seg_frame))])
+    lps = layers.landing_points
+    landmass = _landmasses(lps, countries, notes) if terrestrial_links else pd.Series(dtype=object)
+    lp_nodes = gpd.GeoDataFrame(
+        {
+            "node_id": lps["lp_id"].to_numpy(),
+            "kind": "landing_point",
+            "lp_id": lps["lp_id"].to_numpy(),
+            "iso3": lps["iso3"].to_numpy(),
+            "landmass": landmass.reindex(lps["lp_id"]).to_numpy() if terrestrial_links else None,
+        },
+        geometry=lps.geometry.to_numpy(),
+        crs=settings.default_crs,
+    )
+    other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
+    nodes = pd.concat([lp_nodes, other], ignore_index=True)
+    terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
+    logger.info(
+        "Built network: %d segments, %d nodes, %d terrestrial links",
+        len(seg_frame),
+        len(nodes),
+        len(terrestrial),
+    )
+    return Network(nodes=nodes, segments=seg_frame, terrestrial=terrestrial, notes=notes)
+
+
+def _no_links() -> pd.DataFrame:
+    return pd.DataFrame(columns=["u", "v", "iso3", "landmass", "kind"])
+
+
+def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]) -> pd.DataFrame:
+    """Chain the landing points of each landmass (a chain connects them as a clique would)."""
+    rows = []
+    groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for lp, iso, land in zip(
+        lp_nodes["lp_id"], lp_nodes["iso3"], lp_nodes["landmass"], strict=True
+    ):
+        if isinstance(land, str):
+            groups[land].append((lp, iso))
+    for landmass in sorted(groups):
+        members = sorted(groups[landmass])
+        rows.extend(
+            {"u": a, "v": b, "iso3": members[0][1], "landmass": landmass, "kind": "domestic"}
+            for (a, _), (b, _) in itertools.pairwise(members)
+        )
+    for a_iso, b_iso in cross_border:
+        # join the two countries at their closest pair of landing points
+        a = lp_nodes[lp_nodes["iso3"] == a_iso]
+        b = lp_nodes[lp_nodes["iso3"] == b_iso]
+        if len(a) and len(b):
+            ax, ay = (
+                np.repeat(a.geometry.x.to_numpy(), len(b)),
+                np.repeat(a.geometry.y.to_numpy(), len(b)),
+            )
+            bx, by = (
+                np.tile(b.geometry.x.to_numpy(), len(a)),
+                np.tile(b.geometry.y.to_numpy(), len(a)),
+            )
+            k = int(np.argmin(_GEOD.inv(ax, ay, bx, by)[2]))
+            rows.append(
+                {
+                    "u": a["lp_id"].iloc[k // len(b)],
+                    "v": b["lp_id"].iloc[k % len(b)],
+                    "iso3": f"{a_iso}-{b_iso}",
+                    "landmass": None,
+                    "kind": "cross_border",
+                }
+            )
+    return pd.DataFrame(rows, columns=["u", "v", "iso3", "landmass", "kind"])

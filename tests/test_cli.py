@@ -99,3 +99,59 @@ def test_fetch_offline_fails_fast(runner, tmp_path, monkeypatch):
 def test_version(runner):
     result = runner.invoke(cli, ["--version"])
     assert result.output == f"cablemap, version {cm.__version__}\n"
+
+
+def test_score_json_contract(runner, tg_v3_path):
+    ne = tg_v3_path.parent.parent / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
+    result = runner.invoke(
+        cli, ["score", "--source", str(tg_v3_path), "--countries", str(ne), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert len(payload["landing_points"]) == 1414
+    assert len(payload["cables"]) == 456
+    for key in ("landing_points", "cables", "countries"):
+        for row in payload[key]:
+            assert {"id", "score", "rank", "components"} <= set(row)
+            total = sum(c["contribution"] for c in row["components"].values())
+            assert total == pytest.approx(row["score"], abs=1e-5)
+            for part in row["components"].values():
+                assert set(part) == {"value", "weight", "contribution"}
+    countries = {row["id"]: row for row in payload["countries"]}
+    assert countries["TON"]["redundancy_cables"] == 1
+    assert all("redundancy_cables" in row for row in payload["countries"])
+    assert payload["model"]["name"] == "dcs-v1"
+
+
+def test_score_table_explain_and_csv(runner, tmp_path):
+    result = runner.invoke(cli, ["score", "--entity", "country", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("countries (top 3 of 37, model dcs-v1)\n")
+    result = runner.invoke(cli, ["score", "--explain", "tonga-cable"])
+    assert result.exit_code == 0
+    assert "cable 'tonga-cable': score" in result.output
+    assert "  dependence           1.0000    0.300        0.3000" in result.output
+    result = runner.invoke(cli, ["score", "--format", "csv", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == [
+        "cables.csv",
+        "countries.csv",
+        "landing_points.csv",
+    ]
+    result = runner.invoke(cli, ["score", "--format", "csv", "--entity", "cable", "--top", "2"])
+    assert result.output.count("\n") == 3 and result.output.startswith("cable_id,")
+
+
+def test_score_errors(runner, tmp_path):
+    result = runner.invoke(cli, ["score", "--explain", "tonga-cabel"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: no landing point, cable or country has id 'tonga-cabel'"
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        (cm.risk_models_path() / "dcs-v1.toml").read_text().replace("reach = 0.15", "reach = 0.5")
+    )
+    result = runner.invoke(cli, ["score", "--model", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: '{bad}', key 'weights.cable': weights sum to 1.35")

@@ -122,6 +122,8 @@ def _read_geo(path: Path, id_field: str) -> gpd.GeoDataFrame:
     except Exception as exc:  # pyogrio raises several GDAL error types
         msg = f"{str(path)!r} could not be read as GeoJSON: {exc}"
         raise SourceFormatError(msg) from None
+    if frame.empty and id_field not in frame.columns:
+        frame[id_field] = pd.Series(dtype="string")  # a copy with no routes at all
     if id_field not in frame.columns:
         msg = (
             f"{str(path)!r}: features have no {id_field!r} property "

@@ -415,16 +415,15 @@ def build_network(
             notes.append(f"cable {cable.cable_id!r} has no route: joined by its landing-point list")
         if far and len(lp_ids) > 1:
             hub = f"{cable.cable_id}#hub"
-            if cable.geometry is not None and len(far) < len(lp_ids):
+            if cable.geometry is not None and not cable.geometry.is_empty:
                 notes.append(
                     f"cable {cable.cable_id!r}: landing point(s) {sorted(set(far))} farther than "
                     f"{landing_snap_km} km from its route, or on a part of the drawing joined "
-                    "to no "
-                    "other landing point: joined by the landing-point list"
+                    "to no other landing point: joined by the landing-point list"
                 )
-                # the hub stands on the routed part too, so that the far points stay connected
-                anchor = next(i for i in lp_ids if i not in far)
-                far = [*far, anchor]
+                if len(set(far)) < len(lp_ids):
+                    # the hub stands on the routed part too, so the far points stay connected
+                    far = [*far, next(i for i in lp_ids if i not in far)]
             for lp_id in dict.fromkeys(far):
                 segments.append(
                     {

@@ -1,0 +1,74 @@
+"""Benchmark: scoring the full TeleGeography v3 copy, as a ratio to loading it.
+
+    python benchmarks/bench_score.py [PATH] [COUNTRIES]
+
+Defaults: ../shared/data/cables/tg-v3-2022 and the Natural Earth admin-0 file beside it.
+Target (issue 4): the whole scoring step (topology, components, sensitivity) under 2 s.
+Results also go to benchmarks/results/score.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import cablemap as cm
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data"
+REPEAT = 5
+
+
+def _times(fn, *args, **kwargs) -> list[float]:
+    out = []
+    for _ in range(REPEAT):
+        start = time.perf_counter()
+        fn(*args, **kwargs)
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def main() -> None:
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA / "cables" / "tg-v3-2022"
+    ne = (
+        Path(sys.argv[2])
+        if len(sys.argv) > 2
+        else DATA / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
+    )
+    layers = cm.load(source)
+    countries = cm.countries_from_file(ne)
+    model = cm.load_model()
+    cm.score(layers, model, countries=countries)  # warm caches and imports
+    load_s = _times(cm.load, source)
+    score_s = _times(cm.score, layers, model, countries=countries)
+    scores = cm.score(layers, model, countries=countries)
+    network_s = _times(cm.score, layers, model, network=scores.network)
+    result = {
+        "source": str(source),
+        "repeat": REPEAT,
+        "load_s_median": round(statistics.median(load_s), 3),
+        "score_s_median": round(statistics.median(score_s), 3),
+        "score_s_max": round(max(score_s), 3),
+        "score_with_prebuilt_network_s_median": round(statistics.median(network_s), 3),
+        "ratio_score_to_load": round(statistics.median(score_s) / statistics.median(load_s), 2),
+        "target_score_s": 2.0,
+        "rows": {
+            "landing_points": len(scores.landing_points),
+            "cables": len(scores.cables),
+            "countries": len(scores.countries),
+            "segments": len(scores.network.segments),
+        },
+    }
+    out = REPO / "benchmarks" / "results" / "score.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    if result["score_s_median"] >= result["target_score_s"]:
+        print(f"ABOVE TARGET: {result['score_s_median']} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

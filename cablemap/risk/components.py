@@ -90,6 +90,10 @@ def _cable_facts(layers: Layers, model: ModelSpec) -> pd.DataFrame:
         sorted(v for v in (*s, *o) if profile.tier(v) == "high")
         for s, o in zip(cables["suppliers"], cables["owners"], strict=True)
     ]
+    facts["tier"] = [
+        max((s, o), key=lambda t: tier_score[t])
+        for s, o in zip(facts["supplier_tier"], facts["owner_tier"], strict=True)
+    ]
     facts["vendor_exposure"] = np.maximum(
         facts["supplier_tier"].map(tier_score) * profile.role_weights["supplier"],
         facts["owner_tier"].map(tier_score) * profile.role_weights["owner"],
@@ -257,5 +261,35 @@ def country_components(facts: Facts, landing_points: pd.DataFrame) -> pd.DataFra
             "chokepoint": float(np.mean([crosses[c] for c in intl])) if intl else 0.0,
             "transit": transit.get(iso, 0.0),
             "hub": len(intl) / most_intl,
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def tier_shares(facts: Facts, groups: dict[str, list[str]], index: pd.Index) -> pd.DataFrame:
+    """Share of each group's cables whose riskiest supplier or owner is in each tier.
+
+    Parameters
+    ----------
+    facts
+        The cable facts (``tier`` per cable: the worse of its supplier and owner tiers).
+    groups
+        Cable ids per landing point or country.
+    index
+        The rows to report (every landing point or country).
+
+    Returns
+    -------
+    DataFrame
+        ``tier_share_<tier>`` columns in [0, 1] (all zero for a row without cables).
+    """
+    from cablemap.risk.spec import TIER_NAMES  # noqa: PLC0415 - avoids an import cycle
+
+    tier = facts.cables["tier"].to_dict()
+    rows = {}
+    for key in index:
+        cables = groups.get(key, [])
+        rows[key] = {
+            f"tier_share_{t}": (sum(tier[c] == t for c in cables) / len(cables)) if cables else 0.0
+            for t in TIER_NAMES
         }
     return pd.DataFrame.from_dict(rows, orient="index")

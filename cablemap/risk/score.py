@@ -22,6 +22,7 @@ from cablemap.risk.components import (
     compute_facts,
     country_components,
     landing_point_components,
+    tier_shares,
 )
 from cablemap.risk.spec import COMPONENTS, ModelSpec, load_model
 from cablemap.risk.topology import Network, build_network
@@ -106,47 +107,21 @@ class Scores:
         raise KeyError(msg)
 
 
+_TIER_SHARES = "tier_share_high tier_share_elevated tier_share_unrated tier_share_trusted"
 _CONTEXT = {
-    "landing_point": [
-        "name",
-        "iso3",
-        "country",
-        "cables",
-        "international_cables",
-        "redundancy_cables",
-        "criticality",
-        "criticality_rank",
-        "top_n_share",
-        "in_region",
-    ],
-    "cable": [
-        "name",
-        "status",
-        "countries",
-        "international",
-        "suppliers",
-        "owners",
-        "supplier_tier",
-        "owner_tier",
-        "high_tier_vendors",
-        "chokepoints",
-        "top_n_share",
-        "in_region",
-    ],
-    "country": [
-        "name",
-        "cables",
-        "international_cables",
-        "redundancy_cables",
-        "landing_stations",
-        "criticality",
-        "criticality_rank",
-        "dcs_fragility_index",
-        "dcs_priority",
-        "dcs_rank",
-        "top_n_share",
-        "in_region",
-    ],
+    "landing_point": (
+        "name iso3 country cables international_cables redundancy_cables criticality "
+        f"criticality_rank {_TIER_SHARES} top_n_share in_region"
+    ).split(),
+    "cable": (
+        "name status countries international suppliers owners supplier_tier owner_tier tier "
+        "high_tier_vendors chokepoints top_n_share in_region"
+    ).split(),
+    "country": (
+        "name cables international_cables redundancy_cables landing_stations criticality "
+        f"criticality_rank dcs_fragility_index dcs_priority dcs_rank {_TIER_SHARES} "
+        "top_n_share in_region"
+    ).split(),
 }
 
 
@@ -347,6 +322,8 @@ def score(
             table["criticality_rank"] = (
                 table["criticality"].rank(ascending=False, method="min").astype(int)
             )
+    for entity, groups in (("landing_point", facts.lp_cables), ("country", facts.country_cables)):
+        tables[entity] = tables[entity].join(tier_shares(facts, groups, tables[entity].index))
     lp_table = _landing_point_table(tables["landing_point"], layers, facts, region)
     cable_table = _cable_table(tables["cable"], layers, facts, region)
     country_table = _country_table(tables["country"], layers, facts, spec)
@@ -388,16 +365,8 @@ def _cable_table(
     table: pd.DataFrame, layers: Layers, facts: Facts, region: frozenset[str]
 ) -> gpd.GeoDataFrame:
     cables = layers.cables.set_index("cable_id")
-    context = facts.cables[
-        [
-            "countries",
-            "international",
-            "supplier_tier",
-            "owner_tier",
-            "high_tier_vendors",
-            "chokepoints",
-        ]
-    ]
+    columns = "countries international supplier_tier owner_tier tier high_tier_vendors chokepoints"
+    context = facts.cables[columns.split()]
     out = (
         cables.loc[table.index, ["name", "status", "owners", "suppliers", "geometry"]]
         .join(context)

@@ -46,6 +46,7 @@ def test_a_country_whose_only_cable_is_hmn_supplied_is_fully_exposed(v3_scores):
     sur = v3_scores.explain("SUR")  # SG-SCS, supplied by HMN Tech, is Suriname's only cable
     assert sur["cables"] == 1
     assert sur["components"]["vendor_exposure"]["value"] == 1.0
+    assert sur["tier_share_high"] == 1.0 and sur["tier_share_trusted"] == 0.0
     cable = v3_scores.explain("suriname-guyana-submarine-cable-system-sg-scs")
     assert cable["supplier_tier"] == "high" and cable["high_tier_vendors"] == ["HMN Tech"]
 

@@ -19,6 +19,9 @@ from pathlib import Path
 
 import cablemap as cm
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import report
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT = REPO.parent / "shared" / "data" / "cables" / "tg-v3-2022"
 REPEAT = 7
@@ -57,12 +60,13 @@ def main() -> None:
         "ratio_median": round(load_med / floor_med, 2),
         "target_ratio": 5.0,
     }
-    out = REPO / "benchmarks" / "results" / "load.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
-    if result["ratio_median"] >= result["target_ratio"]:
-        print(f"ABOVE TARGET: {result['ratio_median']}x the json.load floor", file=sys.stderr)
+    report(
+        "load",
+        result,
+        above_target=f"{result['ratio_median']}x the json.load floor"
+        if result["ratio_median"] >= result["target_ratio"]
+        else None,
+    )
 
 
 if __name__ == "__main__":

@@ -9,13 +9,15 @@ Results also go to benchmarks/results/score.json (git-ignored).
 
 from __future__ import annotations
 
-import json
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import cablemap as cm
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import report
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
@@ -62,12 +64,13 @@ def main() -> None:
             "segments": len(scores.network.segments),
         },
     }
-    out = REPO / "benchmarks" / "results" / "score.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
-    if result["score_s_median"] >= result["target_score_s"]:
-        print(f"ABOVE TARGET: {result['score_s_median']} s", file=sys.stderr)
+    report(
+        "score",
+        result,
+        above_target=f"{result['score_s_median']} s"
+        if result["score_s_median"] >= result["target_score_s"]
+        else None,
+    )
 
 
 if __name__ == "__main__":

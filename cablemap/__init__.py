@@ -28,7 +28,7 @@ from cablemap._errors import (
 from cablemap._resources import risk_models_path, sample_path
 from cablemap.layers import Layers, countries_from_file, load, resolve_vendor, save_layers
 from cablemap.render import build_map, save_map
-from cablemap.risk import Scores, load_model, score
+from cablemap.risk import ScenarioEngine, ScenarioError, Scores, load_model, run_scenario, score
 
 __all__ = [
     "CablemapError",
@@ -38,6 +38,8 @@ __all__ = [
     "LayerValidationError",
     "Layers",
     "RiskSpecError",
+    "ScenarioEngine",
+    "ScenarioError",
     "Scores",
     "SourceFormatError",
     "UnknownVendorError",
@@ -48,6 +50,7 @@ __all__ = [
     "load_model",
     "resolve_vendor",
     "risk_models_path",
+    "run_scenario",
     "sample_path",
     "save_layers",
     "save_map",

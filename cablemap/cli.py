@@ -18,7 +18,7 @@ from cablemap.layers import Layers, load, save_layers
 from cablemap.layers.boundaries import countries_from_file
 from cablemap.layers.fetch import TELEGEOGRAPHY_URL, fetch_telegeography
 from cablemap.render import build_map, save_map
-from cablemap.risk import Scores, load_model, load_region, score
+from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, load_region, score
 from cablemap.risk.score import ID_COLUMNS, row_dict
 
 _SOURCE_HELP = (
@@ -382,3 +382,146 @@ def score_command(
             click.echo("")
         for note in scores.notes:
             click.echo(f"note: {note}")
+
+
+def _cross_border(pairs: tuple[str, ...]) -> list[tuple[str, str]]:
+    out = []
+    for pair in pairs:
+        parts = pair.upper().split("-")
+        if len(parts) != 2 or not all(len(p) == 3 and p.isalpha() for p in parts):
+            msg = f"--cross-border {pair!r}: expected two ISO3 codes joined by '-', e.g. GIB-ESP"
+            raise click.BadParameter(msg)
+        out.append((parts[0], parts[1]))
+    return out
+
+
+def _print_sweep(ranking: pd.DataFrame, top: int) -> None:
+    click.echo(f"single-cable and chokepoint cuts ranked by impact (top {top} of {len(ranking)})")
+    click.echo(f"{'cut':<50} {'kind':<10} {'isolated':>8} {'pairs lost':>10}  countries")
+    for row in ranking.head(top).itertuples():
+        click.echo(
+            f"{row.cut[:50]:<50} {row.kind:<10} {row.countries_isolated:>8} "
+            f"{row.pairs_lost:>10}  {', '.join(row.isolated)}"
+        )
+
+
+def _print_scenario(result: ScenarioResult) -> None:
+    data = result.to_dict()
+    click.echo(f"cuts: {json.dumps(result.cuts)}")
+    click.echo(f"cut cables ({len(result.cut_cables)}): {', '.join(result.cut_cables) or 'none'}")
+    click.echo(f"cut segments: {len(result.cut_segments)}")
+    click.echo(f"isolated countries: {', '.join(result.isolated_countries) or 'none'}")
+    click.echo(f"isolated landing points: {', '.join(data['isolated_landing_points']) or 'none'}")
+    c = result.countries
+    changed = c[(c["cables_after"] < c["cables_before"]) | c["isolated"]]
+    lost_reach = c[(c["reachable_after"] < c["reachable_before"]) & ~c.index.isin(changed.index)]
+    if len(changed):
+        click.echo(f"{'country':<8} {'intl cables':>13} {'reachable countries':>20}  isolated")
+        for row in changed.itertuples():
+            click.echo(
+                f"{row.iso3:<8} {row.cables_before:>5} -> {row.cables_after:<4} "
+                f"{row.reachable_before:>9} -> {row.reachable_after:<7}  "
+                f"{'YES' if row.isolated else ''}"
+            )
+    if len(lost_reach):
+        fewer = int((lost_reach["reachable_before"] - lost_reach["reachable_after"]).max())
+        click.echo(
+            f"{len(lost_reach)} other countries reach fewer countries (at most {fewer} fewer)"
+        )
+    for note in result.notes:
+        click.echo(f"note: {note}")
+
+
+@cli.command()
+@_source_option
+@click.option(
+    "--model",
+    "model_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Model TOML (chokepoints, vendor profile, topology).",
+)
+@click.option(
+    "--countries",
+    "countries_file",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Country polygons for landmasses and land links.",
+)
+@click.option("--cut-cable", multiple=True, help="Cable id or name to cut (repeatable).")
+@click.option(
+    "--cut-area",
+    multiple=True,
+    help="Chokepoint id/name, circle:LON,LAT,KM, bbox:W,S,E,N, WKT or GeoJSON (repeatable).",
+)
+@click.option(
+    "--cut-vendor",
+    multiple=True,
+    help="Vendor (any alias) or tier:<tier>: cut every cable it supplied or owns (repeatable).",
+)
+@click.option("--year", type=int, default=None, help="Use the cables in service in this year.")
+@click.option("--with-planned", is_flag=True, help="Add the planned cables.")
+@click.option(
+    "--cross-border",
+    multiple=True,
+    help="Assume a land link between two countries, e.g. GIB-ESP (repeatable).",
+)
+@click.option("--sweep", is_flag=True, help="Rank every single-cable and chokepoint cut instead.")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Sweep rows."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def scenario(
+    source: Path | None,
+    model_file: Path | None,
+    countries_file: Path | None,
+    cut_cable: tuple[str, ...],
+    cut_area: tuple[str, ...],
+    cut_vendor: tuple[str, ...],
+    year: int | None,
+    with_planned: bool,
+    cross_border: tuple[str, ...],
+    sweep: bool,
+    top: int,
+    fmt: str,
+) -> None:
+    r"""Cut cables, areas or vendors; report which countries and landing points are cut off.
+
+    \b
+    Example:
+        cablemap scenario --cut-cable tonga-cable --cut-cable tonga-domestic-cable-extension-tdce
+        cablemap scenario --cut-area luzon-strait --format json
+        cablemap scenario --cut-vendor "Huawei Marine"
+        cablemap scenario --sweep --top 10
+    """
+    if not (sweep or cut_cable or cut_area or cut_vendor):
+        msg = "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep"
+        raise click.UsageError(msg)
+    layers = _load(source)
+    try:
+        countries = countries_from_file(countries_file) if countries_file else None
+        engine = ScenarioEngine(
+            layers,
+            load_model(model_file),
+            countries=countries,
+            year=year,
+            with_planned=with_planned,
+            cross_border=_cross_border(cross_border),
+        )
+        if sweep:
+            ranking = engine.sweep()
+        else:
+            result = engine.run(
+                cables=list(cut_cable), areas=list(cut_area), vendors=list(cut_vendor)
+            )
+    except CablemapError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if sweep:
+        if fmt == "json":
+            click.echo(ranking.head(top).to_json(orient="records"))
+        else:
+            _print_sweep(ranking, top)
+    elif fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+    else:
+        _print_scenario(result)

@@ -155,3 +155,48 @@ def test_score_errors(runner, tmp_path):
     result = runner.invoke(cli, ["score", "--model", str(bad)])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: '{bad}', key 'weights.cable': weights sum to 1.35")
+
+
+def test_scenario_json_contract(runner, tg_v3_path):
+    args = [
+        "scenario",
+        "--source",
+        str(tg_v3_path),
+        "--cut-cable",
+        "tonga-cable",
+        "--cut-cable",
+        "Tonga Domestic Cable Extension (TDCE)",
+        "--format",
+        "json",
+    ]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert payload["cut_cables"] == ["tonga-cable", "tonga-domestic-cable-extension-tdce"]
+    assert payload["isolated_countries"] == ["TON"]
+    ton = next(c for c in payload["countries"] if c["iso3"] == "TON")
+    assert {"iso3", "name", "cables_before", "cables_after", "isolated"} <= set(ton)
+    assert (ton["cables_before"], ton["cables_after"], ton["isolated"]) == (1, 0, True)
+    assert {"lp_id", "isolated"} <= set(payload["landing_points"][0])
+    assert "SHN" in payload["unconnected_countries"]  # no in-service cable in 2022
+
+
+def test_scenario_table_sweep_and_errors(runner):
+    result = runner.invoke(cli, ["scenario", "--cut-area", "luzon-strait"])
+    assert result.exit_code == 0, result.output
+    assert "isolated countries: none\n" in result.output
+    result = runner.invoke(cli, ["scenario", "--sweep", "--top", "3"])
+    assert result.exit_code == 0
+    assert result.output.startswith("single-cable and chokepoint cuts ranked by impact (top 3 of")
+    result = runner.invoke(cli, ["scenario", "--cut-cable", "tonga-cabel"])
+    assert result.exit_code == 1
+    assert result.output.startswith(
+        "Error: no cable has id or name 'tonga-cabel'; closest: ['tonga-cable'"
+    )
+    result = runner.invoke(cli, ["scenario"])
+    assert result.exit_code == 2
+    assert "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep" in result.output
+    result = runner.invoke(
+        cli, ["scenario", "--cut-cable", "tonga-cable", "--cross-border", "TONGA"]
+    )
+    assert result.exit_code == 2

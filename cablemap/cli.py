@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pandas as pd
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 from cablemap import __version__
 from cablemap._errors import CablemapError
 from cablemap._resources import sample_path
 from cablemap.layers import Layers, load, save_layers
-from cablemap.layers.boundaries import countries_from_file
+from cablemap.layers.boundaries import bundled_countries, countries_from_file
 from cablemap.layers.fetch import TELEGEOGRAPHY_URL, fetch_telegeography
-from cablemap.render import build_map, save_map
+from cablemap.render import build_maps, save_map, scenario_map, write_index
 from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, load_region, score
 from cablemap.risk.score import ID_COLUMNS, row_dict
 
@@ -109,8 +114,43 @@ def export(source: Path | None, out: Path, fmt: str | None) -> None:
     click.echo(f"Wrote {layers!r} to {path}")
 
 
+def _map_options(fn: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(
+        [
+            click.option(
+                "--model",
+                "model_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                default=None,
+                help="Model TOML. Default: risk_models/dcs-v1.toml.",
+            ),
+            click.option(
+                "--countries",
+                "countries_file",
+                type=click.Path(exists=True, path_type=Path),
+                default=None,
+                help="Country polygons (e.g. Natural Earth admin-0) for landmasses and basemap.",
+            ),
+            click.option(
+                "--region",
+                "region_file",
+                type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                default=None,
+                help="Region definition (TOML) for the map view. Default: the model's region.",
+            ),
+        ]
+    ):
+        fn = option(fn)
+    return fn
+
+
+def _basemap(countries_file: Path | None) -> gpd.GeoDataFrame | None:
+    return countries_from_file(countries_file) if countries_file else bundled_countries()
+
+
 @cli.command()
 @_source_option
+@_map_options
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -119,27 +159,46 @@ def export(source: Path | None, out: Path, fmt: str | None) -> None:
     help="Folder for the HTML maps.",
 )
 @click.option(
-    "--region",
-    "region_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Region definition (TOML). Default: risk_models/indo-pacific.toml.",
+    "--online-tiles",
+    is_flag=True,
+    help="Also offer an OpenStreetMap tile layer (off until checked; needs network).",
 )
-def build(source: Path | None, out: Path, region_file: Path | None) -> None:
-    r"""Load the data and write the maps into OUT.
+def build(
+    source: Path | None,
+    model_file: Path | None,
+    countries_file: Path | None,
+    region_file: Path | None,
+    out: Path,
+    online_tiles: bool,
+) -> None:
+    r"""Load, score and write the maps (strategic nodes, vendor exposure, index) into OUT.
+
+    Maps are self-contained: they open by double-click with no network.
 
     \b
     Example:
         cablemap build --out maps
+        cablemap build --source ../shared/data/cables/tg-v3-2022 --out maps
     """
     layers = _load(source)
     try:
-        region = load_region(region_file)
+        model = load_model(model_file)
+        region = load_region(region_file) if region_file else model.region
+        polygons = countries_from_file(countries_file) if countries_file else None
+        scores = score(layers, model, countries=polygons)
+        paths = build_maps(
+            scores,
+            layers,
+            out,
+            region=region,
+            countries=polygons if polygons is not None else bundled_countries(),
+            online_tiles=online_tiles,
+        )
     except CablemapError as exc:
         raise click.ClickException(str(exc)) from exc
-    path = save_map(build_map(layers, region=region), out / "cables.html")
     click.echo(f"Loaded {layers!r}")
-    click.echo(f"Wrote {path}")
+    for path in paths:
+        click.echo(f"Wrote {path}")
 
 
 @cli.command()
@@ -471,6 +530,17 @@ def _print_scenario(result: ScenarioResult) -> None:
     "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Sweep rows."
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--map", "write_map", is_flag=True, help="Also write maps/scenario_<name>.html.")
+@click.option(
+    "--name", default=None, help="Scenario name for the map file. Default: from the cuts."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("maps"),
+    show_default=True,
+    help="Folder for --map.",
+)
 def scenario(
     source: Path | None,
     model_file: Path | None,
@@ -484,6 +554,9 @@ def scenario(
     sweep: bool,
     top: int,
     fmt: str,
+    write_map: bool,
+    name: str | None,
+    out: Path,
 ) -> None:
     r"""Cut cables, areas or vendors; report which countries and landing points are cut off.
 
@@ -493,6 +566,7 @@ def scenario(
         cablemap scenario --cut-area luzon-strait --format json
         cablemap scenario --cut-vendor "Huawei Marine"
         cablemap scenario --sweep --top 10
+        cablemap scenario --cut-area luzon-strait --map --name luzon
     """
     if not (sweep or cut_cable or cut_area or cut_vendor):
         msg = "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep"
@@ -521,7 +595,23 @@ def scenario(
             click.echo(ranking.head(top).to_json(orient="records"))
         else:
             _print_sweep(ranking, top)
-    elif fmt == "json":
+        return
+    if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
     else:
         _print_scenario(result)
+    if write_map:
+        slug = name or "_".join([*cut_cable, *cut_area, *cut_vendor])
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", slug).strip("_").lower()[:60] or "scenario"
+        title = f"Scenario: {name or ', '.join([*cut_cable, *cut_area, *cut_vendor])}"
+        page = scenario_map(
+            result,
+            engine,
+            title=title,
+            countries=countries if countries is not None else bundled_countries(),
+        )
+        path = save_map(page, out / f"scenario_{slug}.html")
+        index = write_index(out, layers, engine.model)
+        click.echo(f"Wrote {path}" if fmt != "json" else "", err=fmt == "json")
+        if fmt != "json":
+            click.echo(f"Wrote {index}")

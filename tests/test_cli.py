@@ -51,8 +51,29 @@ def test_missing_source_is_a_usage_error(runner, tmp_path):
 def test_build_writes_the_map(runner, tmp_path):
     result = runner.invoke(cli, ["build", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "cables.html").is_file()
-    assert f"Wrote {tmp_path / 'cables.html'}" in result.output
+    for name in ("strategic_nodes.html", "vendor_exposure.html", "index.html"):
+        assert (tmp_path / name).is_file()
+        assert f"Wrote {tmp_path / name}\n" in result.output
+
+
+def test_scenario_map_and_index(runner, tmp_path):
+    args = [
+        "scenario",
+        "--cut-cable",
+        "tonga-cable",
+        "--map",
+        "--name",
+        "Tonga 2022",
+        "--out",
+        str(tmp_path),
+    ]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "scenario_tonga_2022.html").is_file()
+    assert (
+        '<a href="scenario_tonga_2022.html">Scenario: tonga 2022</a>'
+        in (tmp_path / "index.html").read_text()
+    )
 
 
 def test_build_rejects_a_bad_region_file(runner, tmp_path):

@@ -72,3 +72,42 @@ def countries_from_file(path: str | Path) -> gpd.GeoDataFrame:
         )
     logger.info("Loaded %d country polygons from %r", len(out), str(path))
     return gpd.GeoDataFrame(pd.DataFrame(out).reset_index(drop=True), crs=settings.default_crs)
+
+
+def bundled_countries() -> gpd.GeoDataFrame | None:
+    """Return low-resolution country outlines that need no download, if available.
+
+    They come from the Natural Earth 1:110m admin-0 file (public domain) that the ``pyogrio``
+    wheel ships among its test fixtures. That location is no stable API, so this returns
+    ``None`` (and maps go without a basemap) if a future pyogrio moves it; pass Natural Earth
+    itself (:func:`countries_from_file`) for islands and detail. ISO3 codes missing there
+    (``-99``) are filled from the country name.
+
+    Returns
+    -------
+    GeoDataFrame or None
+        ``iso3``, ``name``, geometry (EPSG:4326), 177 countries without small islands.
+    """
+    from importlib import resources  # noqa: PLC0415 - only this loader needs it
+
+    from cablemap.layers.countries import iso3_from_name  # noqa: PLC0415
+
+    path = resources.files("pyogrio").joinpath(
+        "tests", "fixtures", "naturalearth_lowres", "naturalearth_lowres.shp"
+    )
+    if not path.is_file():
+        logger.warning("pyogrio ships no Natural Earth outlines any more: maps have no basemap")
+        return None
+    frame = gpd.read_file(str(path))
+    iso3 = [
+        code if code != "-99" else (iso3_from_name(name) or "")
+        for code, name in zip(frame["iso_a3"], frame["name"], strict=True)
+    ]
+    out = gpd.GeoDataFrame(
+        {"iso3": iso3, "name": frame["name"].astype(str)}, geometry=frame.geometry, crs=frame.crs
+    )
+    return (
+        out[out["iso3"].str.fullmatch(r"[A-Z]{3}")]
+        .to_crs(settings.default_crs)
+        .reset_index(drop=True)
+    )

@@ -1,5 +1,25 @@
-"""Maps: folium HTML from loaded layers; no loading and no scoring here."""
+"""Maps: folium HTML from scored layers; no loading and no scoring here."""
 
-from cablemap.render.build import build_map, save_map
+from cablemap.render.build import build_maps
+from cablemap.render.index import write_index
+from cablemap.render.maps import (
+    overview_map,
+    save_map,
+    scenario_map,
+    strategic_nodes_map,
+    vendor_exposure_map,
+)
 
-__all__ = ["build_map", "save_map"]
+#: The plain map of cables and landing points (kept under its first name).
+build_map = overview_map
+
+__all__ = [
+    "build_map",
+    "build_maps",
+    "overview_map",
+    "save_map",
+    "scenario_map",
+    "strategic_nodes_map",
+    "vendor_exposure_map",
+    "write_index",
+]

@@ -57,6 +57,14 @@ def shift_to_pacific(
     east = shapely.clip_by_rect(geom, seam_lon, -90.0, 180.0, 90.0)
     pieces = [p for p in (affinity.translate(west, xoff=360.0), east) if not p.is_empty]
     parts = [part for piece in pieces for part in shapely.get_parts(piece)]
+    return _collect(parts)
+
+
+def _collect(parts: list[shapely.Geometry]) -> shapely.Geometry:
+    """One Multi* geometry of the parts (areas win over slivers that clipping leaves)."""
     if all(p.geom_type == "LineString" for p in parts):
         return shapely.MultiLineString(parts)
+    polygons = [p for p in parts if p.geom_type == "Polygon"]
+    if polygons:
+        return shapely.MultiPolygon(polygons)
     return shapely.GeometryCollection(parts)

@@ -1,0 +1,139 @@
+"""Folium elements of cablemap's maps: the runtime, data layers and panels.
+
+Data reaches JavaScript only through Jinja's ``tojson`` (which escapes ``<``, ``>``, ``&`` and
+``'``); the runtime (``cablemap.js``) escapes every data string again before it becomes HTML.
+Panel HTML is built here from ``html.escape``-d strings only.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import folium
+from branca.element import MacroElement
+from folium.template import Template
+
+from cablemap.render.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, runtime_css, runtime_js
+
+
+def new_map(**kwargs: Any) -> folium.Map:
+    """Return a folium map that declares Leaflet alone (no jQuery, Bootstrap or icons)."""
+    m = folium.Map(tiles=None, control_scale=True, zoom_control=True, **kwargs)
+    m.default_js = [("leaflet", LEAFLET_JS_URL)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS_URL)]
+    return m
+
+
+class Runtime(MacroElement):
+    """cablemap's JS runtime and CSS in the page head; search and fullscreen on the map.
+
+    See https://leafletjs.com/reference.html#control for the control API used.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>{{ this.css }}</style>
+            <script>{{ this.js }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+            cablemap.install({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "CablemapRuntime"
+        self.css = runtime_css()
+        self.js = runtime_js().replace("</script", "<\\/script")
+
+
+class DataLayer(MacroElement):
+    """A GeoJSON layer drawn by the runtime, with popups, tooltips and search entries.
+
+    Parameters
+    ----------
+    map_
+        The map (the layer goes into a feature group of it).
+    kind
+        Layer key: ``cables``, ``landing_points``, ``countries``, ``chokepoints``...
+    data
+        A GeoJSON FeatureCollection; each feature's ``properties._s`` is its Leaflet style
+        (https://leafletjs.com/reference.html#path-option).
+    meta
+        Popup metadata: ``fields`` (``[property, label]`` pairs), ``tooltipFields``,
+        ``components`` and ``weights`` (score breakdown), ``count``, ``model``,
+        ``cableNames``.
+    popup, searchable
+        Whether features get a popup / enter the search index.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            cablemap.registry.meta[{{ this.kind|tojson }}] = {{ this.meta|tojson }};
+            cablemap.addLayer({{ this.map_.get_name() }}, {{ this._parent.get_name() }},
+                {{ this.kind|tojson }}, {{ this.data|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(
+        self,
+        map_: folium.Map,
+        kind: str,
+        data: dict[str, Any],
+        meta: dict[str, Any] | None = None,
+        *,
+        popup: bool = True,
+        searchable: bool = True,
+    ) -> None:
+        super().__init__()
+        self._name = "CablemapLayer"
+        self.map_ = map_
+        self.kind = kind
+        self.data = data
+        self.meta = meta or {}
+        self.options = {"popup": popup, "searchable": searchable}
+
+
+def add_panel(m: folium.Map, inner_html: str, *, position: str) -> None:
+    """Add a fixed panel to the page.
+
+    Parameters
+    ----------
+    m
+        The map.
+    inner_html
+        Trusted HTML: built only from ``html.escape``-d strings.
+    position
+        CSS placement, e.g. ``"bottom: 18px; left: 10px"``.
+    """
+    m.get_root().html.add_child(
+        folium.Element(f'<div class="cm-panel" style="{position}">{inner_html}</div>')
+    )
+
+
+def legend_html(title: str, rows: list[tuple[str, str, str]]) -> str:
+    """Legend rows of ``(kind, colour, label)`` with kind ``swatch``, ``line`` or ``dot``."""
+    parts = [f"<h4>{html.escape(title)}</h4>"]
+    for kind, colour, label in rows:
+        shape = "cm-line" if kind == "line" else "cm-swatch"
+        radius = "border-radius:50%;" if kind == "dot" else ""
+        parts.append(
+            f'<div><span class="{shape}" style="background:{html.escape(colour)};{radius}"></span>'
+            f"{html.escape(label)}</div>"
+        )
+    return "".join(parts)
+
+
+def ranked_list_html(title: str, kind: str, rows: list[tuple[str, str, float]]) -> str:
+    """Return a clickable ranked list of ``(id, label, value)`` rows that fly to the feature."""
+    items = "".join(
+        f'<li data-cm-kind="{html.escape(kind)}" data-cm-focus="{html.escape(row_id)}">'
+        f"{html.escape(label)} <span class='cm-key'>{value:.3f}</span></li>"
+        for row_id, label, value in rows
+    )
+    return f"<h4>{html.escape(title)}</h4><ol>{items}</ol>"

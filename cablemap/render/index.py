@@ -1,0 +1,109 @@
+"""The maps' index page: links, summaries, data versions, model weights, licences."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cablemap.layers.collection import Layers
+    from cablemap.risk.spec import ModelSpec
+
+#: Known maps: file name (or prefix) -> (title, one-paragraph summary).
+MAP_SUMMARIES: dict[str, tuple[str, str]] = {
+    "strategic_nodes.html": (
+        "Strategic nodes",
+        "Landing stations of the region sized by criticality (how much international "
+        "connectivity runs through them) and coloured by their overall score; click one for the "
+        "score breakdown (components, weights, contributions) and the cables landing there. "
+        "Cables are drawn beneath, chokepoint straits shaded; a ranked panel lists the most "
+        "critical stations.",
+    ),
+    "vendor_exposure.html": (
+        "Vendor exposure",
+        "Cables coloured by the riskiest tier among their suppliers and owners in the active "
+        "vendor profile, countries shaded by vendor exposure (the mean exposure of the cables "
+        "landing there); country popups list the vendors present and their tiers.",
+    ),
+    "scenario_": (
+        "Scenario",
+        "What breaks when the named cables, areas or vendors fail: cut segments in red, "
+        "isolated countries and landing points marked, before/after counts in the panel.",
+    ),
+}
+
+
+def index_html(folder: Path, layers: Layers, model: ModelSpec) -> str:
+    """Render the index of the maps present in ``folder``.
+
+    Returns
+    -------
+    str
+        A standalone HTML page (every data string escaped).
+    """
+    entries = []
+    for path in sorted(folder.glob("*.html")):
+        if path.name == "index.html":
+            continue
+        key = (
+            path.name
+            if path.name in MAP_SUMMARIES
+            else "scenario_"
+            if path.name.startswith("scenario_")
+            else None
+        )
+        if key is None:
+            continue
+        title, summary = MAP_SUMMARIES[key]
+        if key == "scenario_":
+            title = f"Scenario: {path.stem.removeprefix('scenario_').replace('_', ' ')}"
+        entries.append(
+            f'<li><a href="{html.escape(path.name)}">{html.escape(title)}</a>'
+            f"<p>{html.escape(summary)}</p></li>"
+        )
+    versions = sorted({str(v) for v in layers.cables["source_version"].unique()})
+    weights = "".join(
+        f"<tr><td>{html.escape(entity)}</td><td>{html.escape(comp)}</td><td>{w:.2f}</td></tr>"
+        for entity, comps in model.weights.items()
+        for comp, w in comps.items()
+    )
+    licences = (
+        "".join(f"<li>{html.escape(a)}</li>" for a in layers.attributions) or "<li>cablemap</li>"
+    )
+    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>cablemap maps</title>
+<style>body{{font:14px/1.45 system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}}
+td,th{{padding:2px 10px;border-bottom:1px solid #ddd;text-align:left}}
+li p{{margin:.2em 0 1em}}</style>
+</head><body>
+<h1>cablemap maps</h1>
+<p>Built {built}. Data: {html.escape(", ".join(versions))} ({len(layers.cables)} cables,
+{len(layers.landing_points)} landing points). Model: <code>{html.escape(model.name)}</code>
+(<code>{html.escape(Path(model.path).name)}</code>), vendor profile
+<code>{html.escape(model.vendor_profile.name)}</code>, region {html.escape(model.region.name)}.</p>
+<h2>Maps</h2><ul>{"".join(entries) or "<li>none yet</li>"}</ul>
+<h2>Model weights</h2>
+<table><tr><th>entity</th><th>component</th><th>weight</th></tr>{weights}</table>
+<h2>Data licences</h2><ul>{licences}</ul>
+</body></html>
+"""
+
+
+def write_index(folder: str | Path, layers: Layers, model: ModelSpec) -> Path:
+    """Write ``index.html`` listing the maps in ``folder``.
+
+    Returns
+    -------
+    Path
+        The index file.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "index.html"
+    tmp = path.with_name("index.html.tmp")
+    tmp.write_text(index_html(folder, layers, model), encoding="utf-8")
+    tmp.replace(path)
+    return path

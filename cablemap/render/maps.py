@@ -1,0 +1,872 @@
+"""The analysts' maps: strategic nodes, vendor exposure, scenarios, and the index page.
+
+Every map is Pacific-centred on the model's region (``risk_models/indo-pacific.toml``), carries
+layer control, legend, search (cable, landing point, country), scale bar, full-screen button,
+tooltips, the data attribution and the build date and data version in a corner; it opens by
+double-click with no network once saved by :func:`save_map` (assets inlined).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import folium
+import numpy as np
+import pandas as pd
+import shapely
+
+from cablemap import settings
+from cablemap.render.assets import external_references, inline_assets
+from cablemap.render.elements import (
+    DataLayer,
+    Runtime,
+    add_panel,
+    legend_html,
+    new_map,
+    ranked_list_html,
+)
+from cablemap.render.geometry import shift_to_pacific
+from cablemap.render.style import CUT_COLOUR, MUTED_COLOUR, TIER_COLOURS, radius, ramp, ramp_stops
+from cablemap.risk.region import Region, load_region
+from cablemap.risk.spec import COMPONENTS, TIER_NAMES
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from cablemap.layers.collection import Layers
+    from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult
+    from cablemap.risk.score import Scores
+
+logger = logging.getLogger(__name__)
+
+_DECIMALS = 3  # ~100 m: ample for ocean routes and country outlines
+_ROUTE_TOLERANCE = 0.01  # degrees: simplification that no zoom level of these maps shows
+_OUTLINE_TOLERANCE = 0.08
+_OUTLINE_DECIMALS = 2  # ~1 km
+_VIEW_MARGIN = 15.0  # degrees of outline kept around the region's view
+
+
+# --------------------------------------------------------------------------- geometry to JSON
+def _geometry(
+    geom: shapely.Geometry | None,
+    seam: float,
+    tolerance: float,
+    *,
+    clip: tuple[float, float, float, float] | None = None,
+    decimals: int = _DECIMALS,
+) -> dict[str, Any] | None:
+    if geom is None or geom.is_empty:
+        return None
+    shifted = shift_to_pacific(geom, seam)
+    if clip is not None:
+        shifted = shapely.clip_by_rect(shifted, *clip)
+        if shifted.is_empty:
+            return None
+    if tolerance and shifted.geom_type != "Point":
+        shifted = shapely.simplify(shifted, tolerance, preserve_topology=True)
+    rounded = shapely.transform(shifted, lambda xy: np.round(xy, decimals))
+    return shapely.geometry.mapping(rounded)
+
+
+def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [f for f in features if f["geometry"]]}
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe plain value (numpy scalars, NaN and NA, lists)."""
+    if value is pd.NA or value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if np.isnan(value) else round(value, 4)
+    if isinstance(value, list | tuple | np.ndarray):
+        return [_clean(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- shared pieces
+def _region_ids(layers: Layers, region: Region) -> tuple[set[str], set[str]]:
+    lps = layers.landing_points
+    in_lp = set(lps.loc[lps["iso3"].isin(region.countries), "lp_id"])
+    links = layers.cable_landings
+    return in_lp, set(links.loc[links["lp_id"].isin(in_lp), "cable_id"])
+
+
+def _base(region: Region, title: str) -> folium.Map:
+    m = new_map()
+    m.get_root().html.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
+    west, south, east, north = region.bbox
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def _outline_features(
+    countries: gpd.GeoDataFrame | None, region: Region, fill: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """Country outlines clipped to the region's view (plus a margin), simplified to ~1 km."""
+    if countries is None:
+        return []
+    fill = fill or {}
+    west, south, east, north = region.bbox
+    view = (
+        west - _VIEW_MARGIN,
+        max(south - _VIEW_MARGIN, -90.0),
+        east + _VIEW_MARGIN,
+        min(north + _VIEW_MARGIN, 90.0),
+    )
+    return [
+        {
+            "type": "Feature",
+            "geometry": _geometry(
+                geom, region.seam_lon, _OUTLINE_TOLERANCE, clip=view, decimals=_OUTLINE_DECIMALS
+            ),
+            "properties": {
+                "id": iso3,
+                "name": name,
+                "_s": {
+                    "color": "#7f8c8d",
+                    "weight": 0.6,
+                    "fillColor": fill.get(iso3, "#eef0f2"),
+                    "fillOpacity": 0.85 if iso3 in fill else 0.6,
+                },
+            },
+        }
+        for iso3, name, geom in zip(
+            countries["iso3"], countries["name"], countries.geometry, strict=True
+        )
+    ]
+
+
+def _add_outlines(m: folium.Map, countries: gpd.GeoDataFrame | None, region: Region) -> None:
+    if countries is None:
+        return
+    group = folium.FeatureGroup(name="Country outlines", control=True)
+    DataLayer(
+        m,
+        "outlines",
+        _collection(_outline_features(countries, region)),
+        popup=False,
+        searchable=False,
+    ).add_to(group)
+    group.add_to(m)
+
+
+def _add_chokepoints(m: folium.Map, chokepoints: gpd.GeoDataFrame, region: Region) -> None:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _geometry(geom, region.seam_lon, 0),
+            "properties": {
+                "id": cid,
+                "name": name,
+                "source": source,
+                "_s": {
+                    "color": "#6c3483",
+                    "weight": 1,
+                    "fillColor": "#af7ac5",
+                    "fillOpacity": 0.25,
+                    "dashArray": "3 3",
+                },
+            },
+        }
+        for cid, name, source, geom in zip(
+            chokepoints["chokepoint_id"],
+            chokepoints["name"],
+            chokepoints["source"],
+            chokepoints.geometry,
+            strict=True,
+        )
+    ]
+    group = folium.FeatureGroup(name=f"Chokepoints ({len(features)})")
+    DataLayer(
+        m, "chokepoints", _collection(features), {"fields": [["id", "id"], ["source", "source"]]}
+    ).add_to(group)
+    group.add_to(m)
+
+
+def _info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> None:
+    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    versions = ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
+    attribution = " | ".join(html.escape(a) for a in layers.attributions) or "cablemap"
+    add_panel(
+        m,
+        f"<h4>{html.escape(title)}</h4>data: {html.escape(versions)}<br>built {built}"
+        f"{extra}<br>{attribution}",
+        position="bottom: 52px; left: 10px; max-width: 420px",
+    )
+
+
+def _finish(m: folium.Map, *, online_tiles: bool = False) -> folium.Map:
+    if online_tiles:  # offered, not shown: no tile is requested until an analyst ticks it
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap tiles (needs network)", overlay=True, show=False
+        ).add_to(m)
+    Runtime().add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m
+
+
+def _cable_names(layers: Layers) -> tuple[list[str], dict[str, int]]:
+    names = list(layers.cables["name"])
+    return names, {c: i for i, c in enumerate(layers.cables["cable_id"])}
+
+
+# --------------------------------------------------------------------------- strategic nodes
+def strategic_nodes_map(
+    scores: Scores,
+    layers: Layers,
+    *,
+    region: Region | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    top_n: int = 15,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """Landing stations sized by criticality and coloured by score, cables beneath.
+
+    Parameters
+    ----------
+    scores
+        Output of :func:`cablemap.score`.
+    layers
+        The layers that were scored.
+    region
+        View and countries shown; by default the model's region.
+    countries
+        Country outlines for the basemap (EPSG:4326, ``iso3``, ``name``); none for no basemap.
+    top_n
+        Length of the ranked panel.
+
+    Returns
+    -------
+    folium.Map
+        Save it with :func:`save_map` for an offline, self-contained page.
+    """
+    region = region or scores.model.region
+    seam = region.seam_lon
+    in_lp, in_cables = _region_ids(layers, region)
+    m = _base(region, "Strategic nodes")
+    _add_outlines(m, countries, region)
+    cable_names, cable_index = _cable_names(layers)
+    scored_cables = scores.cables.set_index("cable_id")
+    comps = list(COMPONENTS["cable"])
+    cable_features = []
+    for row in layers.cables[layers.cables["cable_id"].isin(in_cables)].itertuples():
+        s = scored_cables.loc[row.cable_id] if row.cable_id in scored_cables.index else None
+        cable_features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
+                "properties": {
+                    "id": row.cable_id,
+                    "name": row.name,
+                    "status": row.status,
+                    "suppliers": row.suppliers,
+                    "owners": row.owners[:12],
+                    "rfs": _clean(row.rfs_year),
+                    "score": None if s is None else round(float(s["score"]), 4),
+                    "rank": None if s is None else int(s["rank"]),
+                    "components": None if s is None else [round(float(s[c]), 4) for c in comps],
+                    "_s": {
+                        "color": "#5d6d7e" if row.status == "in_service" else "#b9770e",
+                        "weight": 1.4,
+                        "opacity": 0.55,
+                        "dashArray": "4 4"
+                        if row.route_synthetic or row.status == "planned"
+                        else None,
+                    },
+                },
+            }
+        )
+    group = folium.FeatureGroup(name=f"Cables ({len(cable_features)})")
+    DataLayer(
+        m,
+        "cables",
+        _collection(cable_features),
+        {
+            "fields": [
+                ["status", "status"],
+                ["rfs", "ready for service"],
+                ["suppliers", "suppliers"],
+                ["owners", "owners"],
+            ],
+            "tooltipFields": [["status", "status"], ["suppliers", "suppliers"]],
+            "components": comps,
+            "weights": [scores.model.weights["cable"][c] for c in comps],
+            "count": len(scores.cables),
+            "model": scores.model.name,
+        },
+    ).add_to(group)
+    group.add_to(m)
+    _add_chokepoints(m, scores.model.chokepoints, region)
+    lp_comps = list(COMPONENTS["landing_point"])
+    lps = scores.landing_points[scores.landing_points["lp_id"].isin(in_lp)]
+    lp_cables = layers.cable_landings.groupby("lp_id")["cable_id"].apply(list)
+    features = []
+    for row in lps.itertuples():
+        crit = float(row.criticality) if "criticality" in lps.columns else float(row.score)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(row.geometry, seam, 0),
+                "properties": {
+                    "id": row.lp_id,
+                    "name": row.name,
+                    "country": row.country,
+                    "iso3": row.iso3,
+                    "score": round(float(row.score), 4),
+                    "rank": int(row.rank),
+                    "criticality": round(crit, 4),
+                    "redundancy_cables": int(row.redundancy_cables),
+                    "components": [round(float(getattr(row, c)), 4) for c in lp_comps],
+                    "cables": [
+                        cable_index[c] for c in lp_cables.get(row.lp_id, []) if c in cable_index
+                    ],
+                    "_s": {
+                        "radius": radius(crit),
+                        "fillColor": ramp(float(row.score)),
+                        "color": "#333333",
+                        "weight": 0.8,
+                        "fillOpacity": 0.9,
+                    },
+                },
+            }
+        )
+    group = folium.FeatureGroup(name=f"Landing points ({len(features)})")
+    DataLayer(
+        m,
+        "landing_points",
+        _collection(features),
+        {
+            "fields": [
+                ["country", "country"],
+                ["criticality", "criticality"],
+                ["redundancy_cables", "cables that must fail to cut it off"],
+            ],
+            "tooltipFields": [["score", "score"], ["criticality", "criticality"]],
+            "components": lp_comps,
+            "weights": [scores.model.weights["landing_point"][c] for c in lp_comps],
+            "count": len(scores.landing_points),
+            "model": scores.model.name,
+            "cableNames": cable_names,
+        },
+    ).add_to(group)
+    group.add_to(m)
+    top = lps.sort_values(["criticality", "lp_id"], ascending=[False, True]).head(top_n)
+    add_panel(
+        m,
+        ranked_list_html(
+            f"Most critical landing points ({region.name})",
+            "landing_points",
+            [(r.lp_id, r.name, float(r.criticality)) for r in top.itertuples()],
+        ),
+        position="top: 10px; right: 200px; max-width: 280px",
+    )
+    add_panel(
+        m,
+        legend_html(
+            "Landing points: colour = score", [("dot", c, label) for label, c in ramp_stops()]
+        )
+        + "<div class='cm-key'>size = criticality</div>"
+        + legend_html(
+            "Cables",
+            [
+                ("line", "#5d6d7e", "in service"),
+                ("line", "#b9770e", "planned (dashed: route synthesised)"),
+            ],
+        )
+        + legend_html("Areas", [("swatch", "#af7ac5", "chokepoint")]),
+        position="bottom: 22px; right: 10px",
+    )
+    _info_panel(m, layers, "Strategic nodes", f"<br>model {html.escape(scores.model.name)}")
+    return _finish(m, online_tiles=online_tiles)
+
+
+# --------------------------------------------------------------------------- vendor exposure
+def _tier_vendors(scores: Scores, layers: Layers) -> dict[str, list[str]]:
+    profile = scores.model.vendor_profile
+    counts: dict[str, dict[str, int]] = {t: {} for t in TIER_NAMES}
+    for names in layers.cables["suppliers"] + layers.cables["owners"]:
+        for name in names:
+            tier = profile.tier(name)
+            counts[tier][name] = counts[tier].get(name, 0) + 1
+    return {
+        t: [n for n, _ in sorted(c.items(), key=lambda kv: (-kv[1], kv[0]))[:5]]
+        for t, c in counts.items()
+    }
+
+
+def vendor_exposure_map(
+    scores: Scores,
+    layers: Layers,
+    *,
+    region: Region | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """Cables coloured by supplier/owner risk tier; countries shaded by vendor exposure.
+
+    Parameters
+    ----------
+    scores, layers
+        Scores and the layers they came from.
+    region
+        View and countries shown; by default the model's region.
+    countries
+        Country polygons for the choropleth; countries without a polygon (small islands in
+        low-resolution outlines) are drawn as a dot at their landing points.
+
+    Returns
+    -------
+    folium.Map
+        The map.
+    """
+    region = region or scores.model.region
+    seam = region.seam_lon
+    profile = scores.model.vendor_profile
+    _, in_cables = _region_ids(layers, region)
+    m = _base(region, "Vendor exposure")
+    country_scores = scores.countries.set_index("iso3")
+    facts = scores.cables.set_index("cable_id")
+    links = layers.cable_landings.merge(layers.landing_points[["lp_id", "iso3"]], on="lp_id")
+    vendors_by_country: dict[str, list[str]] = {}
+    for iso, cable_ids in links.groupby("iso3")["cable_id"]:
+        names = {}
+        for c in set(cable_ids) & set(facts.index):
+            for v in [*facts.at[c, "suppliers"], *facts.at[c, "owners"]]:
+                names[v] = profile.tier(v)
+        order = sorted(names, key=lambda v: (TIER_NAMES.index(names[v]), v))
+        vendors_by_country[str(iso)] = [f"{v} ({names[v]})" for v in order[:15]]
+    shaded = {
+        iso: ramp(float(country_scores.at[iso, "vendor_exposure"]))
+        for iso in country_scores.index
+        if iso in region.countries
+    }
+    comps = list(COMPONENTS["country"])
+    features = []
+    has_polygon = set(countries["iso3"]) if countries is not None else set()
+    for feature in _outline_features(countries, region, shaded):
+        iso = feature["properties"]["id"]
+        if iso in shaded:
+            feature["properties"].update(
+                _country_props(country_scores.loc[iso], comps, vendors_by_country.get(iso, []))
+            )
+        features.append(feature)
+    # countries without a polygon at this resolution: a dot at their landing points
+    lps = layers.landing_points
+    for iso in sorted(set(shaded) - has_polygon):
+        points = lps.loc[lps["iso3"] == iso].geometry
+        if points.empty:
+            continue
+        centre = shapely.MultiPoint(list(points)).centroid
+        props = _country_props(country_scores.loc[iso], comps, vendors_by_country.get(iso, []))
+        props.update(
+            {
+                "id": iso,
+                "name": str(country_scores.at[iso, "name"]),
+                "_s": {
+                    "radius": 7,
+                    "fillColor": shaded[iso],
+                    "color": "#333",
+                    "weight": 1,
+                    "fillOpacity": 0.9,
+                },
+            }
+        )
+        features.append(
+            {"type": "Feature", "geometry": _geometry(centre, seam, 0), "properties": props}
+        )
+    group = folium.FeatureGroup(name="Countries: vendor exposure")
+    DataLayer(
+        m,
+        "countries",
+        _collection(features),
+        {
+            "fields": [
+                ["vendor_exposure", "vendor exposure"],
+                ["tier_share_high", "share of cables high tier"],
+                ["tier_share_trusted", "share of cables trusted"],
+                ["international_cables", "international cables"],
+                ["vendors", "vendors (tier)"],
+            ],
+            "tooltipFields": [["vendor_exposure", "vendor exposure"]],
+            "components": comps,
+            "weights": [scores.model.weights["country"][c] for c in comps],
+            "count": len(scores.countries),
+            "model": scores.model.name,
+        },
+    ).add_to(group)
+    group.add_to(m)
+    cable_comps = list(COMPONENTS["cable"])
+    cable_features = []
+    for row in layers.cables[
+        layers.cables["cable_id"].isin(in_cables & set(facts.index))
+    ].itertuples():
+        s = facts.loc[row.cable_id]
+        tier = str(s["tier"])
+        cable_features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
+                "properties": {
+                    "id": row.cable_id,
+                    "name": row.name,
+                    "tier": tier,
+                    "suppliers": [f"{v} ({profile.tier(v)})" for v in row.suppliers],
+                    "owners": [f"{v} ({profile.tier(v)})" for v in row.owners[:12]],
+                    "score": round(float(s["score"]), 4),
+                    "rank": int(s["rank"]),
+                    "components": [round(float(s[c]), 4) for c in cable_comps],
+                    "_s": {
+                        "color": TIER_COLOURS[tier],
+                        "weight": 2.2 if tier == "high" else 1.5,
+                        "opacity": 0.85,
+                    },
+                },
+            }
+        )
+    group = folium.FeatureGroup(name=f"Cables by vendor tier ({len(cable_features)})")
+    DataLayer(
+        m,
+        "cables",
+        _collection(cable_features),
+        {
+            "fields": [
+                ["tier", "riskiest vendor tier"],
+                ["suppliers", "suppliers"],
+                ["owners", "owners"],
+            ],
+            "tooltipFields": [["tier", "tier"]],
+            "components": cable_comps,
+            "weights": [scores.model.weights["cable"][c] for c in cable_comps],
+            "count": len(scores.cables),
+            "model": scores.model.name,
+        },
+    ).add_to(group)
+    group.add_to(m)
+    examples = _tier_vendors(scores, layers)
+    rows = [
+        ("line", TIER_COLOURS[t], f"{t}: {', '.join(examples[t][:4]) or '—'}") for t in TIER_NAMES
+    ]
+    add_panel(
+        m,
+        legend_html(f"Cables by riskiest vendor (profile {profile.name})", rows)
+        + legend_html(
+            "Countries: vendor exposure", [("swatch", c, label) for label, c in ramp_stops()]
+        ),
+        position="bottom: 22px; right: 10px; max-width: 360px",
+    )
+    _info_panel(
+        m,
+        layers,
+        "Vendor exposure",
+        f"<br>model {html.escape(scores.model.name)}, vendor profile {html.escape(profile.name)}",
+    )
+    return _finish(m, online_tiles=online_tiles)
+
+
+def _country_props(row: pd.Series, comps: list[str], vendors: list[str]) -> dict[str, Any]:
+    return {
+        "score": round(float(row["score"]), 4),
+        "rank": int(row["rank"]),
+        "components": [round(float(row[c]), 4) for c in comps],
+        "vendor_exposure": round(float(row["vendor_exposure"]), 3),
+        "tier_share_high": _clean(row.get("tier_share_high")),
+        "tier_share_trusted": _clean(row.get("tier_share_trusted")),
+        "international_cables": int(row["international_cables"]),
+        "vendors": vendors,
+    }
+
+
+# --------------------------------------------------------------------------- scenarios
+def scenario_map(
+    result: ScenarioResult,
+    engine: ScenarioEngine,
+    *,
+    title: str = "Scenario",
+    region: Region | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """Cut segments highlighted, isolated countries and landing points marked, before/after.
+
+    Parameters
+    ----------
+    result
+        A scenario's result.
+    engine
+        The engine that ran it (its network holds the segments).
+    title
+        Shown in the corner.
+    region
+        View; by default the model's region.
+    countries
+        Country outlines (isolated ones are filled red).
+
+    Returns
+    -------
+    folium.Map
+        The map.
+    """
+    region = region or engine.model.region
+    seam = region.seam_lon
+    layers = engine.layers
+    m = _base(region, title)
+    isolated = set(result.isolated_countries)
+    if countries is not None:
+        group = folium.FeatureGroup(name="Countries (red: isolated)")
+        DataLayer(
+            m,
+            "countries",
+            _collection(_outline_features(countries, region, dict.fromkeys(isolated, CUT_COLOUR))),
+            popup=False,
+        ).add_to(group)
+        group.add_to(m)
+    seg = engine.network.segments
+    cut_ids = set(result.cut_segments["seg_id"])
+    names = layers.cables.set_index("cable_id")["name"]
+    in_lp, in_cables = _region_ids(layers, region)
+    keep = seg["routed"] & (
+        seg["cable_id"].isin(in_cables & engine.active_cables) | seg["seg_id"].isin(cut_ids)
+    )
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
+            "properties": {
+                "id": row.seg_id,
+                "name": str(names.get(row.cable_id, row.cable_id)),
+                "cut": row.seg_id in cut_ids,
+                "between": [row.u, row.v],
+                "_s": {
+                    "color": CUT_COLOUR if row.seg_id in cut_ids else MUTED_COLOUR,
+                    "weight": 3.5 if row.seg_id in cut_ids else 1.2,
+                    "opacity": 0.95 if row.seg_id in cut_ids else 0.5,
+                },
+            },
+        }
+        for row in seg[keep].itertuples()
+    ]
+    group = folium.FeatureGroup(name=f"Cable segments (red: cut, {len(cut_ids)})")
+    DataLayer(
+        m,
+        "cables",
+        _collection(features),
+        {"fields": [["cut", "cut"], ["between", "between"]], "tooltipFields": [["cut", "cut"]]},
+    ).add_to(group)
+    group.add_to(m)
+    lp_state = result.landing_points.set_index("lp_id")
+    lps = layers.landing_points[layers.landing_points["lp_id"].isin(in_lp)]
+    lp_features = []
+    for row in lps.itertuples():
+        cut_off = bool(lp_state.at[row.lp_id, "isolated"]) and not bool(
+            lp_state.at[row.lp_id, "isolated_before"]
+        )
+        lp_features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(row.geometry, seam, 0),
+                "properties": {
+                    "id": row.lp_id,
+                    "name": row.name,
+                    "country": row.country,
+                    "isolated": cut_off,
+                    "_s": {
+                        "radius": 7 if cut_off else 3,
+                        "fillColor": CUT_COLOUR if cut_off else "#566573",
+                        "color": "#222",
+                        "weight": 0.8,
+                        "fillOpacity": 0.9,
+                    },
+                },
+            }
+        )
+    n_cut_off = sum(f["properties"]["isolated"] for f in lp_features)
+    group = folium.FeatureGroup(name=f"Landing points (red: cut off, {n_cut_off})")
+    DataLayer(
+        m,
+        "landing_points",
+        _collection(lp_features),
+        {
+            "fields": [["country", "country"], ["isolated", "cut off"]],
+            "tooltipFields": [["isolated", "cut off"]],
+        },
+    ).add_to(group)
+    group.add_to(m)
+    changed = result.countries[
+        (result.countries["cables_after"] < result.countries["cables_before"])
+        | result.countries["isolated"]
+    ]
+    rows = "".join(
+        f"<tr><td>{html.escape(r.iso3)}</td><td>{r.cables_before} → {r.cables_after}</td>"
+        f"<td>{r.reachable_before} → {r.reachable_after}</td>"
+        f"<td>{'isolated' if r.isolated else ''}</td></tr>"
+        for r in changed.itertuples()
+    )
+    isolated_text = ", ".join(result.isolated_countries) or "none"
+    cuts = "; ".join(f"{k}: {', '.join(v)}" for k, v in result.cuts.items() if v)
+    add_panel(
+        m,
+        f"<h4>{html.escape(title)}</h4><div>cuts — {html.escape(cuts)}</div>"
+        f"<div>cut cables: {len(result.cut_cables)}, segments: {len(result.cut_segments)}</div>"
+        f"<div><b>isolated countries: {html.escape(isolated_text)}</b></div>"
+        "<table class='cm-breakdown'><tr><th>country</th><th>intl cables</th>"
+        "<th>reachable</th><th></th></tr>"
+        f"{rows}</table>",
+        position="top: 10px; right: 200px; max-width: 360px",
+    )
+    add_panel(
+        m,
+        legend_html(
+            "Scenario",
+            [
+                ("line", CUT_COLOUR, "cut segment"),
+                ("line", MUTED_COLOUR, "intact segment"),
+                ("dot", CUT_COLOUR, "landing point cut off"),
+            ],
+        ),
+        position="bottom: 22px; right: 10px",
+    )
+    _info_panel(m, layers, title)
+    return _finish(m, online_tiles=online_tiles)
+
+
+# --------------------------------------------------------------------------- overview and saving
+def overview_map(
+    layers: Layers,
+    *,
+    region: Region | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """Cables and landing points without scores (a first look at any release).
+
+    Returns
+    -------
+    folium.Map
+        The map.
+    """
+    region = region or load_region()
+    in_lp, in_cables = _region_ids(layers, region)
+    m = _base(region, "Submarine cables and landing points")
+    _add_outlines(m, countries, region)
+    cables = layers.cables[layers.cables["cable_id"].isin(in_cables)]
+    group = folium.FeatureGroup(name=f"Cables ({len(cables)})")
+    DataLayer(
+        m,
+        "cables",
+        _collection(
+            [
+                {
+                    "type": "Feature",
+                    "geometry": _geometry(r.geometry, region.seam_lon, _ROUTE_TOLERANCE),
+                    "properties": {
+                        "id": r.cable_id,
+                        "name": r.name,
+                        "status": r.status,
+                        "suppliers": r.suppliers,
+                        "owners": r.owners[:12],
+                        "rfs": _clean(r.rfs_year),
+                        "_s": {
+                            "color": "#1f6fb2" if r.status == "in_service" else "#b26b1f",
+                            "weight": 1.6,
+                            "opacity": 0.8,
+                            "dashArray": "4 4" if r.route_synthetic else None,
+                        },
+                    },
+                }
+                for r in cables.itertuples()
+            ]
+        ),
+        {
+            "fields": [
+                ["status", "status"],
+                ["rfs", "ready for service"],
+                ["suppliers", "suppliers"],
+                ["owners", "owners"],
+            ],
+            "tooltipFields": [["status", "status"]],
+        },
+    ).add_to(group)
+    group.add_to(m)
+    lps = layers.landing_points[layers.landing_points["lp_id"].isin(in_lp)]
+    group = folium.FeatureGroup(name=f"Landing points ({len(lps)})")
+    DataLayer(
+        m,
+        "landing_points",
+        _collection(
+            [
+                {
+                    "type": "Feature",
+                    "geometry": _geometry(r.geometry, region.seam_lon, 0),
+                    "properties": {
+                        "id": r.lp_id,
+                        "name": r.name,
+                        "country": r.country,
+                        "_s": {
+                            "radius": 4,
+                            "fillColor": "#e4572e",
+                            "color": "#222",
+                            "weight": 1,
+                            "fillOpacity": 0.9,
+                        },
+                    },
+                }
+                for r in lps.itertuples()
+            ]
+        ),
+        {"fields": [["country", "country"]]},
+    ).add_to(group)
+    group.add_to(m)
+    add_panel(
+        m,
+        legend_html(
+            "Cables",
+            [
+                ("line", "#1f6fb2", "in service"),
+                ("line", "#b26b1f", "planned"),
+                ("dot", "#e4572e", "landing point"),
+            ],
+        ),
+        position="bottom: 22px; right: 10px",
+    )
+    _info_panel(m, layers, "Submarine cables and landing points")
+    return _finish(m, online_tiles=online_tiles)
+
+
+def save_map(m: folium.Map, filepath: str | Path | None = None, *, offline: bool = True) -> Path:
+    """Write a map to an HTML file atomically; by default self-contained for offline use.
+
+    Parameters
+    ----------
+    m
+        The map.
+    filepath
+        Target; by default ``<settings.maps_folder>/cables.html``.
+    offline
+        Inline Leaflet and cablemap's assets so the page needs no network (default). With
+        ``False`` Leaflet comes from its CDN.
+
+    Returns
+    -------
+    Path
+        The written file.
+    """
+    path = Path(settings.maps_folder) / "cables.html" if filepath is None else Path(filepath)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page = m.get_root().render()
+    if offline:
+        page = inline_assets(page)
+        remaining = external_references(page)
+        if remaining:
+            msg = f"offline map still references {remaining}"
+            raise RuntimeError(msg)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(path)
+    logger.info("Saved map at %r (%d bytes)", str(path), len(page.encode()))
+    return path

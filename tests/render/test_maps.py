@@ -1,0 +1,203 @@
+"""The maps: what each draws, Pacific-centred geometry, escaping, offline pages, the index."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import pytest
+import shapely
+
+import cablemap as cm
+from cablemap.layers.boundaries import bundled_countries
+from cablemap.render import (
+    build_map,
+    build_maps,
+    save_map,
+    scenario_map,
+    strategic_nodes_map,
+    vendor_exposure_map,
+)
+from cablemap.render.assets import external_references
+from cablemap.render.geometry import shift_to_pacific
+from cablemap.risk import load_region
+
+_LAYER = re.compile(r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"popup"', re.S)
+
+
+def layer_data(page: str) -> dict[str, dict]:
+    """The GeoJSON each map layer draws, by layer kind."""
+    return {kind: json.loads(data) for kind, data in _LAYER.findall(page)}
+
+
+def _in_region(layers):
+    region = load_region()
+    lps = layers.landing_points[layers.landing_points["iso3"].isin(region.countries)]
+    cables = set(
+        layers.cable_landings.loc[layers.cable_landings["lp_id"].isin(lps["lp_id"]), "cable_id"]
+    )
+    return set(lps["lp_id"]), cables
+
+
+@pytest.fixture(scope="module")
+def outlines():
+    return bundled_countries()
+
+
+@pytest.fixture(scope="module")
+def v3_overview(tg_v3) -> str:
+    return build_map(tg_v3).get_root().render()
+
+
+def test_overview_draws_the_region(v3_overview, tg_v3):
+    data = layer_data(v3_overview)
+    lps, cables = _in_region(tg_v3)
+    assert {f["properties"]["id"] for f in data["landing_points"]["features"]} == lps
+    assert {f["properties"]["id"] for f in data["cables"]["features"]} == cables
+    assert len(lps) > 600 and len(cables) > 250
+
+
+def test_no_line_crosses_the_whole_map(v3_overview):
+    for feature in layer_data(v3_overview)["cables"]["features"]:
+        geometry = feature["geometry"]
+        parts = (
+            geometry["coordinates"]
+            if geometry["type"] == "MultiLineString"
+            else [geometry["coordinates"]]
+        )
+        for part in parts:
+            xs = [x for x, _ in part]
+            assert max(xs) - min(xs) < 180, feature["properties"]["id"]
+            assert all(abs(b - a) < 180 for a, b in itertools.pairwise(xs))
+            assert min(xs) >= -30.0 and max(xs) <= 330.0
+
+
+def test_trans_pacific_cables_are_continuous(tg_v3):
+    cables = tg_v3.cables.set_index("cable_id")
+    for cable_id in (
+        "faster",
+        "new-cross-pacific-ncp-cable-system",
+        "hawaiki",
+        "southern-cross-next",
+    ):
+        raw = cables.loc[cable_id].geometry
+        shifted = shift_to_pacific(raw)
+        assert len(shapely.get_parts(shapely.line_merge(shifted))) < len(shapely.get_parts(raw)), (
+            cable_id
+        )
+        minx, _, maxx, _ = shifted.bounds
+        assert minx > 100 and maxx < 300, cable_id
+
+
+def test_markers_east_of_180_sit_with_their_cables(v3_overview):
+    lps = {
+        f["properties"]["id"]: f["geometry"]["coordinates"]
+        for f in layer_data(v3_overview)["landing_points"]["features"]
+    }
+    hawaii = [xy for lp, xy in lps.items() if lp.endswith("-hi-united-states")]
+    assert hawaii and all(200 < x < 210 for x, _ in hawaii)
+
+
+def test_strategic_nodes(sample, tmp_path, outlines):
+    scores = cm.score(sample)
+    page = strategic_nodes_map(scores, sample, countries=outlines).get_root().render()
+    data = layer_data(page)
+    assert set(data) == {"outlines", "cables", "chokepoints", "landing_points"}
+    lp = next(
+        f["properties"]
+        for f in data["landing_points"]["features"]
+        if f["properties"]["id"] == "nukualofa-tonga"
+    )
+    row = scores.landing_points.set_index("lp_id").loc["nukualofa-tonga"]
+    assert lp["score"] == pytest.approx(row["score"], abs=1e-4)
+    assert len(lp["components"]) == 6 and lp["redundancy_cables"] == 1
+    meta = json.loads(
+        re.search(r'cablemap\.registry\.meta\["landing_points"\] = (\{.*?\});', page, re.S).group(1)
+    )
+    assert meta["components"] == list(scores.model.weights["landing_point"])
+    assert meta["weights"] == list(scores.model.weights["landing_point"].values())
+    assert "Most critical landing points (Indo-Pacific)" in page
+    assert 'data-cm-focus="sydney-nsw-australia"' in page
+
+
+def test_vendor_exposure(sample, outlines):
+    scores = cm.score(sample)
+    data = layer_data(vendor_exposure_map(scores, sample, countries=outlines).get_root().render())
+    kumul = next(
+        f["properties"]
+        for f in data["cables"]["features"]
+        if f["properties"]["id"] == "kumul-domestic-submarine-cable-system"
+    )
+    assert kumul["tier"] == "high" and kumul["_s"]["color"] == "#c0392b"
+    assert kumul["suppliers"] == ["HMN Tech (high)"]
+    countries = {f["properties"]["id"]: f["properties"] for f in data["countries"]["features"]}
+    assert (
+        countries["PNG"]["vendor_exposure"] > 0 and "HMN Tech (high)" in countries["PNG"]["vendors"]
+    )
+    assert "TON" in countries  # no polygon at 1:110m: drawn as a dot at its landing points
+
+
+def test_scenario_map(sample, outlines):
+    engine = cm.ScenarioEngine(sample)
+    result = engine.run(cables=["tonga-cable", "tonga-domestic-cable-extension-tdce"])
+    page = scenario_map(result, engine, title="Tonga 2022", countries=outlines).get_root().render()
+    data = layer_data(page)
+    cut = [f["properties"] for f in data["cables"]["features"] if f["properties"]["cut"]]
+    assert {p["name"] for p in cut} == {"Tonga Cable", "Tonga Domestic Cable Extension (TDCE)"}
+    off = {
+        f["properties"]["id"]
+        for f in data["landing_points"]["features"]
+        if f["properties"]["isolated"]
+    }
+    assert off == {"nukualofa-tonga", "pangai-tonga", "neiafu-tonga"}
+    assert "isolated countries: TON" in page
+
+
+def test_data_strings_never_reach_html_raw(sample):
+    evil = sample.cables.copy()
+    evil.loc[0, "name"] = "</script><script>alert('x')</script>"
+    evil.at[0, "owners"] = ["<img src=x onerror=alert(1)>"]
+    layers = cm.Layers(evil, sample.landing_points, sample.cable_landings, sources=sample.sources)
+    page = build_map(layers).get_root().render()
+    assert "<script>alert(" not in page and "<img src=x" not in page
+    names = {f["properties"]["name"] for f in layer_data(page)["cables"]["features"]}
+    assert "</script><script>alert('x')</script>" in names  # kept as data; escaped when shown
+
+
+def test_saved_maps_are_self_contained(sample, tmp_path, outlines):
+    scores = cm.score(sample)
+    paths = build_maps(scores, sample, tmp_path, countries=outlines)
+    assert [p.name for p in paths] == ["strategic_nodes.html", "vendor_exposure.html", "index.html"]
+    for path in paths[:2]:
+        page = path.read_text()
+        assert external_references(page) == []
+        assert "Leaflet 1.9.4" in page  # inlined, not linked
+    online = save_map(build_map(sample), tmp_path / "online.html", offline=False).read_text()
+    assert external_references(online) == [
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",
+        "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css",
+    ]
+
+
+def test_online_tiles_are_offered_not_loaded(sample, tmp_path):
+    page = build_maps(cm.score(sample), sample, tmp_path, online_tiles=True)[0].read_text()
+    assert "tile.openstreetmap.org" in page
+    assert external_references(page) == []  # tiles load only when the layer is ticked
+
+
+def test_index_lists_maps_versions_weights_and_licences(tg_v3, tmp_path, outlines):
+    scores = cm.score(tg_v3)
+    build_maps(scores, tg_v3, tmp_path, countries=outlines)
+    index = (tmp_path / "index.html").read_text()
+    assert '<a href="strategic_nodes.html">Strategic nodes</a>' in index
+    assert '<a href="vendor_exposure.html">Vendor exposure</a>' in index
+    assert "API v3 (tg-v3-2022)" in index and "dcs-v1.toml" in index
+    assert "<td>country</td><td>fragility</td><td>0.20</td>" in index
+    assert "© TeleGeography, CC BY-NC-SA 3.0" in index
+
+
+def test_attribution_and_view(tg_v3):
+    page = build_map(tg_v3).get_root().render()
+    assert "© TeleGeography, CC BY-NC-SA 3.0" in page
+    assert "[[-50.0, 25.0], [50.0, 240.0]]" in page  # the Indo-Pacific view of risk_models/

@@ -1,0 +1,213 @@
+"""The maps in a real browser: headless Chromium with every non-file request blocked.
+
+Runs where Debian's ``chromium`` is installed (``.ci/run`` installs it and sets
+``CABLEMAP_REQUIRE_BROWSER=1``, which turns a missing browser into a failure). Screenshots go
+to ``build/test-artifacts/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+import cablemap as cm
+from cablemap.layers.boundaries import bundled_countries
+from cablemap.render import build_maps, save_map, scenario_map
+from tests.render.test_maps import layer_data
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
+_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CABLEMAP_REQUIRE_BROWSER"):
+            pytest.fail(f"Chromium not found at {CHROMIUM} but CABLEMAP_REQUIRE_BROWSER is set")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    with sync_api.sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=_ARGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """A map opened offline, with its JS errors and blocked requests recorded."""
+
+    def __init__(self, browser, path: Path) -> None:
+        self.errors: list[str] = []
+        self.blocked: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1400, "height": 850})
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                self.blocked.append(r.request.url)
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.cablemap && cablemap.registry.map !== null")
+        self.page.wait_for_timeout(300)
+
+    def drawn(self) -> dict[str, int]:
+        """Per layer, how many features have an SVG element attached to the page."""
+        return self.page.evaluate(
+            """() => Object.fromEntries(Object.entries(cablemap.registry.layers).map(
+                ([k, l]) => [k, l.getLayers().filter(s => s._path && s._path.isConnected).length]))"""
+        )
+
+    def click_feature(self, kind: str, feature_id: str) -> str:
+        """Click the feature on screen and return the open popup's text."""
+        point = self.page.evaluate(
+            """([kind, id]) => {
+                const map = cablemap.registry.map;
+                const layer = cablemap.findById(kind, id).layer;
+                // a point of the feature itself: the marker, or the middle of a line's middle
+                // segment, in screen space (away from the landing-point markers at its ends)
+                const ls = layer.getLatLng ? [layer.getLatLng()] : layer.getLatLngs().flat(3);
+                const i = Math.max(1, Math.floor(ls.length / 2));
+                const a = ls[i - 1] || ls[0], b = ls[i] || ls[0];
+                map.setView(a, 6, {animate: false});
+                const pa = map.latLngToContainerPoint(a), pb = map.latLngToContainerPoint(b);
+                const d = pb.subtract(pa), len = Math.max(pa.distanceTo(pb), 1e-9);
+                const p = ls.length < 2 ? pa : pa.add(d.multiplyBy(Math.min(0.5, 40 / len)));
+                const box = map.getContainer().getBoundingClientRect();
+                return [p.x + box.left, p.y + box.top];
+            }""",
+            [kind, feature_id],
+        )
+        self.page.wait_for_timeout(200)
+        self.page.mouse.click(point[0], point[1])
+        self.page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        return self.page.inner_text(".leaflet-popup-content")
+
+    def open_popup(self, kind: str, feature_id: str) -> str:
+        """Open a feature's popup through Leaflet and return its text."""
+        self.page.evaluate(
+            "([k, id]) => { const e = cablemap.findById(k, id); cablemap.focus(e); e.layer.openTooltip(); }",
+            [kind, feature_id],
+        )
+        self.page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        return self.page.inner_text(".leaflet-popup-content")
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / name
+        self.page.screenshot(path=str(path))
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture(scope="module")
+def sample_maps(tmp_path_factory, sample) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("maps")
+    scores = cm.score(sample)
+    paths = build_maps(scores, sample, out, countries=bundled_countries())
+    engine = cm.ScenarioEngine(sample)
+    result = engine.run(cables=["tonga-cable", "tonga-domestic-cable-extension-tdce"])
+    paths.append(
+        save_map(
+            scenario_map(result, engine, title="Tonga 2022", countries=bundled_countries()),
+            out / "scenario_tonga.html",
+        )
+    )
+    return {p.stem: p for p in paths}
+
+
+@pytest.mark.parametrize("name", ["strategic_nodes", "vendor_exposure", "scenario_tonga"])
+def test_map_loads_offline_and_draws_every_feature(browser, sample_maps, name):
+    page = Page(browser, sample_maps[name])
+    try:
+        assert page.errors == []
+        assert page.blocked == []  # nothing but the file itself
+        expected = {
+            k: len(v["features"]) for k, v in layer_data(sample_maps[name].read_text()).items()
+        }
+        assert page.drawn() == expected
+        assert page.page.locator(".leaflet-control-scale").count() == 1
+        assert page.page.locator(".cm-fullscreen").count() == 1
+        assert page.page.locator(".leaflet-control-layers").count() == 1
+        page.screenshot(f"{name}.png")
+    finally:
+        page.close()
+
+
+def test_clicking_a_landing_station_opens_its_score_popup(browser, sample_maps):
+    page = Page(browser, sample_maps["strategic_nodes"])
+    try:
+        text = page.click_feature("landing_points", "tuas-singapore")
+        assert text.startswith("Tuas, Singapore")
+        assert "component" in text and "contribution" in text and "hub" in text
+        assert "SeaMeWe-3" in text  # the cables landing there
+        assert page.errors == []
+        page.page.wait_for_timeout(400)  # let the popup fade in
+        page.screenshot("strategic_nodes_popup.png")
+    finally:
+        page.close()
+
+
+def test_search_finds_singapore(browser, sample_maps):
+    page = Page(browser, sample_maps["strategic_nodes"])
+    try:
+        page.page.fill(".cm-search input", "Singapore")
+        items = page.page.locator(".cm-search li")
+        assert items.count() >= 2
+        assert all("Singapore" in t for t in items.all_inner_texts())
+        items.first.click()
+        page.page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        assert "Singapore" in page.page.inner_text(".leaflet-popup-content")
+    finally:
+        page.close()
+
+
+def test_ranked_panel_flies_to_the_node(browser, sample_maps):
+    page = Page(browser, sample_maps["strategic_nodes"])
+    try:
+        page.page.locator("[data-cm-focus]").first.click()
+        page.page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_hostile_names_show_literally_and_run_nothing(browser, sample, tmp_path):
+    evil = sample.cables.copy()
+    row = evil.index[evil["cable_id"] == "tonga-cable"][0]
+    evil.at[row, "name"] = "<script>window.__xss = 1</script>"
+    evil.at[row, "owners"] = ['<img src=x onerror="window.__xss = 2">']
+    layers = cm.Layers(evil, sample.landing_points, sample.cable_landings, sources=sample.sources)
+    path = save_map(cm.build_map(layers), tmp_path / "evil.html")
+    page = Page(browser, path)
+    try:
+        text = page.open_popup("cables", "tonga-cable")
+        assert "<script>window.__xss = 1</script>" in text
+        assert "<script>window.__xss = 1</script>" in page.page.inner_text(".leaflet-tooltip")
+        assert '<img src=x onerror="window.__xss = 2">' in text
+        page.page.fill(".cm-search input", "xss")
+        assert "<script>" in page.page.locator(".cm-search li").first.inner_text()
+        page.page.wait_for_timeout(300)
+        assert page.page.evaluate("window.__xss") is None
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()

@@ -72,7 +72,8 @@ class Page:
         """Per layer, how many features have an SVG element attached to the page."""
         return self.page.evaluate(
             """() => Object.fromEntries(Object.entries(cablemap.registry.layers).map(
-                ([k, l]) => [k, l.getLayers().filter(s => s._path && s._path.isConnected).length]))"""
+                ([k, l]) => [k, l.getLayers().filter(
+                    s => s._path && s._path.isConnected).length]))"""
         )
 
     def click_feature(self, kind: str, feature_id: str) -> str:
@@ -103,7 +104,8 @@ class Page:
     def open_popup(self, kind: str, feature_id: str) -> str:
         """Open a feature's popup through Leaflet and return its text."""
         self.page.evaluate(
-            "([k, id]) => { const e = cablemap.findById(k, id); cablemap.focus(e); e.layer.openTooltip(); }",
+            "([k, id]) => { const e = cablemap.findById(k, id); cablemap.focus(e); "
+            "e.layer.openTooltip(); }",
             [kind, feature_id],
         )
         self.page.wait_for_selector(".leaflet-popup-content", timeout=3000)

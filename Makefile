@@ -30,7 +30,9 @@ test: install-test lint
 bench: install-test
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_score.py
-	$(BIN)/python benchmarks/bench_scenarios.py
+		$(BIN)/python benchmarks/bench_scenarios.py
+	$(BIN)/python benchmarks/bench_maps.py
+
 
 # Re-synthesise the embedded sample's routes after editing geodata/sample/facts/*.csv
 sample: install-test

@@ -10,6 +10,8 @@
     return (value === null || value === undefined || isNaN(value)) ? "" : Number(value).toFixed(digits === undefined ? 3 : digits);
   }
   var registry = { layers: {}, index: [], map: null, meta: {} };
+  var KIND_LABELS = { outlines: "country", countries: "country", landing_points: "landing point",
+    cables: "cable", chokepoints: "chokepoint" };
 
   function breakdown(p, meta) {
     if (!p.components) { return ""; }
@@ -104,7 +106,7 @@
         registry.index.filter(function (e) { return e.name.toLowerCase().indexOf(q) >= 0; })
           .slice(0, 10).forEach(function (e) {
             var li = document.createElement("li");
-            li.textContent = e.name + " (" + e.kind.replace("_", " ") + ")";
+            li.textContent = e.name + " (" + (KIND_LABELS[e.kind] || e.kind) + ")";
             li.addEventListener("click", function () { focus(e); list.innerHTML = ""; });
             list.appendChild(li);
           });

@@ -151,7 +151,6 @@ def _add_outlines(m: folium.Map, countries: gpd.GeoDataFrame | None, region: Reg
         "outlines",
         _collection(_outline_features(countries, region)),
         popup=False,
-        searchable=False,
     ).add_to(group)
     group.add_to(m)
 

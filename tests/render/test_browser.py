@@ -213,3 +213,14 @@ def test_hostile_names_show_literally_and_run_nothing(browser, sample, tmp_path)
         assert page.errors == [] and page.blocked == []
     finally:
         page.close()
+
+
+def test_search_finds_a_country_on_the_strategic_map(browser, sample_maps):
+    page = Page(browser, sample_maps["strategic_nodes"])
+    try:
+        page.page.fill(".cm-search input", "Australia")
+        texts = page.page.locator(".cm-search li").all_inner_texts()
+        assert "Australia (country)" in texts
+        assert page.errors == []
+    finally:
+        page.close()

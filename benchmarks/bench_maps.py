@@ -1,0 +1,157 @@
+"""Benchmark: map generation time, HTML size and time to first drawn frame, vs a naive map.
+
+    python benchmarks/bench_maps.py [PATH] [COUNTRIES]
+
+The naive map is the one the maps issue measured: folium ``GeoJson`` of every route plus one
+``CircleMarker`` per landing point, on the whole world. Ours are the Indo-Pacific
+strategic-nodes and vendor-exposure maps (basemap, popups with breakdowns, search, inlined
+Leaflet). Generation is timed after loading and scoring; the first drawn frame is measured in
+headless Chromium (Debian ``chromium``) as the time from navigation until every vector of the
+map is in the page and a frame has been painted, with requests outside the file served from
+the vendored Leaflet (naive map) or blocked. Targets: < 1 s and < 1.5 MB per map.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import folium
+
+import cablemap as cm
+from cablemap.render import save_map, strategic_nodes_map, vendor_exposure_map
+from cablemap.render.assets import _vendored
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _report import report
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data"
+_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def naive_map(layers: cm.Layers) -> folium.Map:
+    m = folium.Map(location=[0, 150], zoom_start=2)
+    folium.GeoJson(layers.cables[["cable_id", "name", "geometry"]].to_json()).add_to(m)
+    for row in layers.landing_points.itertuples():
+        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=3, tooltip=row.name).add_to(m)
+    return m
+
+
+def _timed(fn, repeat: int = 3) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), out
+
+
+def first_frame_ms(path: Path, vectors: int) -> float | None:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        return None
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - optional, test extra
+
+    leaflet_js, leaflet_css = _vendored("leaflet.js"), _vendored("leaflet.css")
+
+    def route(r):
+        url = r.request.url
+        if url.startswith("file:"):
+            r.continue_()
+        elif url.endswith("leaflet.js"):
+            r.fulfill(body=leaflet_js, content_type="application/javascript")
+        elif url.endswith("leaflet.css"):
+            r.fulfill(body=leaflet_css, content_type="text/css")
+        else:
+            r.abort()
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=_ARGS)
+        for _ in range(3):
+            context = browser.new_context(viewport={"width": 1400, "height": 850})
+            context.route("**/*", route)
+            page = context.new_page()
+            page.goto(path.as_uri(), wait_until="commit")
+            page.wait_for_function(
+                f"document.querySelectorAll('.leaflet-overlay-pane path').length >= {vectors}",
+                timeout=60_000,
+            )
+            times.append(
+                page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))")
+            )
+            context.close()
+        browser.close()
+    return round(statistics.median(times), 1)
+
+
+def main() -> None:
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA / "cables" / "tg-v3-2022"
+    ne = (
+        Path(sys.argv[2])
+        if len(sys.argv) > 2
+        else DATA / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
+    )
+    layers = cm.load(source)
+    countries = cm.countries_from_file(ne)
+    scores = cm.score(layers, countries=countries)
+    out = Path(tempfile.mkdtemp(prefix="cablemap-bench-"))
+    results = {}
+
+    naive_s, naive = _timed(lambda: naive_map(layers).get_root().render())
+    naive_path = out / "naive.html"
+    naive_path.write_text(naive)
+    n_naive = len(layers.cables) + len(layers.landing_points)
+    results["naive"] = {
+        "generate_s": round(naive_s, 3),
+        "bytes": len(naive.encode()),
+        "first_frame_ms": first_frame_ms(naive_path, n_naive),
+    }
+    for name, build in (
+        ("strategic_nodes", strategic_nodes_map),
+        ("vendor_exposure", vendor_exposure_map),
+    ):
+        path = out / f"{name}.html"
+        seconds, _ = _timed(
+            lambda b=build, p=path: save_map(b(scores, layers, countries=countries), p)
+        )
+        page = path.read_text()
+        vectors = page.count('"type": "Feature"') + page.count('"type":"Feature"')
+        results[name] = {
+            "generate_s": round(seconds, 3),
+            "bytes": len(page.encode()),
+            "features": vectors,
+            "first_frame_ms": first_frame_ms(path, int(vectors * 0.9)),
+        }
+    for name in ("strategic_nodes", "vendor_exposure"):
+        results[name]["size_vs_naive"] = round(
+            results[name]["bytes"] / results["naive"]["bytes"], 2
+        )
+        results[name]["time_vs_naive"] = round(
+            results[name]["generate_s"] / results["naive"]["generate_s"], 2
+        )
+    over = [
+        n
+        for n in ("strategic_nodes", "vendor_exposure")
+        if results[n]["generate_s"] >= 1.0 or results[n]["bytes"] >= 1_500_000
+    ]
+    results["source"] = str(source)
+    results["targets"] = {"generate_s": 1.0, "bytes": 1_500_000}
+    report("maps", results, above_target=", ".join(over) or None)
+
+
+if __name__ == "__main__":
+    main()

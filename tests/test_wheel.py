@@ -41,6 +41,9 @@ def test_wheel_contents(wheel):
     assert "cablemap/_bundled/risk_models/indo-pacific.toml" in names
     assert "cablemap/layers/vendor_registry.csv" in names
     assert "cablemap/py.typed" in names
+    assert "cablemap/render/vendor/leaflet.js" in names
+    assert "cablemap/render/vendor/LEAFLET-LICENSE" in names
+    assert "cablemap/render/cablemap.js" in names
     assert not any(n.startswith(("geodata/", "tests/", "maps/")) for n in names)
 
 
@@ -51,7 +54,9 @@ def test_wheel_works_outside_the_repo(wheel, tmp_path):
         "import cablemap as cm, pathlib; "
         "assert '_bundled' in str(cm.sample_path()), cm.sample_path(); "
         "layers = cm.load(); print(len(layers.cables)); "
-        "from cablemap.risk import load_region; print(load_region().name)"
+        "from cablemap.risk import load_region; print(load_region().name); "
+        "cm.save_map(cm.build_map(layers), 'm.html'); "
+        "print('Leaflet 1.9.4' in pathlib.Path('m.html').read_text())"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -62,4 +67,4 @@ def test_wheel_works_outside_the_repo(wheel, tmp_path):
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["30", "Indo-Pacific"]
+    assert result.stdout.split() == ["30", "Indo-Pacific", "True"]

@@ -21,7 +21,16 @@ from cablemap._errors import CablemapError
 from cablemap._resources import sample_path
 from cablemap.layers import Layers, load, save_layers
 from cablemap.layers.boundaries import bundled_countries, countries_from_file
-from cablemap.layers.fetch import TELEGEOGRAPHY_URL, fetch_telegeography
+from cablemap.layers.fetch import (
+    NATURALEARTH_LAYER,
+    NATURALEARTH_URL,
+    PEERINGDB_OBJECTS,
+    PEERINGDB_URL,
+    TELEGEOGRAPHY_URL,
+    fetch_naturalearth,
+    fetch_peeringdb,
+    fetch_telegeography,
+)
 from cablemap.render import build_maps, save_map, scenario_map, write_index
 from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, load_region, score
 from cablemap.risk.score import ID_COLUMNS, row_dict
@@ -202,7 +211,7 @@ def build(
 
 
 @cli.command()
-@click.argument("dataset", type=click.Choice(["telegeography"]))
+@click.argument("dataset", type=click.Choice(["telegeography", "peeringdb", "naturalearth"]))
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -211,24 +220,50 @@ def build(
 )
 @click.option(
     "--base-url",
-    default=TELEGEOGRAPHY_URL,
-    show_default=True,
-    help="Where to download from; file:///path/ reads a local mirror.",
+    default=None,
+    help="Where to download from (default: the public source); file:///path/ reads a mirror.",
 )
-def fetch(dataset: str, out: Path | None, base_url: str) -> None:
+@click.option(
+    "--layer",
+    default=NATURALEARTH_LAYER,
+    show_default=True,
+    help="naturalearth: the shapefile's base name at --base-url.",
+)
+def fetch(dataset: str, out: Path | None, base_url: str | None, layer: str) -> None:
     r"""Download the current public copy of DATASET into geodata/raw.
+
+    telegeography: the open undersea cable map (CC BY-NC-SA 3.0); peeringdb: facilities,
+    organisations and exchanges (PeeringDB AUP: never republish); naturalearth: admin-0
+    countries (public domain).
 
     \b
     Example:
         cablemap fetch telegeography
+        cablemap fetch peeringdb
+        cablemap fetch naturalearth
     """
-    del dataset  # one dataset so far; the argument keeps the interface open
-    with click.progressbar(length=525, label="files", file=sys.stderr) as bar:
+    expected = {"telegeography": 525, "peeringdb": len(PEERINGDB_OBJECTS), "naturalearth": 5}[
+        dataset
+    ]
+    with click.progressbar(length=expected, label=f"{dataset} files", file=sys.stderr) as bar:
+
+        def tick(_: str) -> None:
+            bar.update(1)
+
         try:
-            path = fetch_telegeography(out, base_url=base_url, on_file=lambda _: bar.update(1))
+            if dataset == "telegeography":
+                path = fetch_telegeography(
+                    out, base_url=base_url or TELEGEOGRAPHY_URL, on_file=tick
+                )
+            elif dataset == "peeringdb":
+                path = fetch_peeringdb(out, base_url=base_url or PEERINGDB_URL, on_file=tick)
+            else:
+                path = fetch_naturalearth(
+                    out, base_url=base_url or NATURALEARTH_URL, layer=layer, on_file=tick
+                )
         except CablemapError as exc:
             raise click.ClickException(str(exc)) from exc
-    click.echo(f"Fetched into {path}; load it with: cablemap validate {path}")
+    click.echo(f"Fetched into {path}")
 
 
 @cli.command()

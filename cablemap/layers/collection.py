@@ -32,6 +32,15 @@ class Layers:
     sources
         Provenance per layer: ``source``, ``source_version``, ``path``, ``licence``,
         ``attribution``.
+    facilities
+        Data centres, exchanges and cloud regions (:mod:`cablemap.layers.facilities`), where
+        configured.
+    countries
+        Country polygons with ``iso3`` (:mod:`cablemap.layers.boundaries`), where configured.
+    vendor_footprints
+        Who supplies, owns or runs what in which country (:mod:`cablemap.layers.footprints`).
+    vendors
+        The vendor registry as a table.
     """
 
     cables: gpd.GeoDataFrame
@@ -39,6 +48,10 @@ class Layers:
     cable_landings: pd.DataFrame
     report: LoadReport = field(default_factory=LoadReport)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    facilities: gpd.GeoDataFrame | None = None
+    countries: gpd.GeoDataFrame | None = None
+    vendor_footprints: pd.DataFrame | None = None
+    vendors: pd.DataFrame | None = None
 
     def validate(self) -> None:
         """Check every layer against its schema and the links between them.
@@ -67,7 +80,12 @@ class Layers:
 
     def __repr__(self) -> str:
         """Summarise the row counts."""
+        extra = "".join(
+            f", {name}={len(getattr(self, name))}"
+            for name in ("facilities", "countries", "vendor_footprints")
+            if getattr(self, name) is not None
+        )
         return (
             f"Layers(cables={len(self.cables)}, landing_points={len(self.landing_points)}, "
-            f"cable_landings={len(self.cable_landings)}, issues={len(self.report.issues)})"
+            f"cable_landings={len(self.cable_landings)}{extra}, issues={len(self.report.issues)})"
         )

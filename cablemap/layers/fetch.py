@@ -73,3 +73,83 @@ def fetch_telegeography(
             on_file(rel)
     logger.info("Fetched %d files from %r into %r", count, base, str(target))
     return target
+
+
+#: PeeringDB's public API; each object type is one JSON document ``{"data": [...]}``.
+PEERINGDB_URL = "https://www.peeringdb.com/api/"
+PEERINGDB_OBJECTS = ("fac", "org", "ix", "ixfac")
+#: Natural Earth admin-0 countries, 1:10m, as published in the project's GitHub repository.
+NATURALEARTH_URL = (
+    "https://raw.githubusercontent.com/nvkelso/natural-earth-vector/master/10m_cultural/"
+)
+NATURALEARTH_LAYER = "ne_10m_admin_0_countries"
+_SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
+
+
+def fetch_peeringdb(
+    dest: str | Path | None = None,
+    *,
+    base_url: str = PEERINGDB_URL,
+    on_file: Callable[[str], None] | None = None,
+) -> Path:
+    """Download PeeringDB's ``fac``, ``org``, ``ix`` and ``ixfac`` objects as API dump files.
+
+    The folder then loads with :func:`cablemap.layers.facilities.facilities_from_peeringdb`.
+    PeeringDB's Acceptable Use Policy applies: use locally, never republish.
+
+    Parameters
+    ----------
+    dest
+        Target folder; by default ``<settings.geodata_folder>/raw/peeringdb``.
+    base_url
+        The API root; ``file:///path/`` reads a local mirror holding ``<object>-0.json``.
+    on_file
+        Called with each file name once downloaded.
+
+    Returns
+    -------
+    Path
+        The folder.
+    """
+    target = Path(settings.geodata_folder) / "raw" / "peeringdb" if dest is None else Path(dest)
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    local = base.startswith("file:")
+    for obj in PEERINGDB_OBJECTS:
+        url = base + (f"{obj}-0.json" if local else obj)
+        try:
+            download(url, target / f"{obj}-0.json")
+        except DownloadError:
+            if local and obj != "fac":
+                continue  # a mirror may lack the optional objects
+            raise
+        if on_file is not None:
+            on_file(f"{obj}-0.json")
+    return target
+
+
+def fetch_naturalearth(
+    dest: str | Path | None = None,
+    *,
+    base_url: str = NATURALEARTH_URL,
+    layer: str = NATURALEARTH_LAYER,
+    on_file: Callable[[str], None] | None = None,
+) -> Path:
+    """Download Natural Earth admin-0 countries (public domain) as a shapefile.
+
+    Returns
+    -------
+    Path
+        The ``.shp`` file, loadable with :func:`cablemap.countries_from_file`.
+    """
+    target = Path(settings.geodata_folder) / "raw" / "naturalearth" if dest is None else Path(dest)
+    base = base_url if base_url.endswith("/") else base_url + "/"
+    for suffix in _SHAPEFILE_PARTS:
+        try:
+            download(base + layer + suffix, target / f"{NATURALEARTH_LAYER}{suffix}")
+        except DownloadError:
+            if suffix == ".cpg":
+                continue  # optional encoding file
+            raise
+        if on_file is not None:
+            on_file(layer + suffix)
+    return target / f"{NATURALEARTH_LAYER}.shp"

@@ -13,10 +13,15 @@ from cablemap._errors import CablemapWarning, LayerValidationError, SourceFormat
 from cablemap._resources import sample_path
 from cablemap._validate import LoadReport
 from cablemap.layers.collection import LAYER_NAMES, Layers
+from cablemap.layers.extras import add_extras
 from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
 from cablemap.layers.telegeography import detect_version, layers_from_telegeography
 
 logger = logging.getLogger(__name__)
+
+#: Project-file keys beside the canonical layers: facility sources (a path or a list),
+#: a country-polygon file, an authored vendor-footprint table.
+_EXTRA_KEYS = ("facilities", "countries", "vendor_footprints")
 
 SUPPORTED = (
     "a TeleGeography API v2/v3 directory (cable/, landing-point/)",
@@ -33,12 +38,11 @@ def _load_one(path: Path) -> Layers:
         raise SourceFormatError(msg)
     if path.is_dir():
         if detect_version(path) is not None:
-            parts = layers_from_telegeography(path)
-            return Layers(**parts)
+            return add_extras(Layers(**layers_from_telegeography(path)))
         if has_layer_files(path):
-            return layers_from_dir(path)
+            return add_extras(layers_from_dir(path), folder=path)
     elif path.suffix.lower() == ".gpkg":
-        return layers_from_gpkg(path)
+        return add_extras(layers_from_gpkg(path))
     elif path.suffix.lower() == ".toml":
         return _load_project(path)
     msg = f"source {str(path)!r} is of no supported format; cablemap reads:\n  - " + "\n  - ".join(
@@ -58,9 +62,12 @@ def _load_project(path: Path) -> Layers:
     if not isinstance(table, dict) or "cables" not in table:
         msg = f"{str(path)!r}: needs a [layers] table with at least a 'cables' source"
         raise SourceFormatError(msg)
-    unknown = sorted(set(table) - set(LAYER_NAMES))
+    unknown = sorted(set(table) - set(LAYER_NAMES) - set(_EXTRA_KEYS))
     if unknown:
-        msg = f"{str(path)!r}: [layers] key(s) {unknown} unknown; allowed: {list(LAYER_NAMES)}"
+        msg = (
+            f"{str(path)!r}: [layers] key(s) {unknown} unknown; allowed: "
+            f"{[*LAYER_NAMES, *_EXTRA_KEYS]}"
+        )
         raise SourceFormatError(msg)
     loaded: dict[Path, Layers] = {}
     picked = {}
@@ -74,7 +81,7 @@ def _load_project(path: Path) -> Layers:
     for layers in loaded.values():
         report.merge(layers.report)
     cables_src = picked["cables"][1]
-    return Layers(
+    layers = Layers(
         cables=cables_src.cables,
         landing_points=picked["landing_points"][1].landing_points,
         cable_landings=picked["cable_landings"][1].cable_landings,
@@ -83,6 +90,18 @@ def _load_project(path: Path) -> Layers:
             "cables": cables_src.sources.get("cables", {}),
             "landing_points": picked["landing_points"][1].sources.get("landing_points", {}),
         },
+    )
+    facilities = table.get("facilities", [])
+    facilities = [facilities] if isinstance(facilities, str) else list(facilities)
+
+    def _rel(value: object) -> Path | None:
+        return None if value is None else (path.parent / str(value)).resolve()
+
+    return add_extras(
+        layers,
+        facilities=[_rel(f) for f in facilities],
+        countries=_rel(table.get("countries")),
+        footprints=_rel(table.get("vendor_footprints")),
     )
 
 

@@ -188,6 +188,71 @@ def _add_chokepoints(m: folium.Map, chokepoints: gpd.GeoDataFrame, region: Regio
     group.add_to(m)
 
 
+FACILITY_COLOURS = {
+    "data_centre": "#148f77",
+    "cloud_region": "#7d3c98",
+    "exchange": "#2e86c1",
+    "landing_station": "#a04000",
+}
+
+
+def _add_facilities(m: folium.Map, layers: Layers, region: Region) -> None:
+    """Draw the data centres, exchanges and cloud regions in view, if the layers have them."""
+    facilities = layers.facilities
+    if facilities is None or facilities.empty:
+        return
+    facilities = facilities[facilities["iso3"].isin(region.countries)]
+    # only what the view shows (the region lists the USA, but not its east-coast data centres)
+    west, south, east, north = region.bbox
+    shifted = [shift_to_pacific(g, region.seam_lon) for g in facilities.geometry]
+    inside = [west <= g.x <= east and south <= g.y <= north for g in shifted]
+    facilities = facilities[inside]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _geometry(row.geometry, region.seam_lon, 0),
+            "properties": {
+                "id": row.fac_id,
+                "name": row.name,
+                "kind": row.kind.replace("_", " "),
+                "operator": row.operator,
+                "home": row.operator_home_iso3,
+                "city": row.city,
+                "networks": int(row.networks) or None,
+                "exchanges": int(row.exchanges) or None,
+                "source": row.source,
+                "_s": {
+                    "radius": 3.5 if row.kind != "cloud_region" else 5,
+                    "fillColor": FACILITY_COLOURS[row.kind],
+                    "color": "#ffffff",
+                    "weight": 0.8,
+                    "fillOpacity": 0.95,
+                },
+            },
+        }
+        for row in facilities.itertuples()
+    ]
+    group = folium.FeatureGroup(name=f"Data centres and cloud regions ({len(features)})", show=True)
+    DataLayer(
+        m,
+        "facilities",
+        _collection(features),
+        {
+            "fields": [
+                ["kind", "kind"],
+                ["operator", "operator"],
+                ["home", "operator's home country"],
+                ["city", "city"],
+                ["networks", "networks present"],
+                ["exchanges", "exchanges present"],
+                ["source", "source"],
+            ],
+            "tooltipFields": [["kind", "kind"], ["operator", "operator"]],
+        },
+    ).add_to(group)
+    group.add_to(m)
+
+
 def _info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> None:
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
@@ -302,6 +367,7 @@ def strategic_nodes_map(
     ).add_to(group)
     group.add_to(m)
     _add_chokepoints(m, scores.model.chokepoints, region)
+    _add_facilities(m, layers, region)
     lp_comps = list(COMPONENTS["landing_point"])
     lps = scores.landing_points[scores.landing_points["lp_id"].isin(in_lp)]
     lp_cables = layers.cable_landings.groupby("lp_id")["cable_id"].apply(list)
@@ -363,7 +429,7 @@ def strategic_nodes_map(
             "landing_points",
             [(r.lp_id, r.name, float(r.criticality)) for r in top.itertuples()],
         ),
-        position="top: 10px; right: 200px; max-width: 280px",
+        position="top: 170px; left: 10px; max-width: 280px",
     )
     add_panel(
         m,
@@ -378,7 +444,14 @@ def strategic_nodes_map(
                 ("line", "#b9770e", "planned (dashed: route synthesised)"),
             ],
         )
-        + legend_html("Areas", [("swatch", "#af7ac5", "chokepoint")]),
+        + legend_html("Areas", [("swatch", "#af7ac5", "chokepoint")])
+        + (
+            legend_html(
+                "Facilities", [("dot", c, k.replace("_", " ")) for k, c in FACILITY_COLOURS.items()]
+            )
+            if layers.facilities is not None
+            else ""
+        ),
         position="bottom: 22px; right: 10px",
     )
     _info_panel(m, layers, "Strategic nodes", f"<br>model {html.escape(scores.model.name)}")
@@ -399,7 +472,7 @@ def _tier_vendors(scores: Scores, layers: Layers) -> dict[str, list[str]]:
     }
 
 
-def vendor_exposure_map(
+def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
     scores: Scores,
     layers: Layers,
     *,
@@ -440,6 +513,15 @@ def vendor_exposure_map(
                 names[v] = profile.tier(v)
         order = sorted(names, key=lambda v: (TIER_NAMES.index(names[v]), v))
         vendors_by_country[str(iso)] = [f"{v} ({names[v]})" for v in order[:15]]
+    footprints_by_country: dict[str, list[str]] = {}
+    if layers.vendor_footprints is not None:
+        fp = layers.vendor_footprints
+        fp = fp[~fp["domain"].isin(["submarine_cable_supply", "cable_ownership"])]
+        for r in fp.itertuples():
+            year = "" if pd.isna(r.year) else f" {int(r.year)}"
+            footprints_by_country.setdefault(str(r.iso3), []).append(
+                f"{r.vendor}: {r.domain.replace('_', ' ')} {r.status}{year}"
+            )
     shaded = {
         iso: ramp(float(country_scores.at[iso, "vendor_exposure"]))
         for iso in country_scores.index
@@ -452,7 +534,12 @@ def vendor_exposure_map(
         iso = feature["properties"]["id"]
         if iso in shaded:
             feature["properties"].update(
-                _country_props(country_scores.loc[iso], comps, vendors_by_country.get(iso, []))
+                _country_props(
+                    country_scores.loc[iso],
+                    comps,
+                    vendors_by_country.get(iso, []),
+                    footprints_by_country.get(iso, []),
+                )
             )
         features.append(feature)
     # countries without a polygon at this resolution: a dot at their landing points
@@ -462,7 +549,12 @@ def vendor_exposure_map(
         if points.empty:
             continue
         centre = shapely.MultiPoint(list(points)).centroid
-        props = _country_props(country_scores.loc[iso], comps, vendors_by_country.get(iso, []))
+        props = _country_props(
+            country_scores.loc[iso],
+            comps,
+            vendors_by_country.get(iso, []),
+            footprints_by_country.get(iso, []),
+        )
         props.update(
             {
                 "id": iso,
@@ -490,7 +582,8 @@ def vendor_exposure_map(
                 ["tier_share_high", "share of cables high tier"],
                 ["tier_share_trusted", "share of cables trusted"],
                 ["international_cables", "international cables"],
-                ["vendors", "vendors (tier)"],
+                ["vendors", "cable vendors (tier)"],
+                ["footprints", "5G, core, cloud and city footprints"],
             ],
             "tooltipFields": [["vendor_exposure", "vendor exposure"]],
             "components": comps,
@@ -568,7 +661,9 @@ def vendor_exposure_map(
     return _finish(m, online_tiles=online_tiles)
 
 
-def _country_props(row: pd.Series, comps: list[str], vendors: list[str]) -> dict[str, Any]:
+def _country_props(
+    row: pd.Series, comps: list[str], vendors: list[str], footprints: list[str]
+) -> dict[str, Any]:
     return {
         "score": round(float(row["score"]), 4),
         "rank": int(row["rank"]),
@@ -578,6 +673,7 @@ def _country_props(row: pd.Series, comps: list[str], vendors: list[str]) -> dict
         "tier_share_trusted": _clean(row.get("tier_share_trusted")),
         "international_cables": int(row["international_cables"]),
         "vendors": vendors,
+        "footprints": footprints,
     }
 
 

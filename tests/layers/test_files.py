@@ -127,8 +127,11 @@ def test_project_file_names_a_source_per_layer(tmp_path, tg_v3_path):
     project.write_text(f'[layers]\ncables = "{tg_v3_path}"\nlanding_points = "{tg_v3_path}"\n')
     layers = cm.load(project)
     assert len(layers.cables) == 521
+    project.write_text('[layers]\ncables = "mine"\ndata_centres = "x"\n')
+    with pytest.raises(cm.SourceFormatError, match=r"\['data_centres'\] unknown"):
+        cm.load(project)
     project.write_text('[layers]\ncables = "mine"\nfacilities = "x"\n')
-    with pytest.raises(cm.SourceFormatError, match=r"\['facilities'\] unknown"):
+    with pytest.raises(cm.SourceFormatError, match=r"facility source '.*x' does not exist"):
         cm.load(project)
     assert d.exists()
 

@@ -103,7 +103,11 @@ def test_strategic_nodes(sample, tmp_path, outlines):
     scores = cm.score(sample)
     page = strategic_nodes_map(scores, sample, countries=outlines).get_root().render()
     data = layer_data(page)
-    assert set(data) == {"outlines", "cables", "chokepoints", "landing_points"}
+    assert set(data) == {"outlines", "cables", "chokepoints", "facilities", "landing_points"}
+    facilities = {f["properties"]["id"]: f["properties"] for f in data["facilities"]["features"]}
+    assert facilities["cloud:amazon-web-services:ap-southeast-1"]["kind"] == "cloud region"
+    assert facilities["cloud:huawei-cloud:ap-southeast-3"]["home"] == "CHN"
+    assert "cloud:amazon-web-services:us-west-2" not in facilities  # Oregon: outside the view
     lp = next(
         f["properties"]
         for f in data["landing_points"]["features"]

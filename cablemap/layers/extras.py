@@ -1,0 +1,130 @@
+"""Fill the non-cable layers of a load: facilities, countries, vendor footprints, vendors."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from cablemap._errors import SourceFormatError
+from cablemap.layers.boundaries import bundled_countries, countries_from_file
+from cablemap.layers.collection import Layers
+from cablemap.layers.facilities import (
+    facilities_from_cloud_regions,
+    facilities_from_peeringdb,
+    merge_facilities,
+)
+from cablemap.layers.footprints import footprints_from_cables, footprints_from_file, vendors_frame
+
+logger = logging.getLogger(__name__)
+
+#: Optional files a layer folder (like the embedded sample) may hold.
+CLOUD_REGIONS_FILE = "cloud_regions.csv"
+FOOTPRINTS_FILE = "vendor_footprints.csv"
+
+
+def facilities_from_source(path: str | Path, layers: Layers) -> gpd.GeoDataFrame:
+    """Read one facility source, recognised by its form.
+
+    ``*.osm``/``*.xml``: an OpenStreetMap extract; a folder with ``fac-0.json``, a ``.kmz`` or a
+    CSV with ``fac_id``: PeeringDB; a CSV with ``provider`` and ``region``: cloud regions.
+    """
+    path = Path(path)
+    if not path.exists():
+        msg = f"facility source {str(path)!r} does not exist"
+        raise SourceFormatError(msg)
+    if path.suffix.lower() in (".osm", ".xml"):
+        from cablemap.layers.osm import facilities_from_osm  # noqa: PLC0415 - osmnx is heavy
+
+        return facilities_from_osm(path, report=layers.report)
+    if path.suffix.lower() == ".csv":
+        header = path.read_text(encoding="utf-8").split("\n", 1)[0]
+        if "provider" in header and "region" in header:
+            return facilities_from_cloud_regions(path, report=layers.report)
+    return facilities_from_peeringdb(path, report=layers.report)
+
+
+def add_extras(
+    layers: Layers,
+    *,
+    facilities: list[str | Path] | None = None,
+    countries: str | Path | None = None,
+    footprints: str | Path | None = None,
+    folder: Path | None = None,
+) -> Layers:
+    """Fill ``facilities``, ``countries``, ``vendor_footprints`` and ``vendors`` in place.
+
+    Parameters
+    ----------
+    layers
+        Loaded cable layers.
+    facilities
+        Facility sources to read and merge (see :func:`facilities_from_source`).
+    countries
+        A country-polygon file; with a ``folder`` that configures nothing, the low-resolution
+        outlines shipped with pyogrio stand in.
+    footprints
+        An authored footprint table (derived cable rows are always added).
+    folder
+        A layer folder whose optional files (``cloud_regions.csv``, ``vendor_footprints.csv``)
+        configure the extras, as in the embedded sample.
+
+    Returns
+    -------
+    Layers
+        The same object.
+    """
+    sources = list(facilities or [])
+    if folder is not None:
+        if (folder / CLOUD_REGIONS_FILE).is_file():
+            sources.append(folder / CLOUD_REGIONS_FILE)
+        if footprints is None and (folder / FOOTPRINTS_FILE).is_file():
+            footprints = folder / FOOTPRINTS_FILE
+    if sources:
+        frames = [facilities_from_source(s, layers) for s in sources]
+        layers.facilities = (
+            merge_facilities(frames, report=layers.report) if len(frames) > 1 else frames[0]
+        )
+    if countries is not None:
+        layers.countries = countries_from_file(countries)
+    elif folder is not None:
+        layers.countries = bundled_countries()
+    if layers.facilities is not None and layers.facilities["iso3"].isna().any():
+        layers.facilities = _fill_iso3(layers.facilities, layers.countries, layers)
+    derived = footprints_from_cables(
+        layers.cables, layers.cable_landings, layers.landing_points, report=layers.report
+    )
+    authored = footprints_from_file(footprints) if footprints is not None else None
+    layers.vendor_footprints = (
+        pd.concat([f for f in (authored, derived) if f is not None and len(f)], ignore_index=True)
+        if (authored is not None and len(authored)) or len(derived)
+        else derived
+    )
+    layers.vendors = vendors_frame()
+    return layers
+
+
+def _fill_iso3(
+    facilities: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None, layers: Layers
+) -> gpd.GeoDataFrame:
+    """Give facilities without a country (OpenStreetMap) the country polygon they stand in."""
+    polygons = countries if countries is not None else bundled_countries()
+    missing = facilities["iso3"].isna()
+    if polygons is None:
+        layers.report.count(
+            "facilities without a country (no polygons to place them)", int(missing.sum())
+        )
+        return facilities
+    hits = gpd.sjoin(
+        facilities.loc[missing, ["geometry"]], polygons[["iso3", "geometry"]], predicate="within"
+    )
+    hits = hits[~hits.index.duplicated()]
+    out = facilities.copy()
+    out.loc[hits.index, "iso3"] = hits["iso3"]
+    layers.report.count("facilities placed in a country by their coordinates", len(hits))
+    left = int(out["iso3"].isna().sum())
+    if left:
+        layers.report.count("facilities outside every country polygon (iso3 empty)", left)
+    return out

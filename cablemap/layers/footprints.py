@@ -1,0 +1,165 @@
+"""Vendor footprints: which vendor does what in which country (``vendor_footprints`` layer).
+
+Schema (DataFrame, one row per country, vendor and domain): ``iso3``; ``vendor`` (a vendor
+registry name); ``domain`` (one of :data:`DOMAINS`); ``status`` (one of :data:`STATUSES`);
+``year`` (Int64, nullable); ``source``; ``notes``. Rows come from an authored, cited table
+(``geodata/sample/vendor_footprints.csv``; every row needs a source) and are derived from the
+cables: the registered supplier of a cable in service is *deployed* in ``submarine_cable_supply``
+in every country it lands in, a registered owner in ``cable_ownership``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from cablemap._errors import LayerValidationError, UnknownVendorError
+from cablemap._validate import LoadReport
+from cablemap.layers.vendors import canonical_vendor, resolve_vendor
+
+DOMAINS = (
+    "submarine_cable_supply",
+    "cable_ownership",
+    "landing_station_operation",
+    "ran_5g",
+    "mobile_core",
+    "cloud_datacentre",
+    "smart_city",
+)
+STATUSES = ("deployed", "contracted", "excluded", "phased_out")
+COLUMNS = ("iso3", "vendor", "domain", "status", "year", "source", "notes")
+
+
+def footprints_from_file(path: str | Path) -> pd.DataFrame:
+    """Read and check an authored footprint table.
+
+    Raises
+    ------
+    LayerValidationError
+        Naming file, row and field: unknown vendor, domain or status, bad ISO3 or year, or a
+        row without a source.
+    """
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = set(COLUMNS) - set(frame.columns)
+    if missing:
+        msg = f"{str(path)!r}: column(s) {sorted(missing)} missing"
+        raise LayerValidationError(msg)
+    problems = []
+    vendors = []
+    for i, row in frame.iterrows():
+        where = f"{str(path)!r}, row {i + 2}"
+        try:
+            vendors.append(resolve_vendor(row["vendor"]))
+        except UnknownVendorError as exc:
+            problems.append(f"{where}, field 'vendor': {exc}")
+            vendors.append(row["vendor"])
+        if not re.fullmatch(r"[A-Z]{3}", row["iso3"]):
+            problems.append(f"{where}, field 'iso3': {row['iso3']!r} is no ISO3 code")
+        if row["domain"] not in DOMAINS:
+            problems.append(
+                f"{where}, field 'domain': {row['domain']!r} is not one of {list(DOMAINS)}"
+            )
+        if row["status"] not in STATUSES:
+            problems.append(
+                f"{where}, field 'status': {row['status']!r} is not one of {list(STATUSES)}"
+            )
+        if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
+            problems.append(f"{where}, field 'year': {row['year']!r} is not a year")
+        if not row["source"].strip():
+            problems.append(f"{where}, field 'source': every footprint row needs a source")
+    if problems:
+        raise LayerValidationError("\n".join(problems))
+    frame["vendor"] = vendors
+    frame["year"] = pd.to_numeric(frame["year"].replace("", None)).astype("Int64")
+    return frame[list(COLUMNS)]
+
+
+def footprints_from_cables(
+    cables: pd.DataFrame,
+    cable_landings: pd.DataFrame,
+    landing_points: pd.DataFrame,
+    *,
+    report: LoadReport | None = None,
+) -> pd.DataFrame:
+    """Derive supply and ownership footprints from the in-service cables.
+
+    Returns
+    -------
+    DataFrame
+        One row per (country, registered vendor, domain) with the earliest RFS year.
+    """
+    report = LoadReport() if report is None else report
+    iso = landing_points.set_index("lp_id")["iso3"]
+    countries = (
+        cable_landings.assign(iso3=cable_landings["lp_id"].map(iso))
+        .groupby("cable_id")["iso3"]
+        .agg(lambda s: sorted({c for c in s if isinstance(c, str)}))
+    )
+    rows = []
+    unregistered = set()
+    live = cables[cables["status"] == "in_service"]
+    for cable in live.itertuples():
+        for domain, names in (
+            ("submarine_cable_supply", cable.suppliers),
+            ("cable_ownership", cable.owners),
+        ):
+            for name in names:
+                canonical, known = canonical_vendor(name)
+                if not known:
+                    unregistered.add(canonical)
+                    continue
+                rows.extend(
+                    {
+                        "iso3": c,
+                        "vendor": canonical,
+                        "domain": domain,
+                        "status": "deployed",
+                        "year": cable.rfs_year,
+                        "source": f"{cable.source} ({cable.source_version}), "
+                        f"cable {cable.cable_id}",
+                        "notes": f"derived: {cable.name}",
+                    }
+                    for c in countries.get(cable.cable_id, [])
+                )
+    if unregistered:
+        report.count(
+            "cable owners not in the vendor registry (no footprint derived)", len(unregistered)
+        )
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    if frame.empty:
+        return frame
+    frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
+    frame = frame.sort_values(["iso3", "vendor", "domain", "year"])
+    counts = frame.groupby(["iso3", "vendor", "domain"]).size().rename("cables")
+    frame = frame.drop_duplicates(["iso3", "vendor", "domain"]).join(
+        counts, on=["iso3", "vendor", "domain"]
+    )
+    frame["notes"] = frame.apply(
+        lambda r: f"derived from {r['cables']} cable(s), first {r['notes'][9:]}", axis=1
+    )
+    return frame[list(COLUMNS)].reset_index(drop=True)
+
+
+def vendors_frame() -> pd.DataFrame:
+    """Return the vendor registry as a table.
+
+    Columns: ``name``, ``aliases``, ``roles``, ``home_iso3``, ``parent``, ``source``.
+    """
+    from cablemap.layers.vendors import vendor_registry  # noqa: PLC0415
+
+    return pd.DataFrame(
+        [
+            {
+                "name": v.name,
+                "aliases": list(v.aliases),
+                "roles": list(v.roles),
+                "home_iso3": v.home_iso3,
+                "parent": v.parent,
+                "source": v.source,
+            }
+            for v in vendor_registry().values()
+        ]
+    )

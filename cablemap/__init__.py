@@ -27,6 +27,8 @@ from cablemap._errors import (
 )
 from cablemap._resources import risk_models_path, sample_path
 from cablemap.layers import Layers, countries_from_file, load, resolve_vendor, save_layers
+from cablemap.layers.facilities import facilities_from_cloud_regions, facilities_from_peeringdb
+from cablemap.layers.joins import backhaul_distances, country_facilities, nearest_facilities
 from cablemap.render import build_map, save_map
 from cablemap.risk import ScenarioEngine, ScenarioError, Scores, load_model, run_scenario, score
 
@@ -44,10 +46,15 @@ __all__ = [
     "SourceFormatError",
     "UnknownVendorError",
     "__version__",
+    "backhaul_distances",
     "build_map",
     "countries_from_file",
+    "country_facilities",
+    "facilities_from_cloud_regions",
+    "facilities_from_peeringdb",
     "load",
     "load_model",
+    "nearest_facilities",
     "resolve_vendor",
     "risk_models_path",
     "run_scenario",

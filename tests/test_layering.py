@@ -35,6 +35,12 @@ def test_imports_only_go_down(path):
             assert ORDER.index(target) <= ORDER.index(stage), f"{path} imports cablemap.{target}"
 
 
+def test_only_the_osm_module_imports_osmnx():
+    for path in PACKAGE.rglob("*.py"):
+        if path.name != "osm.py":
+            assert "import osmnx" not in path.read_text(), path
+
+
 def test_network_access_only_in_http():
     for path in PACKAGE.rglob("*.py"):
         text = path.read_text()

@@ -260,9 +260,10 @@ def test_fetch_from_local_mirrors(tmp_path, monkeypatch):
 
 def test_project_file_configures_facilities_and_countries(tmp_path, tg_v3_path):
     project = tmp_path / "cablemap.toml"
+    osm = SYDNEY / "sydney_darling_harbour.osm"
     project.write_text(
         f'[layers]\ncables = "{tg_v3_path}"\n'
-        f'facilities = ["{SYDNEY / "sydney_darling_harbour.osm"}", "{DATA / "peeringdb"}", "{CLOUD}"]\n'
+        f'facilities = ["{osm}", "{DATA / "peeringdb"}", "{CLOUD}"]\n'
         f'countries = "{SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp"}"\n'
     )
     with pytest.warns(

@@ -29,8 +29,23 @@ from cablemap._resources import risk_models_path, sample_path
 from cablemap.layers import Layers, countries_from_file, load, resolve_vendor, save_layers
 from cablemap.layers.facilities import facilities_from_cloud_regions, facilities_from_peeringdb
 from cablemap.layers.joins import backhaul_distances, country_facilities, nearest_facilities
-from cablemap.render import build_map, save_map
-from cablemap.risk import ScenarioEngine, ScenarioError, Scores, load_model, run_scenario, score
+from cablemap.render import (
+    build_map,
+    build_maps,
+    save_map,
+    scenario_map,
+    strategic_nodes_map,
+    vendor_exposure_map,
+)
+from cablemap.risk import (
+    ScenarioEngine,
+    ScenarioError,
+    Scores,
+    load_model,
+    load_vendor_profile,
+    run_scenario,
+    score,
+)
 
 __all__ = [
     "CablemapError",
@@ -48,12 +63,14 @@ __all__ = [
     "__version__",
     "backhaul_distances",
     "build_map",
+    "build_maps",
     "countries_from_file",
     "country_facilities",
     "facilities_from_cloud_regions",
     "facilities_from_peeringdb",
     "load",
     "load_model",
+    "load_vendor_profile",
     "nearest_facilities",
     "resolve_vendor",
     "risk_models_path",
@@ -61,6 +78,9 @@ __all__ = [
     "sample_path",
     "save_layers",
     "save_map",
+    "scenario_map",
     "score",
     "settings",
+    "strategic_nodes_map",
+    "vendor_exposure_map",
 ]

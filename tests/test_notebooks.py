@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+FOLDER = Path(__file__).resolve().parent.parent / "notebooks"
+NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
+
+#: What each notebook must show: real outcomes on the embedded sample.
+EXPECTED = {
+    "00_quickstart.ipynb": ["'HMN Tech'", "cables loaded: 30"],
+    "01_explore_node_risk.ipynb": ["Sydney, NSW, Australia: score", "landing_point"],
+    "02_vendor_exposure.ipynb": ["kumul-domestic-submarine-cable-system", "strict"],
+    "03_what_if.ipynb": ["isolated countries:", "seamewe-3", "manatua"],
+}
+
+
+def _text(outputs: list) -> str:
+    return "".join(
+        str(o.get("data", {}).get("text/plain", ""))
+        + str(o.get("data", {}).get("text/html", ""))
+        + o.get("text", "")
+        for o in outputs
+    )
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -17,13 +36,28 @@ def test_notebook_runs(path):
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), (
         "commit without outputs"
     )
-    NotebookClient(
-        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    ).execute()
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(FOLDER)}}
+    )
+    client.execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    text = "".join(
-        str(o.get("data", {}).get("text/plain", "")) + o.get("text", "") for o in outputs
-    )
-    assert "'HMN Tech'" in text
-    assert "cables loaded: 30" in text
+    text = _text(outputs)
+    for expected in EXPECTED[path.name]:
+        assert expected in text, (path.name, expected)
+    if path.name != "00_quickstart.ipynb":
+        kinds = {k for o in outputs for k in o.get("data", {})}
+        assert "image/png" in kinds, "a chart"
+        assert "text/html" in kinds, "a map or a table"
+
+
+def test_notebooks_use_only_the_public_api():
+    import cablemap as cm
+
+    for path in NOTEBOOKS:
+        source = "\n".join(
+            c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"
+        )
+        assert "from cablemap" not in source, path.name
+        for name in set(re.findall(r"\bcm\.(\w+)", source)):
+            assert name in cm.__all__, (path.name, name)

@@ -68,6 +68,48 @@ class Layers:
             problems.extend(links_problems(self.cables, self.landing_points, self.cable_landings))
         raise_problems(problems, where="layers")
 
+    def as_of(self, year: int) -> Layers:
+        """Return the network as it stood in ``year``: cables ready for service by then.
+
+        Cables with an RFS year at or before ``year`` count as in service (planned ones
+        included: a 2023 cable was in service in 2024); later cables and their landings are
+        left out. Cables without an RFS year keep their status. Useful to compare releases or
+        replay history on one copy of the data.
+
+        Parameters
+        ----------
+        year
+            The year to look at.
+
+        Returns
+        -------
+        Layers
+            A copy; facilities, countries, footprints and vendors are shared.
+
+        Examples
+        --------
+        >>> import cablemap as cm
+        >>> len(cm.load().as_of(2015).cables) < len(cm.load().cables)
+        True
+        """
+        cables = self.cables
+        known = cables["rfs_year"].notna()
+        keep = (known & (cables["rfs_year"].fillna(0) <= year)) | ~known
+        out = cables[keep].copy()
+        out.loc[out["rfs_year"].notna(), "status"] = "in_service"
+        links = self.cable_landings[self.cable_landings["cable_id"].isin(out["cable_id"])]
+        return Layers(
+            out.reset_index(drop=True),
+            self.landing_points,
+            links.reset_index(drop=True),
+            self.report,
+            self.sources,
+            self.facilities,
+            self.countries,
+            self.vendor_footprints,
+            self.vendors,
+        )
+
     @property
     def attributions(self) -> list[str]:
         """Distinct attribution lines the layers' licences require on maps and exports."""

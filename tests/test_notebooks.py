@@ -9,6 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+import cablemap as cm
+
 FOLDER = Path(__file__).resolve().parent.parent / "notebooks"
 NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 
@@ -52,7 +54,6 @@ def test_notebook_runs(path):
 
 
 def test_notebooks_use_only_the_public_api():
-    import cablemap as cm
 
     for path in NOTEBOOKS:
         source = "\n".join(

@@ -18,7 +18,7 @@ install-test: $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"
 
 maps: install
-	$(BIN)/cablemap build --out maps
+	$(BIN)/cablemap build
 
 lint: install-test
 	$(BIN)/ruff check .
@@ -31,7 +31,9 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_score.py
 		$(BIN)/python benchmarks/bench_scenarios.py
-	$(BIN)/python benchmarks/bench_maps.py
+		$(BIN)/python benchmarks/bench_maps.py
+	$(BIN)/python benchmarks/bench_build.py
+
 
 
 # Re-synthesise the embedded sample's routes after editing geodata/sample/facts/*.csv

@@ -31,8 +31,11 @@ from cablemap.layers.fetch import (
     fetch_peeringdb,
     fetch_telegeography,
 )
-from cablemap.render import build_maps, save_map, scenario_map, write_index
-from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, load_region, score
+from cablemap.pipeline import BuildConfig, BuildResult, change_report, config_from_project, watch
+from cablemap.pipeline import build as run_build
+from cablemap.pipeline.diff import report_html, report_lines
+from cablemap.render import save_map, scenario_map, write_index
+from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, score
 from cablemap.risk.score import ID_COLUMNS, row_dict
 
 _SOURCE_HELP = (
@@ -161,53 +164,167 @@ def _basemap(countries_file: Path | None) -> gpd.GeoDataFrame | None:
 @_source_option
 @_map_options
 @click.option(
+    "--project",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Project file. Default: ./cablemap.toml if it exists (and no --source), else the sample.",
+)
+@click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("maps"),
-    show_default=True,
-    help="Folder for the HTML maps.",
+    default=None,
+    help="Maps folder. Default: maps.",
+)
+@click.option(
+    "--exports",
+    "exports_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Exports folder. Default: <out>/exports.",
+)
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["gpkg", "parquet", "csv"]),
+    help="Export formats (repeatable). Default: all.",
+)
+@click.option(
+    "--offline/--online", default=None, help="Self-contained maps (default) or Leaflet from a CDN."
 )
 @click.option(
     "--online-tiles",
     is_flag=True,
-    help="Also offer an OpenStreetMap tile layer (off until checked; needs network).",
+    default=None,
+    help="Also offer an OpenStreetMap tile layer (off until ticked).",
 )
+@click.option("--force", is_flag=True, help="Run every stage.")
+@click.option("--watch", "watch_", is_flag=True, help="Rebuild whenever the inputs change.")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between --watch checks.")
 def build(
     source: Path | None,
     model_file: Path | None,
     countries_file: Path | None,
     region_file: Path | None,
-    out: Path,
-    online_tiles: bool,
+    project: Path | None,
+    out: Path | None,
+    exports_dir: Path | None,
+    formats: tuple[str, ...],
+    offline: bool | None,
+    online_tiles: bool | None,
+    force: bool,
+    watch_: bool,
+    interval: float,
 ) -> None:
-    r"""Load, score and write the maps (strategic nodes, vendor exposure, index) into OUT.
+    r"""Load, validate, score, run scenarios, write maps and exports: only what changed.
 
-    Maps are self-contained: they open by double-click with no network.
+    Reads ./cablemap.toml (or --project) when there is one; flags override it. An unchanged
+    build does nothing; a failed build exits 1 and leaves the previous outputs in place.
 
     \b
     Example:
-        cablemap build --out maps
+        cablemap build
         cablemap build --source ../shared/data/cables/tg-v3-2022 --out maps
+        cablemap build --watch
     """
-    layers = _load(source)
+    if project is None and source is None and Path("cablemap.toml").is_file():
+        project = Path("cablemap.toml")
+    overrides = {
+        "source": source,
+        "model": model_file,
+        "countries": countries_file,
+        "region": region_file,
+        "out": out,
+        "exports": exports_dir,
+        "formats": formats or None,
+        "offline": offline,
+        "online_tiles": online_tiles,
+    }
     try:
-        model = load_model(model_file)
-        region = load_region(region_file) if region_file else model.region
-        polygons = countries_from_file(countries_file) if countries_file else None
-        scores = score(layers, model, countries=polygons)
-        paths = build_maps(
-            scores,
-            layers,
-            out,
-            region=region,
-            countries=polygons if polygons is not None else bundled_countries(),
-            online_tiles=online_tiles,
+        config = (
+            config_from_project(project, **overrides)
+            if project
+            else BuildConfig(**{k: v for k, v in overrides.items() if v is not None})
         )
+        if watch_:
+            click.echo(f"Watching (every {interval} s); Ctrl-C to stop.", err=True)
+            watch(config, interval=interval, on_build=_build_summary, on_stage=_build_progress)
+        else:
+            _build_summary(run_build(config, on_stage=_build_progress, force=force), config)
     except CablemapError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Loaded {layers!r}")
-    for path in paths:
-        click.echo(f"Wrote {path}")
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+def _build_progress(stage: str, status: str, seconds: float) -> None:
+    if status == "ran":
+        click.echo(f"  {stage:<10} {seconds:6.2f} s", err=True)
+
+
+def _build_summary(result: BuildResult, config: BuildConfig | None = None) -> None:
+    if result.up_to_date:
+        where = f" ({config.out})" if config else ""
+        click.echo(f"Up to date: nothing changed since the last build{where}.")
+        return
+    counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+    click.echo(
+        f"Built: ran {', '.join(result.ran)}; reused {', '.join(result.skipped) or 'nothing'}"
+    )
+    click.echo(f"Layers: {counts}; {result.warnings} load issue(s) reported")
+    click.echo("Time: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
+    for line in result.changes:
+        click.echo(f"Changed: {line}")
+    for path in result.outputs:
+        if path.suffix == ".html" or path.name in ("scores.gpkg", "metadata.json"):
+            click.echo(f"Wrote {path}")
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "html"]),
+    default="table",
+    show_default=True,
+)
+@click.option(
+    "--scores/--no-scores", default=True, show_default=True, help="Also compare scores and ranks."
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to a file."
+)
+def diff(old: Path, new: Path, fmt: str, scores: bool, out: Path | None) -> None:
+    r"""Report what changed between two data releases (any supported formats).
+
+    Cables and landing points added, removed and changed (with the fields), and how scores,
+    ranks and single-cable countries moved.
+
+    \b
+    Example:
+        cablemap diff ../shared/data/cables/tg-v2-2020 ../shared/data/cables/tg-v3-2022
+        cablemap diff OLD NEW --format json
+    """
+    old_layers, new_layers = _load(old), _load(new)
+    try:
+        old_scores = score(old_layers) if scores else None
+        new_scores = score(new_layers) if scores else None
+    except CablemapError as exc:
+        raise click.ClickException(str(exc)) from exc
+    report = change_report(old_layers, new_layers, old_scores, new_scores)
+    if fmt == "json":
+        text = json.dumps(report, indent=1, default=str)
+    elif fmt == "html":
+        text = report_html(report)
+    else:
+        text = "\n".join(report_lines(report))
+    if out is not None:
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"Wrote {out}")
+    else:
+        click.echo(text)
 
 
 @cli.command()

@@ -1,4 +1,4 @@
-"""Imports only go down: layers -> risk -> render -> cli; network only in _http."""
+"""Imports only go down: layers -> risk -> render -> pipeline -> cli; network only in _http."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cablemap"
-ORDER = ["layers", "risk", "render", "cli"]
+ORDER = ["layers", "risk", "render", "pipeline", "cli"]
 IMPORT = re.compile(r"^\s*(?:from|import)\s+cablemap\.(\w+)", re.M)
 
 

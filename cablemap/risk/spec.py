@@ -100,6 +100,9 @@ class ModelSpec:
         DCS priority index settings.
     criticality_components
         Per entity, the components whose weighted mean is the ``criticality`` index.
+    scenarios
+        Scenarios to run on every build: ``name``, ``cut_cables``, ``cut_areas``,
+        ``cut_vendors``.
     sensitivity
         ``perturbation``, ``draws``, ``top_n``, ``seed``.
     """
@@ -117,6 +120,7 @@ class ModelSpec:
     dcs_fragility_components: tuple[str, ...]
     sensitivity: dict[str, float]
     criticality_components: dict[str, tuple[str, ...]]
+    scenarios: tuple[dict[str, Any], ...] = ()
 
     def with_weights(self, weights: dict[str, dict[str, float]]) -> ModelSpec:
         """Return a copy with other weights (used by the sensitivity analysis)."""
@@ -276,6 +280,46 @@ def _weights(file: Path, data: dict[str, Any]) -> dict[str, dict[str, float]]:
     return out
 
 
+def _criticality(file: Path, data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    criticality: dict[str, tuple[str, ...]] = {}
+    for entity, comps in data.get("indices", {}).get("criticality", {}).items():
+        key = f"indices.criticality.{entity}"
+        if entity not in ENTITIES:
+            raise _err(file, key, f"unknown entity; entities: {list(ENTITIES)}")
+        unknown = [c for c in comps if c not in COMPONENTS[entity]]
+        if unknown or not comps:
+            raise _err(
+                file,
+                key,
+                f"unknown or no component(s) {unknown}; "
+                f"{entity} components: {list(COMPONENTS[entity])}",
+            )
+        criticality[entity] = tuple(comps)
+    return criticality
+
+
+def _scenarios(file: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
+    scenarios = []
+    for n, entry in enumerate(data.get("scenarios", [])):
+        key = f"scenarios[{n}]"
+        allowed = {"name", "cut_cables", "cut_areas", "cut_vendors"}
+        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+            raise _err(file, f"{key}.name", "every scenario needs a name")
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", entry["name"]):
+            raise _err(file, f"{key}.name", f"{entry['name']!r}: use letters, digits, - and _")
+        if set(entry) - allowed:
+            raise _err(
+                file,
+                f"{key}.{sorted(set(entry) - allowed)[0]}",
+                f"unknown key; allowed: {sorted(allowed)}",
+            )
+        cuts = {k: list(entry.get(k, [])) for k in ("cut_cables", "cut_areas", "cut_vendors")}
+        if not any(cuts.values()):
+            raise _err(file, key, "a scenario must cut something")
+        scenarios.append({"name": entry["name"], **cuts})
+    return scenarios
+
+
 def load_model(
     path: str | Path | None = None, *, vendor_profile: str | Path | None = None
 ) -> ModelSpec:
@@ -354,20 +398,8 @@ def load_model(
     bad = [c for c in fragility if c not in COMPONENTS["country"]]
     if bad:
         raise _err(file, "dcs.fragility_components", f"unknown country component(s) {bad}")
-    criticality: dict[str, tuple[str, ...]] = {}
-    for entity, comps in data.get("indices", {}).get("criticality", {}).items():
-        key = f"indices.criticality.{entity}"
-        if entity not in ENTITIES:
-            raise _err(file, key, f"unknown entity; entities: {list(ENTITIES)}")
-        unknown = [c for c in comps if c not in COMPONENTS[entity]]
-        if unknown or not comps:
-            raise _err(
-                file,
-                key,
-                f"unknown or no component(s) {unknown}; "
-                f"{entity} components: {list(COMPONENTS[entity])}",
-            )
-        criticality[entity] = tuple(comps)
+    criticality = _criticality(file, data)
+    scenarios = _scenarios(file, data)
     sens = data.get("sensitivity", {})
     sensitivity = {
         "perturbation": _number(
@@ -398,4 +430,5 @@ def load_model(
         dcs_fragility_components=fragility,
         sensitivity=sensitivity,
         criticality_components=criticality,
+        scenarios=tuple(scenarios),
     )

@@ -14,7 +14,7 @@ import click
 import pandas as pd
 
 if TYPE_CHECKING:
-    import geopandas as gpd
+    pass
 
 from cablemap import __version__
 from cablemap._errors import CablemapError
@@ -126,38 +126,31 @@ def export(source: Path | None, out: Path, fmt: str | None) -> None:
     click.echo(f"Wrote {layers!r} to {path}")
 
 
+_model_option = click.option(
+    "--model",
+    "model_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Model TOML (weights, chokepoints, vendor profile). Default: risk_models/dcs-v1.toml.",
+)
+_countries_option = click.option(
+    "--countries",
+    "countries_file",
+    type=click.Path(exists=True, path_type=Path),
+    default=None,
+    help="Country polygons (e.g. Natural Earth admin-0) for landmasses, land links, basemap.",
+)
+_region_option = click.option(
+    "--region",
+    "region_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Region definition (TOML) for the map view. Default: the model's region.",
+)
+
+
 def _map_options(fn: click.decorators.FC) -> click.decorators.FC:
-    for option in reversed(
-        [
-            click.option(
-                "--model",
-                "model_file",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                default=None,
-                help="Model TOML. Default: risk_models/dcs-v1.toml.",
-            ),
-            click.option(
-                "--countries",
-                "countries_file",
-                type=click.Path(exists=True, path_type=Path),
-                default=None,
-                help="Country polygons (e.g. Natural Earth admin-0) for landmasses and basemap.",
-            ),
-            click.option(
-                "--region",
-                "region_file",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                default=None,
-                help="Region definition (TOML) for the map view. Default: the model's region.",
-            ),
-        ]
-    ):
-        fn = option(fn)
-    return fn
-
-
-def _basemap(countries_file: Path | None) -> gpd.GeoDataFrame | None:
-    return countries_from_file(countries_file) if countries_file else bundled_countries()
+    return _model_option(_countries_option(_region_option(fn)))
 
 
 @cli.command()
@@ -469,26 +462,14 @@ def _print_explain(detail: dict[str, object]) -> None:
 
 @cli.command(name="score")
 @_source_option
-@click.option(
-    "--model",
-    "model_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Model TOML. Default: risk_models/dcs-v1.toml.",
-)
+@_model_option
 @click.option(
     "--vendor-profile",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
     help="Vendor profile TOML replacing the model's.",
 )
-@click.option(
-    "--countries",
-    "countries_file",
-    type=click.Path(exists=True, path_type=Path),
-    default=None,
-    help="Country polygons (e.g. Natural Earth admin-0) for landmasses and land links.",
-)
+@_countries_option
 @click.option(
     "--format",
     "fmt",
@@ -645,20 +626,8 @@ def _print_scenario(result: ScenarioResult) -> None:
 
 @cli.command()
 @_source_option
-@click.option(
-    "--model",
-    "model_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="Model TOML (chokepoints, vendor profile, topology).",
-)
-@click.option(
-    "--countries",
-    "countries_file",
-    type=click.Path(exists=True, path_type=Path),
-    default=None,
-    help="Country polygons for landmasses and land links.",
-)
+@_model_option
+@_countries_option
 @click.option("--cut-cable", multiple=True, help="Cable id or name to cut (repeatable).")
 @click.option(
     "--cut-area",

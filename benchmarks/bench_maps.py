@@ -27,10 +27,11 @@ from cablemap.render import save_map, strategic_nodes_map, vendor_exposure_map
 from cablemap.render.assets import _vendored
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import report
+from _report import release_and_countries, report
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
+# the flags the browser tests use (tests/render/test_browser.py): no background network
 _ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -99,12 +100,7 @@ def first_frame_ms(path: Path, vectors: int) -> float | None:
 
 
 def main() -> None:
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA / "cables" / "tg-v3-2022"
-    ne = (
-        Path(sys.argv[2])
-        if len(sys.argv) > 2
-        else DATA / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
-    )
+    source, ne = release_and_countries()
     layers = cm.load(source)
     countries = cm.countries_from_file(ne)
     scores = cm.score(layers, countries=countries)

@@ -24,7 +24,7 @@ import pandas as pd
 import cablemap as cm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import report
+from _report import release_and_countries, report
 
 from cablemap.risk.scenarios import _prepare
 
@@ -119,12 +119,7 @@ def _time(fn, repeat: int = 3) -> float:
 
 
 def main() -> None:
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA / "cables" / "tg-v3-2022"
-    ne = (
-        Path(sys.argv[2])
-        if len(sys.argv) > 2
-        else DATA / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
-    )
+    source, ne = release_and_countries()
     layers = cm.load(source)
     start = time.perf_counter()
     engine = cm.ScenarioEngine(layers, countries=cm.countries_from_file(ne))

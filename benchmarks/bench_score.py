@@ -17,7 +17,7 @@ from pathlib import Path
 import cablemap as cm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _report import report
+from _report import release_and_countries, report
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
@@ -34,12 +34,7 @@ def _times(fn, *args, **kwargs) -> list[float]:
 
 
 def main() -> None:
-    source = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA / "cables" / "tg-v3-2022"
-    ne = (
-        Path(sys.argv[2])
-        if len(sys.argv) > 2
-        else DATA / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
-    )
+    source, ne = release_and_countries()
     layers = cm.load(source)
     countries = cm.countries_from_file(ne)
     model = cm.load_model()

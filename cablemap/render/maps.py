@@ -253,6 +253,17 @@ def _add_facilities(m: folium.Map, layers: Layers, region: Region) -> None:
     group.add_to(m)
 
 
+def _score_meta(scores: Scores, entity: str) -> dict[str, Any]:
+    """Return what the runtime needs to draw an entity's score breakdown in its popups."""
+    comps = list(COMPONENTS[entity])
+    return {
+        "components": comps,
+        "weights": [scores.model.weights[entity][c] for c in comps],
+        "count": len(scores.table(entity)),
+        "model": scores.model.name,
+    }
+
+
 def _info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> None:
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
@@ -359,10 +370,7 @@ def strategic_nodes_map(
                 ["owners", "owners"],
             ],
             "tooltipFields": [["status", "status"], ["suppliers", "suppliers"]],
-            "components": comps,
-            "weights": [scores.model.weights["cable"][c] for c in comps],
-            "count": len(scores.cables),
-            "model": scores.model.name,
+            **_score_meta(scores, "cable"),
         },
     ).add_to(group)
     group.add_to(m)
@@ -413,10 +421,7 @@ def strategic_nodes_map(
                 ["redundancy_cables", "cables that must fail to cut it off"],
             ],
             "tooltipFields": [["score", "score"], ["criticality", "criticality"]],
-            "components": lp_comps,
-            "weights": [scores.model.weights["landing_point"][c] for c in lp_comps],
-            "count": len(scores.landing_points),
-            "model": scores.model.name,
+            **_score_meta(scores, "landing_point"),
             "cableNames": cable_names,
         },
     ).add_to(group)
@@ -586,10 +591,7 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
                 ["footprints", "5G, core, cloud and city footprints"],
             ],
             "tooltipFields": [["vendor_exposure", "vendor exposure"]],
-            "components": comps,
-            "weights": [scores.model.weights["country"][c] for c in comps],
-            "count": len(scores.countries),
-            "model": scores.model.name,
+            **_score_meta(scores, "country"),
         },
     ).add_to(group)
     group.add_to(m)
@@ -633,10 +635,7 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
                 ["owners", "owners"],
             ],
             "tooltipFields": [["tier", "tier"]],
-            "components": cable_comps,
-            "weights": [scores.model.weights["cable"][c] for c in cable_comps],
-            "count": len(scores.cables),
-            "model": scores.model.name,
+            **_score_meta(scores, "cable"),
         },
     ).add_to(group)
     group.add_to(m)

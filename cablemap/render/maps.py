@@ -286,6 +286,27 @@ def _finish(m: folium.Map, *, online_tiles: bool = False) -> folium.Map:
     return m
 
 
+#: Popup fields of a cable: ``[property, label]``.
+_CABLE_FIELDS = [
+    ["status", "status"],
+    ["rfs", "ready for service"],
+    ["suppliers", "suppliers"],
+    ["owners", "owners"],
+]
+
+
+def _cable_properties(row: Any) -> dict[str, Any]:
+    """Return the descriptive properties every map gives a cable (a row of ``cables``)."""
+    return {
+        "id": row.cable_id,
+        "name": row.name,
+        "status": row.status,
+        "suppliers": row.suppliers,
+        "owners": row.owners[:12],
+        "rfs": _clean(row.rfs_year),
+    }
+
+
 def _cable_names(layers: Layers) -> tuple[list[str], dict[str, int]]:
     names = list(layers.cables["name"])
     return names, {c: i for i, c in enumerate(layers.cables["cable_id"])}
@@ -337,12 +358,7 @@ def strategic_nodes_map(
                 "type": "Feature",
                 "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
                 "properties": {
-                    "id": row.cable_id,
-                    "name": row.name,
-                    "status": row.status,
-                    "suppliers": row.suppliers,
-                    "owners": row.owners[:12],
-                    "rfs": _clean(row.rfs_year),
+                    **_cable_properties(row),
                     "score": None if s is None else round(float(s["score"]), 4),
                     "rank": None if s is None else int(s["rank"]),
                     "components": None if s is None else [round(float(s[c]), 4) for c in comps],
@@ -363,12 +379,7 @@ def strategic_nodes_map(
         "cables",
         _collection(cable_features),
         {
-            "fields": [
-                ["status", "status"],
-                ["rfs", "ready for service"],
-                ["suppliers", "suppliers"],
-                ["owners", "owners"],
-            ],
+            "fields": _CABLE_FIELDS,
             "tooltipFields": [["status", "status"], ["suppliers", "suppliers"]],
             **_score_meta(scores, "cable"),
         },
@@ -859,12 +870,7 @@ def overview_map(
                     "type": "Feature",
                     "geometry": _geometry(r.geometry, region.seam_lon, _ROUTE_TOLERANCE),
                     "properties": {
-                        "id": r.cable_id,
-                        "name": r.name,
-                        "status": r.status,
-                        "suppliers": r.suppliers,
-                        "owners": r.owners[:12],
-                        "rfs": _clean(r.rfs_year),
+                        **_cable_properties(r),
                         "_s": {
                             "color": "#1f6fb2" if r.status == "in_service" else "#b26b1f",
                             "weight": 1.6,
@@ -877,12 +883,7 @@ def overview_map(
             ]
         ),
         {
-            "fields": [
-                ["status", "status"],
-                ["rfs", "ready for service"],
-                ["suppliers", "suppliers"],
-                ["owners", "owners"],
-            ],
+            "fields": _CABLE_FIELDS,
             "tooltipFields": [["status", "status"]],
         },
     ).add_to(group)

@@ -1,11 +1,13 @@
 # Two entry points for a fresh machine (Python >= 3.11 with venv, and make):
 #   make maps   install cablemap into .venv and build the maps from the embedded sample
 #   make test   install cablemap with its test tools into .venv, lint, and run the test suite
+# and for development:
+#   make test-fast   the inner loop: the tests that are neither slow nor online (< 30 s)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: maps test install install-test lint bench sample clean
+.PHONY: maps test test-fast install install-test lint bench sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +28,15 @@ lint: install-test
 
 test: install-test lint
 	$(BIN)/python -m pytest
+
+# no full releases, whole builds, wheel, notebooks or browser (`slow`, set in tests/conftest.py);
+# reinstalls only when pyproject.toml changed (a new version or dependency)
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow and not web"
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $@
 
 bench: install-test
 	$(BIN)/python benchmarks/bench_load.py

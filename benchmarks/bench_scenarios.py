@@ -26,7 +26,7 @@ import cablemap as cm
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import release_and_countries, report
 
-from cablemap.risk.scenarios import _prepare
+from cablemap.risk.connectivity import graph_from_network
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
@@ -100,7 +100,7 @@ def replicate(engine: cm.ScenarioEngine, copies: int) -> cm.ScenarioEngine:
     )
     clone.model = engine.model
     clone.active_cables = set(pd.concat(cables))
-    clone.graph = _prepare(clone.network, clone.layers)
+    clone.graph = graph_from_network(clone.network, clone.layers)
     seg_cables = clone.network.segments["cable_id"].to_numpy()
     clone._seg_cables = seg_cables
     clone._base_edges = np.ones(clone.graph.n_edges, dtype=bool)

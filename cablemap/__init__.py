@@ -12,8 +12,6 @@ functional:
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from cablemap import settings
 from cablemap._errors import (
     CablemapError,
@@ -26,13 +24,14 @@ from cablemap._errors import (
     UnknownVendorError,
 )
 from cablemap._resources import risk_models_path, sample_path
+from cablemap._version import __version__
 from cablemap.layers import Layers, countries_from_file, load, resolve_vendor, save_layers
 from cablemap.layers.facilities import facilities_from_cloud_regions, facilities_from_peeringdb
 from cablemap.layers.joins import backhaul_distances, country_facilities, nearest_facilities
 from cablemap.render import (
     build_map,
-    build_maps,
     save_map,
+    save_maps,
     scenario_map,
     strategic_nodes_map,
     vendor_exposure_map,
@@ -63,7 +62,6 @@ __all__ = [
     "__version__",
     "backhaul_distances",
     "build_map",
-    "build_maps",
     "countries_from_file",
     "country_facilities",
     "facilities_from_cloud_regions",
@@ -78,6 +76,7 @@ __all__ = [
     "sample_path",
     "save_layers",
     "save_map",
+    "save_maps",
     "scenario_map",
     "score",
     "settings",

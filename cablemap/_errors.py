@@ -37,3 +37,15 @@ class CablemapWarning(UserWarning):
 
 class RiskSpecError(CablemapError, ValueError):
     """A model definition in risk_models/ is malformed; the message names the file and key."""
+
+
+class ScenarioError(CablemapError, ValueError):
+    """A cut names an unknown cable, vendor or area, or cannot be parsed."""
+
+
+class BuildOutputError(CablemapError, OSError):
+    """An output folder cannot be created or written; the message names it and says why."""
+
+
+class BuildLockedError(CablemapError, RuntimeError):
+    """Another build holds the output folder; the message says which process."""

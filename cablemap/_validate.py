@@ -22,6 +22,9 @@ Canonical layers (all geometry in EPSG:4326):
 
 from __future__ import annotations
 
+import math
+import numbers
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -162,6 +165,168 @@ class LoadReport:
             for (sev, fld, kind), n in sorted(groups.items())
         )
         return lines
+
+
+# ----------------------------------------------------------------------------- field values
+# One reading of years, yes/no flags and lengths for every loader. Each returns
+# ``(value, problem)``: ``(None, None)`` for a missing value, ``(None, "kind: detail")`` for a
+# value that cannot be used (the loader reports it naming file, record and field, and reads it
+# as missing), else ``(value, None)``.
+
+#: Plausible ready-for-service years: the first submarine telegraph cable (1850) to 2100.
+YEAR_RANGE = (1850, 2100)
+#: Words read as a yes/no flag (compared stripped and lower-cased).
+TRUE_WORDS = frozenset({"true", "yes", "1"})
+FALSE_WORDS = frozenset({"false", "no", "0", ""})
+# "10400", "10,400", "-5", "10400.5"; thousands separated by commas in groups of three
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+")
+
+
+def short_repr(value: object, limit: int = 40) -> str:
+    """Return ``repr(value)``, cut to ``limit`` characters for messages."""
+    if isinstance(value, np.generic):
+        value = value.item()  # show numpy scalars as the Python values they hold
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def is_missing(value: object) -> bool:
+    """Tell whether a field value is absent: ``None``, NaN, ``pd.NA`` or ``NaT``."""
+    if value is None:
+        return True
+    try:
+        return bool(np.ndim(value) == 0 and pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number_from_text(text: str, *, unit: str | None = None) -> float | None:
+    """Read a number written as text (``"10,400"``, ``"-5"``, ``"10,400 km"`` with ``unit="km"``).
+
+    Returns
+    -------
+    float or None
+        The number, or ``None`` if the text is no number (in ``unit``, where given).
+    """
+    body = text.strip()
+    if unit and body.lower().endswith(unit.lower()):
+        body = body[: -len(unit)].strip()
+    if not _NUMBER_TEXT.fullmatch(body):
+        return None
+    return float(body.replace(",", ""))
+
+
+def _as_number(value: object, what: str, unit: str | None) -> tuple[float | None, str | None]:
+    """Read a number (whole numbers stay exact ints); ``(None, problem)`` if it is none."""
+    if isinstance(value, bool | np.bool_):
+        return None, f"not {what}: {short_repr(value)} is a boolean"
+    number: float | None
+    if isinstance(value, numbers.Integral):
+        return int(value), None
+    if isinstance(value, numbers.Real):
+        number = float(value)
+    elif isinstance(value, str):
+        number = number_from_text(value, unit=unit)
+        if number is None:
+            return None, f"not {what}: {short_repr(value)}"
+    else:
+        return None, f"not {what}: {short_repr(value)} of type {type(value).__name__}"
+    if not math.isfinite(number):
+        return None, f"not {what}: {short_repr(value)} is not finite"
+    return number, None
+
+
+def parse_year(value: object) -> tuple[int | None, str | None]:
+    """Read a year: a whole number (or its text) within :data:`YEAR_RANGE`.
+
+    Booleans are no numbers (JSON ``true`` is not the year 1); ``2016.0`` is 2016.
+
+    Parameters
+    ----------
+    value
+        The raw field.
+
+    Returns
+    -------
+    tuple of (int or None, str or None)
+        ``(year, None)``; ``(None, None)`` when missing; ``(None, problem)`` when unusable.
+    """
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return None, None
+    number, problem = _as_number(value, "a year", None)
+    if number is None:
+        return None, problem
+    if isinstance(number, float) and not number.is_integer():
+        return None, f"not a year: {short_repr(value)} is not a whole number"
+    if not YEAR_RANGE[0] <= number <= YEAR_RANGE[1]:
+        return None, (
+            f"implausible year: {short_repr(value)} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}"
+        )
+    return int(number), None
+
+
+def parse_flag(value: object) -> tuple[bool | None, str | None]:
+    """Read a yes/no flag: a boolean, 0 or 1, or text in :data:`TRUE_WORDS`/:data:`FALSE_WORDS`.
+
+    Text is never read by its truth value: ``"no"`` is ``False``.
+
+    Parameters
+    ----------
+    value
+        The raw field.
+
+    Returns
+    -------
+    tuple of (bool or None, str or None)
+        ``(flag, None)``; ``(None, None)`` when missing; ``(None, problem)`` when unusable.
+    """
+    if is_missing(value):
+        return None, None
+    if isinstance(value, bool | np.bool_):
+        return bool(value), None
+    if isinstance(value, numbers.Real) and value in (0, 1):
+        return bool(value), None
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in TRUE_WORDS:
+            return True, None
+        if word in FALSE_WORDS:
+            return False, None
+    return (
+        None,
+        f"not a yes/no flag: {short_repr(value)} (expected true/false, yes/no, 1/0 or empty)",
+    )
+
+
+def parse_non_negative(
+    value: object, *, unit: str | None = None
+) -> tuple[float | None, str | None]:
+    """Read a length or other quantity that cannot be negative.
+
+    Parameters
+    ----------
+    value
+        A number, or text such as ``"10,400"``; with ``unit``, the text may end in that unit
+        (``"10,400 km"``).
+    unit
+        The unit the text may carry.
+
+    Returns
+    -------
+    tuple of (float or None, str or None)
+        ``(number, None)``; ``(None, None)`` when missing; ``(None, problem)`` when unusable.
+    """
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return None, None
+    number, problem = _as_number(value, "a number", unit)
+    if number is None:
+        return None, problem
+    if number < 0:
+        return None, f"negative number: {short_repr(value)}"
+    try:
+        return float(number), None
+    except OverflowError:
+        return None, f"not a number: {short_repr(value)} is not finite"
 
 
 _INFERRED_OK: dict[str, frozenset[str]] = {

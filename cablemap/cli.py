@@ -1,4 +1,10 @@
-"""The ``cablemap`` command line: argument parsing and one library call per command."""
+"""The ``cablemap`` command line: argument parsing and one library call per command.
+
+Expected errors (:class:`~cablemap.CablemapError`, and an unreadable or unwritable path) are
+turned into ``Error: ...`` and exit status 1 in one place, :class:`_Group`; commands only print.
+"""
+
+# ruff: noqa: D301 - Click's no-rewrap marker is the backspace character: docstrings are not raw
 
 from __future__ import annotations
 
@@ -8,17 +14,14 @@ import re
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
-import pandas as pd
 
-if TYPE_CHECKING:
-    pass
-
-from cablemap import __version__
+from cablemap import settings
 from cablemap._errors import CablemapError
 from cablemap._resources import sample_path
+from cablemap._version import __version__
 from cablemap.layers import Layers, load, save_layers
 from cablemap.layers.boundaries import bundled_countries, countries_from_file
 from cablemap.layers.fetch import (
@@ -36,7 +39,10 @@ from cablemap.pipeline import build as run_build
 from cablemap.pipeline.diff import report_html, report_lines
 from cablemap.render import save_map, scenario_map, write_index
 from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, score
-from cablemap.risk.score import ID_COLUMNS, row_dict
+from cablemap.risk.score import ID_COLUMNS, PLURALS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _SOURCE_HELP = (
     "Data to load: a TeleGeography v2/v3 directory, a directory of layer files, a GeoPackage "
@@ -54,15 +60,39 @@ def _source_option(fn: click.decorators.FC) -> click.decorators.FC:
 
 
 def _load(source: Path | None, *, strict: bool = False) -> Layers:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the CLI prints the report itself
-            return load(source, strict=strict)
-    except CablemapError as exc:
-        raise click.ClickException(str(exc)) from exc
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the CLI prints the report itself
+        return load(source, strict=strict)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _path_error(exc: OSError) -> str:
+    """``'path': reason`` for an OSError about a file (``'a' -> 'b': reason`` for two)."""
+    where = repr(str(exc.filename))
+    if exc.filename2 is not None:
+        where += f" -> {str(exc.filename2)!r}"
+    return f"{where}: {exc.strerror or exc}"
+
+
+class _Group(click.Group):
+    """The command group, and the one error boundary of every command.
+
+    A :class:`~cablemap.CablemapError`, or an :class:`OSError` naming a path (permission
+    denied, not a directory, no such file...), becomes ``Error: <message>`` and exit status 1
+    instead of a traceback. Anything else is a bug and keeps its traceback.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CablemapError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            raise click.ClickException(_path_error(exc)) from exc
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cablemap")
 @click.option("-v", "--verbose", count=True, help="Log progress (-v) or details (-vv).")
 def cli(verbose: int) -> None:
@@ -76,7 +106,7 @@ def cli(verbose: int) -> None:
 @click.option("--strict", is_flag=True, help="Treat skipped records as fatal (exit 1).")
 @click.option("--max-issues", default=20, show_default=True, help="Issues to list in full.")
 def validate(path: Path | None, strict: bool, max_issues: int) -> None:
-    r"""Load PATH, print what was loaded, skipped and repaired; exit 1 on fatal problems.
+    """Load PATH, print what was loaded, skipped and repaired; exit 1 on fatal problems.
 
     Fatal: the source cannot be read or a layer breaks its schema; with --strict also any
     skipped record. PATH defaults to the embedded sample.
@@ -112,17 +142,14 @@ def validate(path: Path | None, strict: bool, max_issues: int) -> None:
     help="Default: gpkg for a .gpkg path, else parquet.",
 )
 def export(source: Path | None, out: Path, fmt: str | None) -> None:
-    r"""Write the loaded layers as GeoPackage, GeoParquet or GeoJSON (+ CSV).
+    """Write the loaded layers as GeoPackage, GeoParquet or GeoJSON (+ CSV).
 
     \b
     Example:
         cablemap export --source ../shared/data/cables/tg-v3-2022 --out layers.gpkg
     """
     layers = _load(source)
-    try:
-        path = save_layers(layers, out, fmt=fmt)
-    except CablemapError as exc:
-        raise click.ClickException(str(exc)) from exc
+    path = save_layers(layers, out, fmt=fmt)
     click.echo(f"Wrote {layers!r} to {path}")
 
 
@@ -194,6 +221,13 @@ def _map_options(fn: click.decorators.FC) -> click.decorators.FC:
 @click.option("--force", is_flag=True, help="Run every stage.")
 @click.option("--watch", "watch_", is_flag=True, help="Rebuild whenever the inputs change.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between --watch checks.")
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait when another build is writing to the same --out folder.",
+)
 def build(
     source: Path | None,
     model_file: Path | None,
@@ -208,8 +242,9 @@ def build(
     force: bool,
     watch_: bool,
     interval: float,
+    wait: float,
 ) -> None:
-    r"""Load, validate, score, run scenarios, write maps and exports: only what changed.
+    """Load, validate, score, run scenarios, write maps and exports: only what changed.
 
     Reads ./cablemap.toml (or --project) when there is one; flags override it. An unchanged
     build does nothing; a failed build exits 1 and leaves the previous outputs in place.
@@ -239,13 +274,14 @@ def build(
             if project
             else BuildConfig(**{k: v for k, v in overrides.items() if v is not None})
         )
-        if watch_:
-            click.echo(f"Watching (every {interval} s); Ctrl-C to stop.", err=True)
-            watch(config, interval=interval, on_build=_build_summary, on_stage=_build_progress)
-        else:
-            _build_summary(run_build(config, on_stage=_build_progress, force=force), config)
-    except CablemapError as exc:
-        raise click.ClickException(str(exc)) from exc
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the summary prints the build's notices itself
+            if watch_:
+                click.echo(f"Watching (every {interval} s); Ctrl-C to stop.", err=True)
+                watch(config, interval=interval, on_build=_build_summary, on_stage=_build_progress)
+            else:
+                result = run_build(config, on_stage=_build_progress, force=force, wait=wait)
+                _build_summary(result, config)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 
@@ -256,8 +292,10 @@ def _build_progress(stage: str, status: str, seconds: float) -> None:
 
 
 def _build_summary(result: BuildResult, config: BuildConfig | None = None) -> None:
+    for notice in result.notices:
+        click.echo(f"Warning: {notice}", err=True)
     if result.up_to_date:
-        where = f" ({config.out})" if config else ""
+        where = f" ({config.out_folder})" if config else ""
         click.echo(f"Up to date: nothing changed since the last build{where}.")
         return
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
@@ -290,7 +328,7 @@ def _build_summary(result: BuildResult, config: BuildConfig | None = None) -> No
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to a file."
 )
 def diff(old: Path, new: Path, fmt: str, scores: bool, out: Path | None) -> None:
-    r"""Report what changed between two data releases (any supported formats).
+    """Report what changed between two data releases (any supported formats).
 
     Cables and landing points added, removed and changed (with the fields), and how scores,
     ranks and single-cable countries moved.
@@ -301,11 +339,8 @@ def diff(old: Path, new: Path, fmt: str, scores: bool, out: Path | None) -> None
         cablemap diff OLD NEW --format json
     """
     old_layers, new_layers = _load(old), _load(new)
-    try:
-        old_scores = score(old_layers) if scores else None
-        new_scores = score(new_layers) if scores else None
-    except CablemapError as exc:
-        raise click.ClickException(str(exc)) from exc
+    old_scores = score(old_layers) if scores else None
+    new_scores = score(new_layers) if scores else None
     report = change_report(old_layers, new_layers, old_scores, new_scores)
     if fmt == "json":
         text = json.dumps(report, indent=1, default=str)
@@ -340,7 +375,7 @@ def diff(old: Path, new: Path, fmt: str, scores: bool, out: Path | None) -> None
     help="naturalearth: the shapefile's base name at --base-url.",
 )
 def fetch(dataset: str, out: Path | None, base_url: str | None, layer: str) -> None:
-    r"""Download the current public copy of DATASET into geodata/raw.
+    """Download the current public copy of DATASET into geodata/raw.
 
     telegeography: the open undersea cable map (CC BY-NC-SA 3.0); peeringdb: facilities,
     organisations and exchanges (PeeringDB AUP: never republish); naturalearth: admin-0
@@ -360,19 +395,14 @@ def fetch(dataset: str, out: Path | None, base_url: str | None, layer: str) -> N
         def tick(_: str) -> None:
             bar.update(1)
 
-        try:
-            if dataset == "telegeography":
-                path = fetch_telegeography(
-                    out, base_url=base_url or TELEGEOGRAPHY_URL, on_file=tick
-                )
-            elif dataset == "peeringdb":
-                path = fetch_peeringdb(out, base_url=base_url or PEERINGDB_URL, on_file=tick)
-            else:
-                path = fetch_naturalearth(
-                    out, base_url=base_url or NATURALEARTH_URL, layer=layer, on_file=tick
-                )
-        except CablemapError as exc:
-            raise click.ClickException(str(exc)) from exc
+        if dataset == "telegeography":
+            path = fetch_telegeography(out, base_url=base_url or TELEGEOGRAPHY_URL, on_file=tick)
+        elif dataset == "peeringdb":
+            path = fetch_peeringdb(out, base_url=base_url or PEERINGDB_URL, on_file=tick)
+        else:
+            path = fetch_naturalearth(
+                out, base_url=base_url or NATURALEARTH_URL, layer=layer, on_file=tick
+            )
     click.echo(f"Fetched into {path}")
 
 
@@ -380,7 +410,7 @@ def fetch(dataset: str, out: Path | None, base_url: str | None, layer: str) -> N
 @_source_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
 def info(source: Path | None, fmt: str) -> None:
-    r"""Summarise the loaded layers: counts, sources, licences.
+    """Summarise the loaded layers: counts, sources, licences.
 
     \b
     Example:
@@ -402,31 +432,12 @@ def info(source: Path | None, fmt: str) -> None:
         click.echo(f"{key}: {value}")
 
 
-_PLURAL = {"landing_point": "landing_points", "cable": "cables", "country": "countries"}
-
-
-def _ranked(scores: Scores, entity: str, *, region_only: bool) -> pd.DataFrame:
-    frame = scores.table(entity)
-    if region_only:
-        frame = frame[frame["in_region"]]
-    return frame.sort_values(["rank", ID_COLUMNS[entity]])
-
-
-def _score_rows(
-    scores: Scores, entity: str, top: int | None, *, region_only: bool
-) -> list[dict[str, object]]:
-    frame = _ranked(scores, entity, region_only=region_only)
-    if top is not None:
-        frame = frame.head(top)
-    return [row_dict(entity, row, scores.model) for _, row in frame.iterrows()]
-
-
 def _print_table(scores: Scores, entity: str, top: int, *, region_only: bool) -> None:
-    ranked = _ranked(scores, entity, region_only=region_only)
+    ranked = scores.ranked(entity, region_only=region_only)
     frame = ranked.head(top)
     comps = list(scores.model.weights[entity])
     click.echo(
-        f"{_PLURAL[entity]} (top {len(frame)} of {len(ranked)}"
+        f"{PLURALS[entity]} (top {len(frame)} of {len(ranked)}"
         f"{' in the region' if region_only else ''}, "
         f"model {scores.model.name})"
     )
@@ -514,7 +525,7 @@ def score_command(
     out: Path | None,
     region_only: bool,
 ) -> None:
-    r"""Score every landing point, cable and country; print or write the breakdown.
+    """Score every landing point, cable and country; print or write the breakdown.
 
     Every score is a weighted sum of components in [0, 1] with weights from the model file;
     each row carries its components, weights and contributions.
@@ -526,12 +537,9 @@ def score_command(
         cablemap score --source ../shared/data/cables/tg-v3-2022 --format json > scores.json
     """
     layers = _load(source)
-    try:
-        model = load_model(model_file, vendor_profile=vendor_profile)
-        countries = countries_from_file(countries_file) if countries_file else None
-        scores = score(layers, model, countries=countries)
-    except CablemapError as exc:
-        raise click.ClickException(str(exc)) from exc
+    model = load_model(model_file, vendor_profile=vendor_profile)
+    countries = countries_from_file(countries_file) if countries_file else None
+    scores = score(layers, model, countries=countries)
     if explain_id is not None:
         try:
             detail = scores.explain(explain_id)
@@ -542,32 +550,20 @@ def score_command(
         else:
             _print_explain(detail)
         return
-    entities = [entity] if entity else list(_PLURAL)
+    entities = [entity] if entity else list(PLURALS)
     if fmt == "json":
-        payload: dict[str, object] = {
-            _PLURAL[e]: _score_rows(scores, e, top, region_only=region_only) for e in entities
-        }
-        payload["model"] = {
-            "name": scores.model.name,
-            "path": scores.model.path,
-            "weights": scores.model.weights,
-        }
-        payload["sensitivity"] = scores.sensitivity.to_dict(orient="records")
-        payload["notes"] = scores.notes
+        payload = scores.to_json_dict(entities, top=top, region_only=region_only)
         click.echo(json.dumps(payload, ensure_ascii=False, default=str))
     elif fmt == "csv":
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             for e in entities:
-                path = out / f"{_PLURAL[e]}.csv"
+                path = out / f"{PLURALS[e]}.csv"
                 scores.table(e).drop(columns="geometry", errors="ignore").to_csv(path, index=False)
                 click.echo(f"Wrote {path}")
             return
-        frame = _ranked(scores, entity or "country", region_only=region_only)
-        frame = frame.drop(columns="geometry", errors="ignore")
-        click.echo(
-            frame.head(top).to_csv(index=False) if top else frame.to_csv(index=False), nl=False
-        )
+        frame = scores.ranked(entity or "country", top=top, region_only=region_only)
+        click.echo(frame.drop(columns="geometry", errors="ignore").to_csv(index=False), nl=False)
     else:
         for e in entities:
             _print_table(scores, e, top or 10, region_only=region_only)
@@ -658,9 +654,8 @@ def _print_scenario(result: ScenarioResult) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("maps"),
-    show_default=True,
-    help="Folder for --map.",
+    default=None,
+    help="Folder for --map. Default: settings.maps_folder (./maps).",
 )
 def scenario(
     source: Path | None,
@@ -677,9 +672,9 @@ def scenario(
     fmt: str,
     write_map: bool,
     name: str | None,
-    out: Path,
+    out: Path | None,
 ) -> None:
-    r"""Cut cables, areas or vendors; report which countries and landing points are cut off.
+    """Cut cables, areas or vendors; report which countries and landing points are cut off.
 
     \b
     Example:
@@ -693,30 +688,23 @@ def scenario(
         msg = "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep"
         raise click.UsageError(msg)
     layers = _load(source)
-    try:
-        countries = countries_from_file(countries_file) if countries_file else None
-        engine = ScenarioEngine(
-            layers,
-            load_model(model_file),
-            countries=countries,
-            year=year,
-            with_planned=with_planned,
-            cross_border=_cross_border(cross_border),
-        )
-        if sweep:
-            ranking = engine.sweep()
-        else:
-            result = engine.run(
-                cables=list(cut_cable), areas=list(cut_area), vendors=list(cut_vendor)
-            )
-    except CablemapError as exc:
-        raise click.ClickException(str(exc)) from exc
+    countries = countries_from_file(countries_file) if countries_file else None
+    engine = ScenarioEngine(
+        layers,
+        load_model(model_file),
+        countries=countries,
+        year=year,
+        with_planned=with_planned,
+        cross_border=_cross_border(cross_border),
+    )
     if sweep:
+        ranking = engine.sweep()
         if fmt == "json":
             click.echo(ranking.head(top).to_json(orient="records"))
         else:
             _print_sweep(ranking, top)
         return
+    result = engine.run(cables=list(cut_cable), areas=list(cut_area), vendors=list(cut_vendor))
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
     else:
@@ -731,8 +719,9 @@ def scenario(
             title=title,
             countries=countries if countries is not None else bundled_countries(),
         )
-        path = save_map(page, out / f"scenario_{slug}.html")
-        index = write_index(out, layers, engine.model)
+        folder = Path(settings.maps_folder) if out is None else out
+        path = save_map(page, folder / f"scenario_{slug}.html")
+        index = write_index(folder, layers, engine.model)
         click.echo(f"Wrote {path}" if fmt != "json" else "", err=fmt == "json")
         if fmt != "json":
             click.echo(f"Wrote {index}")

@@ -1,25 +1,103 @@
-"""Shared fixtures: paths to the real reference data, loaded layers, and tiny builders."""
+"""Shared fixtures: paths to the real reference data, loaded layers, and tiny builders.
+
+Tests that need the full reference releases (``../shared/data``), run whole builds, build a
+wheel, run notebooks or drive a browser are marked ``slow`` here at collection (from their
+fixtures, files and the names their bodies use), so ``make test-fast``
+(``pytest -m "not slow and not web"``) can leave them out. Absent reference
+data skips those tests, except where ``CI`` or ``CABLEMAP_REQUIRE_DATA=1`` is set: there it fails.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import types
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import cablemap as cm
+from cablemap import pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "data"
 TG_V3 = SHARED / "cables" / "tg-v3-2022"
 TG_V2 = SHARED / "cables" / "tg-v2-2020"
 
+#: Fixtures that read a full release (TeleGeography 2022/2020, Natural Earth 10m, PeeringDB),
+#: directly or through another fixture (pytest lists the whole closure in ``fixturenames``).
+FULL_DATA_FIXTURES = frozenset(
+    {"tg_v3", "tg_v3_path", "tg_v2", "tg_v2_path", "ne_countries", "v3_scores", "pdb_kmz"}
+)
+#: Whole files that are slow: a wheel build, notebook kernels, a browser.
+SLOW_FILES = frozenset({"test_wheel.py", "test_notebooks.py", "render/test_browser.py"})
+#: Library calls that run the whole build (load, score, scenarios, maps, exports).
+LONG_RUNS = (pipeline.build, pipeline.watch)
+
+
+def _data_required() -> bool:
+    """Whether absent reference data fails the run (in CI) instead of skipping tests."""
+    ci = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+    return ci or os.environ.get("CABLEMAP_REQUIRE_DATA") == "1"
+
 
 def _require(path: Path) -> Path:
     if not path.exists():
-        pytest.skip(f"reference data {path} is absent (it lives in ../shared/data beside the repo)")
+        reason = f"reference data {path} is absent (it lives in ../shared/data beside the repo)"
+        if _data_required():
+            pytest.fail(f"{reason}, but CI or CABLEMAP_REQUIRE_DATA=1 requires it")
+        pytest.skip(reason)
     return path
+
+
+def _globals_used(item: pytest.Item) -> list[object]:
+    """The module-level values a test function's body names (``SHARED``, ``build``...)."""
+    function, module = getattr(item, "function", None), getattr(item, "module", None)
+    if function is None or module is None:
+        return []
+    names: set[str] = set()
+    codes = [function.__code__]
+    while codes:  # the function and the lambdas/comprehensions inside it
+        code = codes.pop()
+        names.update(code.co_names)
+        codes.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return [vars(module)[name] for name in names if name in vars(module)]
+
+
+def _is_slow(value: object) -> bool:
+    """A path inside ../shared/data, or a function that runs the whole build."""
+    if isinstance(value, Path):
+        return value.is_relative_to(SHARED)
+    return any(value is run for run in LONG_RUNS)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` what needs reference data, whole builds, a wheel, notebooks or a browser.
+
+    That is every test in :data:`SLOW_FILES`, every test using one of
+    :data:`FULL_DATA_FIXTURES`, and every test whose body reads ``../shared/data`` directly
+    or runs whole builds (:data:`LONG_RUNS`).
+    """
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        in_slow_file = (
+            item.path.is_relative_to(tests)
+            and item.path.relative_to(tests).as_posix() in SLOW_FILES
+        )
+        full_data = FULL_DATA_FIXTURES.intersection(getattr(item, "fixturenames", ()))
+        if in_slow_file or full_data or any(_is_slow(v) for v in _globals_used(item)):
+            item.add_marker(pytest.mark.slow)
+
+
+def pytest_sessionstart() -> None:
+    """Fail at once where the reference data is required but ``../shared/data`` is missing."""
+    if _data_required() and not SHARED.is_dir():
+        pytest.exit(
+            f"reference data {SHARED} is missing, but CI or CABLEMAP_REQUIRE_DATA=1 requires it",
+            returncode=pytest.ExitCode.TESTS_FAILED,
+        )
 
 
 @pytest.fixture(scope="session")

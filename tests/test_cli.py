@@ -122,6 +122,40 @@ def test_version(runner):
     assert result.output == f"cablemap, version {cm.__version__}\n"
 
 
+def _examples(help_text: str) -> list[str]:
+    """The lines of a command docstring's ``Example:`` block."""
+    _, _, block = help_text.partition("Example:")
+    return [line.strip() for line in block.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_help_keeps_each_example_on_its_own_line(runner, command):
+    result = runner.invoke(cli, [command, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert "\\b" not in result.output and "\b" not in result.output
+    examples = _examples(cli.commands[command].help or "")
+    assert examples, f"{command} --help has no examples"
+    lines = [line.strip() for line in result.output.splitlines()]
+    for example in examples:
+        assert example.startswith(f"cablemap {command}"), example
+        assert example in lines, f"{example!r} is not on a line of its own"
+
+
+def test_version_has_one_source():
+    from importlib.metadata import version  # noqa: PLC0415
+
+    assert cm.__version__ == version("cablemap")
+
+
+def test_unwritable_path_is_one_line_error(runner, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = runner.invoke(cli, ["export", "--out", str(blocker / "d"), "--format", "parquet"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: '{blocker / 'd'}': ")
+    assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
 def test_score_json_contract(runner, tg_v3_path):
     ne = tg_v3_path.parent.parent / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
     result = runner.invoke(
@@ -161,6 +195,20 @@ def test_score_table_explain_and_csv(runner, tmp_path):
     ]
     result = runner.invoke(cli, ["score", "--format", "csv", "--entity", "cable", "--top", "2"])
     assert result.output.count("\n") == 3 and result.output.startswith("cable_id,")
+
+
+def test_score_json_is_the_scores_payload(runner, sample):
+    args = ["score", "--format", "json", "--entity", "country", "--top", "3", "--region-only"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert list(payload) == ["countries", "model", "sensitivity", "notes"]
+    expected = cm.score(sample).to_json_dict(["country"], top=3, region_only=True)
+    assert [r["id"] for r in payload["countries"]] == [r["id"] for r in expected["countries"]]
+    assert [r["rank"] for r in payload["countries"]] == sorted(
+        r["rank"] for r in expected["countries"]
+    )
+    assert all(r["in_region"] for r in payload["countries"])
 
 
 def test_score_errors(runner, tmp_path):

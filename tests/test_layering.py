@@ -10,6 +10,32 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "cablemap"
 ORDER = ["layers", "risk", "render", "pipeline", "cli"]
 IMPORT = re.compile(r"^\s*(?:from|import)\s+cablemap\.(\w+)", re.M)
+# `from cablemap import a, b as c` (or parenthesised over lines), and `import cablemap`
+FROM_ROOT = re.compile(r"^\s*from\s+cablemap\s+import\s+(\([^)]*\)|[^\n]*)", re.M)
+IMPORT_ROOT = re.compile(r"^\s*import\s+cablemap(?:\s|$)", re.M)
+# the package root imports every stage, so only these may import it (no cycle)
+ROOT_IMPORTERS = {"__init__.py", "__main__.py", "cli.py"}
+
+
+def _root_names(path: Path) -> set[str]:
+    """The names a file imports from the package root (``"cablemap"`` for ``import cablemap``)."""
+    text = path.read_text()
+    names = {"cablemap"} if IMPORT_ROOT.search(text) else set()
+    for group in FROM_ROOT.findall(text):
+        code = " ".join(line.split("#")[0] for line in group.splitlines()).strip().strip("()")
+        names |= {item.split(" as ")[0].strip() for item in code.split(",") if item.strip()}
+    return names
+
+
+def _is_module(name: str) -> bool:
+    return (PACKAGE / f"{name}.py").is_file() or (PACKAGE / name / "__init__.py").is_file()
+
+
+def _imports(path: Path) -> set[str]:
+    """The cablemap modules a file imports, ``from cablemap import settings`` included."""
+    return set(IMPORT.findall(path.read_text())) | {
+        name for name in _root_names(path) if _is_module(name)
+    }
 
 
 def _stage(path: Path) -> str | None:
@@ -25,14 +51,37 @@ def test_imports_only_go_down(path):
     stage = _stage(path)
     if stage is None:
         # foundation modules (settings, _errors, _validate, _http, _resources) import no stage
-        imported = set(IMPORT.findall(path.read_text()))
-        allowed = {"settings", "_errors", "_validate", "_resources", "_http"}
+        imported = _imports(path)
+        allowed = {"settings", "_errors", "_validate", "_resources", "_http", "_geo", "_version"}
         if path.name not in {"__init__.py", "__main__.py"}:
             assert imported <= allowed, (path, imported - allowed)
         return
-    for target in IMPORT.findall(path.read_text()):
+    for target in _imports(path):
         if target in ORDER:
             assert ORDER.index(target) <= ORDER.index(stage), f"{path} imports cablemap.{target}"
+
+
+@pytest.mark.parametrize(
+    "path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE))
+)
+def test_no_module_below_imports_the_package_root(path):
+    if path.parent == PACKAGE and path.name in ROOT_IMPORTERS:
+        return
+    from_root = {name for name in _root_names(path) if not _is_module(name)}
+    assert not from_root, (
+        f"{path} imports {sorted(from_root)} from the package root, which imports everything "
+        "(a cycle); import it from its module, e.g. `from cablemap._version import __version__`"
+    )
+
+
+def test_the_import_scan_sees_root_imports(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from cablemap import settings\n"
+        "from cablemap import (\n    __version__,  # why\n    _errors as e,\n)\n"
+        "def f():\n    import cablemap as cm\n"
+    )
+    assert _root_names(module) == {"settings", "__version__", "_errors", "cablemap"}
 
 
 def test_only_the_osm_module_imports_osmnx():

@@ -168,7 +168,7 @@ def test_exports_carry_licence_and_model(tmp_path, tg_v3):
     assert len(lps) == 1414 and lps.crs.to_epsg() == 4326
     csv_meta = json.loads((tmp_path / "csv" / "metadata.json").read_text())
     assert csv_meta["model"]["weights"]["country"]["fragility"] == 0.2
-    assert len(paths) == 8
+    assert len(paths) == 9  # gpkg; 3 parquet + metadata.json; 3 csv + metadata.json
 
 
 def test_watch_rebuilds_on_change(tmp_path):

@@ -1,16 +1,18 @@
-"""Geometry checks and geodesic measures shared by the loaders."""
+"""Geometry checks shared by the loaders: route cleaning and landing-point checks.
+
+The geodesic measures and antimeridian splitting live in :mod:`cablemap._geo`; they are
+re-exported here for the modules that still import them from this one.
+"""
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 import shapely
-from pyproj import Geod
 
+from cablemap._geo import geodesic_km, geodesic_m, split_antimeridian
 from cablemap._validate import LoadReport
 
-_GEOD = Geod(ellps="WGS84")
+__all__ = ["check_point", "clean_route", "geodesic_km", "geodesic_m", "split_antimeridian"]
 
 
 def clean_route(
@@ -71,74 +73,6 @@ def clean_route(
             continue
         kept.append(part)
     return kept
-
-
-def geodesic_km(geoms: list[shapely.Geometry | None]) -> list[float]:
-    """Geodesic length of each line geometry on the WGS84 ellipsoid, in kilometres.
-
-    Parts are measured separately and summed, so a route split at the antimeridian is measured
-    correctly. ``None`` or empty geometries give NaN. All segments go through one vectorised
-    ``pyproj.Geod.inv`` call.
-
-    Parameters
-    ----------
-    geoms
-        LineStrings or MultiLineStrings in EPSG:4326 degrees.
-
-    Returns
-    -------
-    list of float
-        Lengths rounded to metres.
-    """
-    array = np.array(geoms, dtype=object)
-    present = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
-    out = np.full(len(geoms), np.nan)
-    if not present.any():
-        return out.tolist()
-    parts, geom_index = shapely.get_parts(array[present], return_index=True)
-    xy, part_index = shapely.get_coordinates(parts, return_index=True)
-    same_part = part_index[1:] == part_index[:-1]
-    a, b = xy[:-1][same_part], xy[1:][same_part]
-    dist = np.asarray(_GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])[2])
-    per_part = np.bincount(part_index[:-1][same_part], weights=dist, minlength=len(parts))
-    per_geom = np.bincount(geom_index, weights=per_part, minlength=int(present.sum()))
-    out[present] = np.round(per_geom / 1000.0, 3)
-    return out.tolist()
-
-
-def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Geodesic distance between two points on the WGS84 ellipsoid, in metres."""
-    return float(_GEOD.inv(lon1, lat1, lon2, lat2)[2])
-
-
-def split_antimeridian(coords: list[tuple[float, float]]) -> list[list[tuple[float, float]]]:
-    """Split a lon/lat path wherever it jumps across the antimeridian.
-
-    A step whose longitudes differ by more than 180° is taken to cross ±180°; the crossing
-    latitude is interpolated on the shorter way round and the path is cut there, so that no
-    part ever spans the whole world.
-
-    Parameters
-    ----------
-    coords
-        ``(lon, lat)`` pairs in EPSG:4326 degrees, longitudes in [-180, 180].
-
-    Returns
-    -------
-    list of list of (float, float)
-        One or more parts; each has at least two points.
-    """
-    parts: list[list[tuple[float, float]]] = [[coords[0]]] if coords else []
-    for (x0, y0), (x1, y1) in itertools.pairwise(coords):
-        if abs(x1 - x0) > 180:
-            edge = 180.0 if x0 > 0 else -180.0
-            x1_unwrapped = x1 + 360 if x0 > 0 else x1 - 360
-            t = (edge - x0) / (x1_unwrapped - x0)
-            y_cross = y0 + t * (y1 - y0)
-            parts[-1].append((edge, y_cross))
-            parts.append([(-edge, y_cross)])
-        parts[-1].append((x1, y1))
-    return [p for p in parts if len(p) >= 2]
 
 
 def check_point(

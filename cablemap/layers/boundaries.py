@@ -90,7 +90,7 @@ def bundled_countries() -> gpd.GeoDataFrame | None:
     """
     from importlib import resources  # noqa: PLC0415 - only this loader needs it
 
-    from cablemap.layers.countries import iso3_from_name  # noqa: PLC0415
+    from cablemap.layers.iso_codes import iso3_from_name  # noqa: PLC0415
 
     path = resources.files("pyogrio").joinpath(
         "tests", "fixtures", "naturalearth_lowres", "naturalearth_lowres.shp"

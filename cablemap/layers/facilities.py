@@ -30,17 +30,16 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Geod
 
 from cablemap import settings
 from cablemap._errors import EmptyLayerError, SourceFormatError
+from cablemap._geo import geodesic_m
 from cablemap._validate import LoadReport
-from cablemap.layers.countries import iso3_from_name
+from cablemap.layers.iso_codes import iso3_from_name
 from cablemap.layers.vendors import canonical_vendor, vendor_registry
 
 logger = logging.getLogger(__name__)
 
-_GEOD = Geod(ellps="WGS84")
 FACILITY_COLUMNS = (
     "fac_id",
     "name",
@@ -441,7 +440,7 @@ def merge_facilities(
         ):
             if j in drop or srcs[j] == srcs[i] or kinds[i] != kinds[j]:
                 continue
-            km = _GEOD.inv(xs[i], ys[i], xs[j], ys[j])[2] / 1000.0
+            km = geodesic_m(xs[i], ys[i], xs[j], ys[j]) / 1000.0
             similarity = name_similarity(names[i], names[j])
             if km <= max_km and similarity >= min_similarity:
                 drop.add(j)

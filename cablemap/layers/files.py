@@ -5,7 +5,11 @@ missing optional columns get defaults, ``owners``/``suppliers`` may be JSON list
 ``;``-separated text, LineStrings become MultiLineStrings, another CRS is reprojected, a
 missing ``iso3`` is derived from ``country`` and the coordinates. Every such repair is counted
 in the report; a missing required column or an unreadable value is an error naming the file,
-the record and the field.
+the record and the field. Years, yes/no flags and lengths follow the rules of the TeleGeography
+loader (:func:`cablemap._validate.parse_year`, :func:`~cablemap._validate.parse_flag`,
+:func:`~cablemap._validate.parse_non_negative`): a boolean or implausible ``rfs_year``, a
+negative ``length_km`` or an ``is_tbd`` of ``"maybe"`` is a warning naming the record, and the
+value is read as missing (a flag as false); ``rfs_year`` text that is no number stays fatal.
 
 Layouts:
 
@@ -28,17 +32,25 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from cablemap import __version__, settings
+from cablemap import settings
 from cablemap._errors import LayerValidationError, SourceFormatError
-from cablemap._validate import LAYER_SCHEMAS, LoadReport
+from cablemap._tables import METADATA_KEY, write_tables
+from cablemap._validate import (
+    LAYER_SCHEMAS,
+    LoadReport,
+    number_from_text,
+    parse_flag,
+    parse_non_negative,
+    parse_year,
+)
+from cablemap._version import __version__
 from cablemap.layers._geometry import check_point, clean_route, geodesic_km
 from cablemap.layers.collection import LAYER_NAMES, Layers
-from cablemap.layers.countries import assign_iso3
+from cablemap.layers.iso_codes import assign_iso3
 from cablemap.layers.vendors import canonical_vendor, count_unregistered, split_names
 
 logger = logging.getLogger(__name__)
 
-_METADATA_TABLE = "cablemap_metadata"
 _LIST_COLUMNS = ("owners", "suppliers")
 _SPATIAL_SUFFIXES = (".geojson", ".parquet", ".gpkg", ".json")
 _TABLE_SUFFIXES = (".csv", ".parquet")
@@ -46,14 +58,6 @@ Format = Literal["gpkg", "parquet", "geojson"]
 
 
 # ----------------------------------------------------------------------------- writing
-def _encode_lists(frame: pd.DataFrame) -> pd.DataFrame:
-    out = frame.copy()
-    for col in _LIST_COLUMNS:
-        if col in out.columns:
-            out[col] = out[col].map(lambda v: json.dumps(list(v), ensure_ascii=False))
-    return out
-
-
 def _metadata(layers: Layers) -> dict[str, Any]:
     return {
         "cablemap_version": __version__,
@@ -89,33 +93,8 @@ def save_layers(layers: Layers, path: str | Path, *, fmt: Format | None = None) 
     if fmt not in ("gpkg", "parquet", "geojson"):
         msg = f"`fmt` was {fmt!r} but is expected to be one of ['gpkg', 'parquet', 'geojson']"
         raise ValueError(msg)
-    meta = _metadata(layers)
-    if fmt == "gpkg":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists():
-            path.unlink()
-        for name in LAYER_NAMES:
-            frame = _encode_lists(getattr(layers, name))
-            pyogrio.write_dataframe(frame, path, layer=name, driver="GPKG")
-        pyogrio.write_dataframe(
-            pd.DataFrame({"key": list(meta), "value": [json.dumps(v) for v in meta.values()]}),
-            path,
-            layer=_METADATA_TABLE,
-            driver="GPKG",
-        )
-    else:
-        path.mkdir(parents=True, exist_ok=True)
-        for name in ("cables", "landing_points"):
-            frame = getattr(layers, name)
-            if fmt == "parquet":
-                frame.to_parquet(path / f"{name}.parquet")
-            else:
-                _encode_lists(frame).to_file(path / f"{name}.geojson", driver="GeoJSON")
-        if fmt == "parquet":
-            layers.cable_landings.to_parquet(path / "cable_landings.parquet", index=False)
-        else:
-            layers.cable_landings.to_csv(path / "cable_landings.csv", index=False)
-        (path / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+    tables = {name: getattr(layers, name) for name in LAYER_NAMES}
+    write_tables(tables, path, fmt=fmt, metadata=_metadata(layers))
     logger.info("Saved layers as %s at %r", fmt, str(path))
     return path
 
@@ -194,14 +173,41 @@ def _column_or(frame: pd.DataFrame, col: str, default: object) -> pd.Series:
     return pd.Series([default] * len(frame), index=frame.index, dtype=object)
 
 
-def _int_years(values: pd.Series, ids: pd.Series, file: str) -> pd.Series:
-    years = pd.to_numeric(values.replace("", np.nan), errors="coerce")
-    bad = values.notna() & (values.astype(str) != "") & years.isna()
-    if bad.any():
-        i = bad.idxmax()
-        msg = f"{file!r}, record {ids[i]!r}, field 'rfs_year': {values[i]!r} is not a year"
-        raise LayerValidationError(msg)
-    return years.astype("Int64")
+def _int_years(values: pd.Series, ids: pd.Series, file: str, report: LoadReport) -> pd.Series:
+    """Read ``rfs_year`` through :func:`~cablemap._validate.parse_year`.
+
+    Text that is no number is fatal (the column is not what it seems); a boolean or an
+    implausible number is a warning naming the record, read as missing.
+    """
+    years: list[int | None] = []
+    for record, raw in zip(ids, values, strict=True):
+        if isinstance(raw, str) and raw.strip() and number_from_text(raw) is None:
+            msg = f"{file!r}, record {record!r}, field 'rfs_year': {raw!r} is not a year"
+            raise LayerValidationError(msg)
+        year, problem = parse_year(raw)
+        if problem is not None:
+            report.add("warning", file, record, "rfs_year", f"{problem}; read as missing")
+        years.append(year)
+    return pd.Series(years, index=values.index, dtype="Int64")
+
+
+def _lengths(values: pd.Series, ids: pd.Series, file: str, report: LoadReport) -> pd.Series:
+    """Read ``length_km``; a negative or unreadable value is a warning, read as missing."""
+    lengths = []
+    for record, raw in zip(ids, values, strict=True):
+        length, problem = parse_non_negative(raw, unit="km")
+        if problem is not None:
+            report.add("warning", file, record, "length_km", f"{problem}; read as missing")
+        lengths.append(np.nan if length is None else length)
+    return pd.Series(lengths, index=values.index, dtype=float)
+
+
+def _flag(raw: object, file: str, record: str, fld: str, report: LoadReport) -> bool:
+    """Read a yes/no column value (:func:`parse_flag`); missing or unreadable is ``False``."""
+    flag, problem = parse_flag(raw)
+    if problem is not None:
+        report.add("warning", file, record, fld, f"{problem}; read as false")
+    return bool(flag)
 
 
 def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.GeoDataFrame:
@@ -241,22 +247,25 @@ def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.Ge
     status = _column_or(frame, "status", None)
     if status.isna().any():
         report.count("cables without status (assumed in_service)", int(status.isna().sum()))
-    length = pd.to_numeric(
-        _column_or(frame, "length_km", np.nan).replace("", np.nan), errors="coerce"
-    )
+    synthetic = _column_or(frame, "route_synthetic", False)
     out = gpd.GeoDataFrame(
         {
             "cable_id": ids,
             "name": frame["name"].astype(str).str.strip(),
             "status": status.fillna("in_service").astype(str),
-            "rfs_year": _int_years(_column_or(frame, "rfs_year", None), ids, file),
-            "length_km": length.astype(float),
+            "rfs_year": _int_years(_column_or(frame, "rfs_year", None), ids, file, report),
+            "length_km": _lengths(_column_or(frame, "length_km", None), ids, file, report),
             "route_km": geodesic_km(geoms),
             "owners": lists["owners"],
             "suppliers": lists["suppliers"],
-            "route_synthetic": _column_or(frame, "route_synthetic", False)
-            .map(lambda v: str(v).strip().lower() in ("true", "1", "yes"))
-            .astype(bool),
+            "route_synthetic": pd.Series(
+                [
+                    _flag(v, file, cable_id, "route_synthetic", report)
+                    for cable_id, v in zip(ids, synthetic, strict=True)
+                ],
+                index=frame.index,
+                dtype=bool,
+            ),
             "source": _column_or(frame, "source", Path(file).name)
             .fillna(Path(file).name)
             .astype(str),
@@ -313,7 +322,7 @@ def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -
                 "name": str(row["name"]).strip(),
                 "country": name_country or iso3 or "(unknown)",
                 "iso3": iso3,
-                "is_tbd": str(row.get("is_tbd", False)).strip().lower() in ("true", "1", "yes"),
+                "is_tbd": _flag(row.get("is_tbd"), file, lp_id, "is_tbd", report),
                 "landmass": row.get("landmass") if isinstance(row.get("landmass"), str) else None,
                 "source": str(row.get("source") or Path(file).name),
                 "source_version": str(row.get("source_version") or "unversioned"),
@@ -404,8 +413,8 @@ def layers_from_gpkg(path: str | Path) -> Layers:
         msg = f"{str(path)!r}: table(s) {missing} missing (found {sorted(tables)})"
         raise SourceFormatError(msg)
     meta = None
-    if _METADATA_TABLE in tables:
-        rows = _read_table(path, _METADATA_TABLE)
+    if METADATA_KEY in tables:
+        rows = _read_table(path, METADATA_KEY)
         meta = {k: json.loads(v) for k, v in zip(rows["key"], rows["value"], strict=True)}
     where = str(path)
     return _assemble(

@@ -6,15 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
+
+from cablemap._geo import distances_m
 
 if TYPE_CHECKING:
     import geopandas as gpd
     import networkx as nx
 
     from cablemap.layers.collection import Layers
-
-_GEOD = Geod(ellps="WGS84")
 
 
 def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -68,7 +67,7 @@ def nearest_facilities(
     li, fi = np.concatenate(pairs_lp), np.concatenate(pairs_fac)
     lx, ly = landing_points.geometry.x.to_numpy()[li], landing_points.geometry.y.to_numpy()[li]
     fx, fy = facs.geometry.x.to_numpy()[fi], facs.geometry.y.to_numpy()[fi]
-    dist = np.asarray(_GEOD.inv(lx, ly, fx, fy)[2]) / 1000.0
+    dist = distances_m(lx, ly, fx, fy) / 1000.0
     return pd.DataFrame(
         {
             "lp_id": landing_points["lp_id"].to_numpy()[li],

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import tomllib
 import warnings
 from pathlib import Path
 
@@ -12,16 +11,13 @@ import pandas as pd
 from cablemap._errors import CablemapWarning, LayerValidationError, SourceFormatError
 from cablemap._resources import sample_path
 from cablemap._validate import LoadReport
+from cablemap.layers.attach import add_extras
 from cablemap.layers.collection import LAYER_NAMES, Layers
-from cablemap.layers.extras import add_extras
 from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
+from cablemap.layers.project import read_project
 from cablemap.layers.telegeography import detect_version, layers_from_telegeography
 
 logger = logging.getLogger(__name__)
-
-#: Project-file keys beside the canonical layers: facility sources (a path or a list),
-#: a country-polygon file, an authored vendor-footprint table.
-_EXTRA_KEYS = ("facilities", "countries", "vendor_footprints")
 
 SUPPORTED = (
     "a TeleGeography API v2/v3 directory (cable/, landing-point/)",
@@ -53,55 +49,35 @@ def _load_one(path: Path) -> Layers:
 
 def _load_project(path: Path) -> Layers:
     """Load a project file: ``[layers]`` maps each canonical layer to a source path."""
-    try:
-        config = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{str(path)!r} is not valid TOML: {exc}"
-        raise SourceFormatError(msg) from None
-    table = config.get("layers")
-    if not isinstance(table, dict) or "cables" not in table:
+    project = read_project(path)
+    if not project.has_layers:
         msg = f"{str(path)!r}: needs a [layers] table with at least a 'cables' source"
-        raise SourceFormatError(msg)
-    unknown = sorted(set(table) - set(LAYER_NAMES) - set(_EXTRA_KEYS))
-    if unknown:
-        msg = (
-            f"{str(path)!r}: [layers] key(s) {unknown} unknown; allowed: "
-            f"{[*LAYER_NAMES, *_EXTRA_KEYS]}"
-        )
         raise SourceFormatError(msg)
     loaded: dict[Path, Layers] = {}
     picked = {}
     for name in LAYER_NAMES:
-        raw = table.get(name, table["cables"])
-        source = (path.parent / str(raw)).resolve()
+        source = getattr(project, name)
         if source not in loaded:
             loaded[source] = _load_one(source)
-        picked[name] = (source, loaded[source])
+        picked[name] = loaded[source]
     report = LoadReport()
     for layers in loaded.values():
         report.merge(layers.report)
-    cables_src = picked["cables"][1]
     layers = Layers(
-        cables=cables_src.cables,
-        landing_points=picked["landing_points"][1].landing_points,
-        cable_landings=picked["cable_landings"][1].cable_landings,
+        cables=picked["cables"].cables,
+        landing_points=picked["landing_points"].landing_points,
+        cable_landings=picked["cable_landings"].cable_landings,
         report=report,
         sources={
-            "cables": cables_src.sources.get("cables", {}),
-            "landing_points": picked["landing_points"][1].sources.get("landing_points", {}),
+            "cables": picked["cables"].sources.get("cables", {}),
+            "landing_points": picked["landing_points"].sources.get("landing_points", {}),
         },
     )
-    facilities = table.get("facilities", [])
-    facilities = [facilities] if isinstance(facilities, str) else list(facilities)
-
-    def _rel(value: object) -> Path | None:
-        return None if value is None else (path.parent / str(value)).resolve()
-
     return add_extras(
         layers,
-        facilities=[_rel(f) for f in facilities],
-        countries=_rel(table.get("countries")),
-        footprints=_rel(table.get("vendor_footprints")),
+        facilities=list(project.facilities),
+        countries=project.countries,
+        footprints=project.vendor_footprints,
     )
 
 

@@ -18,10 +18,12 @@ from typing import Any
 
 import geopandas as gpd
 import networkx as nx
+import numpy as np
 import shapely
 
 from cablemap import settings
 from cablemap._errors import DownloadError, SourceFormatError
+from cablemap._geo import distances_m
 from cablemap._validate import LoadReport
 
 logger = logging.getLogger(__name__)
@@ -199,16 +201,12 @@ def road_distance_m(
         ``(road_m, snap_a_m, snap_b_m)``; ``road_m`` is NaN when a point is more than
         ``max_snap_m`` from the road network or no road joins them.
     """
-    import numpy as np  # noqa: PLC0415
-    from pyproj import Geod  # noqa: PLC0415
-
-    geod = Geod(ellps="WGS84")
     nodes = list(graph.nodes)
     xs = np.array([graph.nodes[n]["x"] for n in nodes])
     ys = np.array([graph.nodes[n]["y"] for n in nodes])
 
     def nearest(p: shapely.Point) -> tuple[Any, float]:
-        d = geod.inv(np.full(len(xs), p.x), np.full(len(ys), p.y), xs, ys)[2]
+        d = distances_m(np.full(len(xs), p.x), np.full(len(ys), p.y), xs, ys)
         i = int(np.argmin(d))
         return nodes[i], float(d[i])
 

@@ -9,8 +9,16 @@ detected from the files (:func:`detect_version`). Quirks handled, each counted i
   from the cable's own ``latlon``; v3: the link is skipped, an error);
 - geo files that repeat a landing point (v2 repeats 102): the first is kept;
 - ``length`` missing or ``"n.a."``, RFS year missing, ``is_tbd`` landing points;
-- cables with no drawn route, route parts that are degenerate or out of range;
-- Hong Kong and Macau filed under "China" (see :mod:`cablemap.layers.countries`);
+- cables with no drawn route, route parts that are degenerate or out of range, route
+  features GEOS cannot build (a part of one point: that part is dropped, the rest kept);
+- files that cannot be read: not regular files (a directory or named pipe named ``x.json``,
+  never opened), symlink loops, bytes that are not UTF-8, malformed JSON: skipped, each an
+  error naming the file;
+- values of the wrong kind or out of range (``rfs_year`` ``true`` or ``99999``, ``is_planned``
+  ``"no"``, a negative ``length``, a landing-point id that is a list): read through
+  :func:`cablemap._validate.parse_year`, :func:`~cablemap._validate.parse_flag` and
+  :func:`~cablemap._validate.parse_non_negative`, the same rules as for analysts' files;
+- Hong Kong and Macau filed under "China" (see :mod:`cablemap.layers.iso_codes`);
 - owner and supplier strings with odd spacing and several spellings of one company
   (resolved through :mod:`cablemap.layers.vendors`).
 """
@@ -20,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import stat
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,17 +43,24 @@ import shapely
 
 from cablemap import settings
 from cablemap._errors import EmptyLayerError, SourceFormatError
-from cablemap._validate import LoadReport
-from cablemap.layers._geometry import check_point, clean_route, geodesic_km, geodesic_m
-from cablemap.layers.countries import assign_iso3
+from cablemap._geo import geodesic_km, geodesic_m
+from cablemap._validate import (
+    LoadReport,
+    is_missing,
+    parse_flag,
+    parse_non_negative,
+    parse_year,
+    short_repr,
+)
+from cablemap.layers._geometry import check_point, clean_route
+from cablemap.layers.iso_codes import assign_iso3
 from cablemap.layers.vendors import canonical_vendor, count_unregistered, split_names
 
 logger = logging.getLogger(__name__)
 
 TG_SOURCE = "TeleGeography Submarine Cable Map"
 TG_ATTRIBUTION = "© TeleGeography, CC BY-NC-SA 3.0"
-_LENGTH = re.compile(r"^\s*([\d,.]+)\s*km\s*$", re.IGNORECASE)
-_RFS = re.compile(r"^\s*(\d{4})(?:\s+([A-Za-z]+))?")
+_RFS = re.compile(r"^\s*(\d{4})(?!\d)(?:\s+([A-Za-z]+))?")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -66,6 +82,7 @@ _MONTHS = {
     )
 }
 _CABLE_SKIP = frozenset({"all.json", "cable-geo.json", "search.json"})
+_POINT_SKIP = frozenset({"all.json", "landing-point-geo.json", "search.json"})
 
 Version = Literal["v2", "v3"]
 
@@ -84,41 +101,86 @@ def detect_version(path: str | Path) -> Version | None:
         ``None`` when the directory has no ``cable/cable-geo.json``.
     """
     root = Path(path)
-    if not (root / "cable" / "cable-geo.json").is_file():
+    geo = root / "cable" / "cable-geo.json"
+    if not (geo.exists() or geo.is_symlink()):  # a directory or pipe is reported on reading
         return None
     if (root / "supplier").is_dir() or (root / "status").is_dir():
         return "v3"
     if (root / "config.json").is_file() or (root / "ready-for-service").is_dir():
         return "v2"
-    # Fall back on the shape of one cable file: v2 has cable_id and latlon per landing point.
+    # Fall back on the shape of the first readable cable file: v2 has cable_id.
     for cable_file in sorted((root / "cable").glob("*.json")):
         if cable_file.name not in _CABLE_SKIP:
-            record = _read_json(cable_file)
-            return "v2" if isinstance(record, dict) and "cable_id" in record else "v3"
+            record, problem = _json_or_problem(cable_file)
+            if problem is None:
+                return "v2" if isinstance(record, dict) and "cable_id" in record else "v3"
     return "v3"
 
 
-def _read_json(path: Path) -> Any:
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _file_problem(path: Path) -> str | None:
+    """Say why ``path`` is no regular file to read, without opening it; ``None`` if it is one.
+
+    Symlinks are followed; a loop or a dangling link is a problem, as is anything but a
+    regular file (a directory or named pipe called ``x.json`` would fail or block on open).
+    """
     try:
-        with path.open(encoding="utf-8") as fh:
-            return json.load(fh)
+        mode = path.stat().st_mode
     except FileNotFoundError:
-        msg = f"{str(path)!r} does not exist"
-        raise SourceFormatError(msg) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        msg = f"{str(path)!r} is not valid JSON: {exc}"
-        raise SourceFormatError(msg) from None
+        return "does not exist" if not path.is_symlink() else "is a dangling symlink"
+    except OSError as exc:  # ELOOP (a symlink loop), EACCES, ENAMETOOLONG, ...
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kind = next((name for test, name in _FILE_KINDS if test(mode)), "a special file")
+    return f"is not a regular file ({kind})"
 
 
-def _read_geo(path: Path, id_field: str) -> gpd.GeoDataFrame:
-    if not path.is_file():
-        msg = f"{str(path)!r} does not exist; a TeleGeography copy needs it"
+def _json_or_problem(path: Path) -> tuple[Any, str | None]:
+    """Read a JSON file: ``(data, None)``, or ``(None, why it cannot be read)``."""
+    problem = _file_problem(path)
+    if problem is not None:
+        return None, problem
+    try:
+        return json.loads(path.read_bytes().decode("utf-8")), None
+    except UnicodeDecodeError as exc:
+        return None, f"is not UTF-8 text: {exc.reason} at byte {exc.start}"
+    except ValueError as exc:  # json.JSONDecodeError, or an integer of > 4300 digits
+        return None, f"is not valid JSON: {exc}"
+    except RecursionError:
+        return None, "is not valid JSON: nested too deeply"
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror or exc}"
+
+
+def _read_json(path: Path) -> Any:
+    """Read a JSON file the copy needs; raise :class:`SourceFormatError` if it cannot be read."""
+    data, problem = _json_or_problem(path)
+    if problem is not None:
+        msg = f"{str(path)!r} {problem}"
+        raise SourceFormatError(msg)
+    return data
+
+
+def _read_geo(path: Path, id_field: str, report: LoadReport) -> gpd.GeoDataFrame:
+    problem = _file_problem(path)
+    if problem is not None:
+        msg = f"{str(path)!r} {problem}; a TeleGeography copy needs it"
         raise SourceFormatError(msg)
     try:
         with warnings.catch_warnings():
             # GDAL warns once when features repeat an "id"; the loader reports each repeat itself
             warnings.filterwarnings("ignore", "Several features with id", RuntimeWarning)
-            frame = pyogrio.read_dataframe(path)
+            # a feature GEOS cannot build (a line of one point) reads as None: recovered below
+            frame = pyogrio.read_dataframe(path, on_invalid="ignore")
     except Exception as exc:  # pyogrio raises several GDAL error types
         msg = f"{str(path)!r} could not be read as GeoJSON: {exc}"
         raise SourceFormatError(msg) from None
@@ -130,7 +192,70 @@ def _read_geo(path: Path, id_field: str) -> gpd.GeoDataFrame:
             f"(found {sorted(c for c in frame.columns if c != 'geometry')})"
         )
         raise SourceFormatError(msg)
+    if frame.geometry.isna().any():
+        _recover_geometries(frame, path, id_field, report)
     return frame
+
+
+def _recover_geometries(
+    frame: gpd.GeoDataFrame, path: Path, id_field: str, report: LoadReport
+) -> None:
+    """Rebuild, from the GeoJSON text, the line features GEOS refused; drop their bad parts.
+
+    A feature whose geometry is null in the file stays ``None`` (the caller reports it).
+    """
+    rows = np.flatnonzero(frame.geometry.isna().to_numpy())
+    data, problem = _json_or_problem(path)
+    features = data.get("features") if problem is None and isinstance(data, dict) else None
+    if not isinstance(features, list) or len(features) != len(frame):
+        return  # cannot match rows to features: the None geometries are reported as empty
+    file = str(path)
+    geoms = list(frame.geometry)
+    for i in rows:
+        feature = features[i] if isinstance(features[i], dict) else {}
+        raw = feature.get("geometry")
+        if raw is None:
+            continue
+        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        record = str(props.get(id_field, f"feature {i}"))
+        label = str(props.get("feature_id", props.get(id_field, i)))
+        geom, dropped = _lines_from_geojson(raw)
+        for detail in dropped:
+            report.add(
+                "warning",
+                file,
+                record,
+                "geometry",
+                f"invalid geometry: feature {label!r} {detail}; that part dropped",
+            )
+        if geom is None and not dropped:
+            kind = raw.get("type") if isinstance(raw, dict) else type(raw).__name__
+            report.add(
+                "warning",
+                file,
+                record,
+                "geometry",
+                f"invalid geometry: feature {label!r} ({kind}) cannot be built; feature skipped",
+            )
+        geoms[i] = geom
+    frame["geometry"] = gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs)
+
+
+def _lines_from_geojson(raw: object) -> tuple[shapely.MultiLineString | None, list[str]]:
+    """Build a (Multi)LineString part by part, leaving out parts that are no line."""
+    if not isinstance(raw, dict) or raw.get("type") not in ("LineString", "MultiLineString"):
+        return None, []
+    lines = raw.get("coordinates")
+    lines = [lines] if raw["type"] == "LineString" else lines
+    parts, dropped = [], []
+    for j, coords in enumerate(lines if isinstance(lines, list) else []):
+        try:
+            parts.append(shapely.LineString(coords))
+        except (shapely.errors.GEOSException, ValueError, TypeError) as exc:
+            n = len(coords) if isinstance(coords, list) else 0
+            reason = f"has {n} point(s), a line needs two" if n < 2 else f"cannot be read ({exc})"
+            dropped.append(f"part {j} {reason}")
+    return (shapely.MultiLineString(parts) if parts else None), dropped
 
 
 def parse_length_km(value: object) -> float | None:
@@ -144,14 +269,10 @@ def parse_length_km(value: object) -> float | None:
     Returns
     -------
     float or None
-        Kilometres, or ``None`` for a missing, ``"n.a."`` or unparseable value.
+        Kilometres, or ``None`` for a missing, ``"n.a."``, negative or unparseable value (the
+        loader reports which, through :func:`cablemap._validate.parse_non_negative`).
     """
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if not isinstance(value, str):
-        return None
-    match = _LENGTH.match(value)
-    return float(match.group(1).replace(",", "")) if match else None
+    return parse_non_negative(value, unit="km")[0]
 
 
 def parse_rfs(value: object) -> tuple[int | None, int | None]:
@@ -224,9 +345,13 @@ def _landing_points_geo(
                 f"duplicate feature: repeats the landing point {dist:.0f} m away; kept the first",
             )
             continue
+        is_tbd, problem = parse_flag(getattr(row, "is_tbd", None))
+        if problem is not None:
+            report.add("warning", file, lp_id, "is_tbd", f"{problem}; ignored")
+        name = getattr(row, "name", None)
         points[lp_id] = {
-            "name": getattr(row, "name", None),
-            "is_tbd": bool(getattr(row, "is_tbd", False) or False),
+            "name": name if isinstance(name, str) else None,
+            "is_tbd": bool(is_tbd),
             "geometry": geom,
         }
     return points
@@ -274,43 +399,19 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
 
     lp_geo_file = root / "landing-point" / "landing-point-geo.json"
     lp_geo = _landing_points_geo(
-        _read_geo(lp_geo_file, id_field), id_field, str(lp_geo_file), report
+        _read_geo(lp_geo_file, id_field, report), id_field, str(lp_geo_file), report
     )
     cable_geo_file = root / "cable" / "cable-geo.json"
     routes = _clean_routes(
-        _read_geo(cable_geo_file, id_field), id_field, str(cable_geo_file), report
+        _read_geo(cable_geo_file, id_field, report), id_field, str(cable_geo_file), report
     )
 
-    release = _release_meta(root, version)
-    cable_rows: list[dict[str, Any]] = []
-    links: list[tuple[str, str]] = []
-    lp_info: dict[str, dict[str, Any]] = {}
+    release = _release_meta(root, version, report)
+    per_point = _per_point_records(root, report)
     cable_files = sorted(f for f in (root / "cable").glob("*.json") if f.name not in _CABLE_SKIP)
-    for cable_file in cable_files:
-        row = _cable_row(cable_file, release, report)
-        if row is None:
-            continue
-        row["geometry"] = routes.get(row["cable_id"])
-        if row["geometry"] is None:
-            report.add(
-                "warning",
-                str(cable_geo_file),
-                row["cable_id"],
-                "geometry",
-                "no drawn route: the cable is kept without geometry",
-            )
-        landings = row.pop("_landings")
-        links.extend(
-            _collect_landings(
-                landings,
-                file=str(cable_file),
-                cable_id=row["cable_id"],
-                release=release,
-                lp_info=lp_info,
-                report=report,
-            )
-        )
-        cable_rows.append(row)
+    cable_rows, links, lp_info, first_file = _read_cables(
+        cable_files, routes=routes, geo_file=str(cable_geo_file), release=release, report=report
+    )
     if not cable_rows:
         msg = f"{str(root)!r}: no cable could be read from {len(cable_files)} cable file(s)"
         raise EmptyLayerError(msg)
@@ -323,7 +424,9 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
             "route without a cable file: not loaded as a cable",
         )
 
-    lp_rows = _landing_point_rows(root, release, lp_geo, lp_info, report)
+    lp_rows = _landing_point_rows(
+        root, release, lp_geo=lp_geo, lp_info=lp_info, per_point=per_point, report=report
+    )
     located = {row["lp_id"] for row in lp_rows}
     kept_links = []
     for cable_id, lp_id in dict.fromkeys(links):
@@ -332,7 +435,7 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
         else:
             report.add(
                 "error",
-                str(root / "cable" / f"{cable_id}.json"),
+                str(first_file[cable_id]),
                 cable_id,
                 "landing_points",
                 f"references landing point {lp_id!r}, which has no coordinates in "
@@ -374,6 +477,64 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
     }
 
 
+def _read_cables(
+    cable_files: list[Path],
+    *,
+    routes: dict[str, shapely.MultiLineString],
+    geo_file: str,
+    release: _Release,
+    report: LoadReport,
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]], dict[str, dict[str, Any]], dict[str, Path]]:
+    """Read the cable files; report (and skip) unreadable ones and repeated ids.
+
+    Returns
+    -------
+    tuple
+        Cable rows, (cable, landing point) links, what the cables say of each landing point,
+        and the file each cable id came from.
+    """
+    cable_rows: list[dict[str, Any]] = []
+    links: list[tuple[str, str]] = []
+    lp_info: dict[str, dict[str, Any]] = {}
+    first_file: dict[str, Path] = {}
+    for cable_file in cable_files:
+        row = _cable_row(cable_file, release, report)
+        if row is None:
+            continue
+        if row["cable_id"] in first_file:
+            report.add(
+                "error",
+                str(cable_file),
+                row["cable_id"],
+                "id",
+                f"duplicate id: {first_file[row['cable_id']].name} has it too; cable skipped",
+            )
+            continue
+        first_file[row["cable_id"]] = cable_file
+        row["geometry"] = routes.get(row["cable_id"])
+        if row["geometry"] is None:
+            report.add(
+                "warning",
+                geo_file,
+                row["cable_id"],
+                "geometry",
+                "no drawn route: the cable is kept without geometry",
+            )
+        landings = row.pop("_landings")
+        links.extend(
+            _collect_landings(
+                landings,
+                file=str(cable_file),
+                cable_id=row["cable_id"],
+                release=release,
+                lp_info=lp_info,
+                report=report,
+            )
+        )
+        cable_rows.append(row)
+    return cable_rows, links, lp_info, first_file
+
+
 @dataclass(frozen=True)
 class _Release:
     version: Version
@@ -382,33 +543,85 @@ class _Release:
     country_names: frozenset[str]  # v2: the country names the copy uses
 
 
-def _release_meta(root: Path, version: Version) -> _Release:
+def _release_meta(root: Path, version: Version, report: LoadReport) -> _Release:
     as_of = None
     source_version = f"API {version} ({root.name})"
     names: set[str] = set()
     if version == "v2":
         config_file = root / "config.json"
-        if config_file.is_file():
-            created = str(_read_json(config_file).get("creation_time", ""))
+        if config_file.exists() or config_file.is_symlink():
+            config = _read_json(config_file)
+            if not isinstance(config, dict):
+                msg = f"{str(config_file)!r} holds {type(config).__name__}, not a JSON object"
+                raise SourceFormatError(msg)
+            created = str(config.get("creation_time", ""))
             if re.match(r"\d{4}-\d{2}", created):
                 as_of = (int(created[:4]), int(created[5:7]))
                 source_version = f"API v2 ({created[:10]})"
-        for country_file in (root / "country").glob("*.json"):
-            record = _read_json(country_file)
-            if isinstance(record, dict) and isinstance(record.get("name"), str):
+        for country_file in sorted((root / "country").glob("*.json")):
+            record, problem = _json_or_problem(country_file)
+            if problem is not None:
+                report.add(
+                    "error",
+                    str(country_file),
+                    country_file.stem,
+                    "(file)",
+                    f"file {problem}; skipped",
+                )
+            elif isinstance(record, dict) and isinstance(record.get("name"), str):
                 names.add(record["name"])
     return _Release(version, source_version, as_of, frozenset(names))
+
+
+def _per_point_records(root: Path, report: LoadReport) -> dict[str, dict[str, Any]]:
+    """Read every ``landing-point/<id>.json``; report (and skip) those that cannot be read.
+
+    Only v3 uses them (for a landing point's country where no cable file gives it), but all
+    are checked, so that ``cablemap validate`` shows a broken one.
+    """
+    records: dict[str, dict[str, Any]] = {}
+    for lp_file in sorted((root / "landing-point").glob("*.json")):
+        if lp_file.name in _POINT_SKIP:
+            continue
+        record, problem = _json_or_problem(lp_file)
+        if problem is None and not isinstance(record, dict):
+            problem = f"holds {type(record).__name__}, not a JSON object"
+        if problem is not None:
+            report.add("error", str(lp_file), lp_file.stem, "(file)", f"file {problem}; skipped")
+            continue
+        records[lp_file.stem] = record
+    return records
 
 
 def _status_and_year(
     record: dict[str, Any], release: _Release, file: str, cable_id: str, report: LoadReport
 ) -> tuple[str, int | None]:
+    reported = False
     if release.version == "v3":
-        rfs_year = record.get("rfs_year")
-        rfs_year = rfs_year if isinstance(rfs_year, int) else parse_rfs(record.get("rfs"))[0]
-        status = "planned" if record.get("is_planned") else "in_service"
+        rfs_year, problem = parse_year(record.get("rfs_year"))
+        if problem is not None:
+            report.add(
+                "warning",
+                file,
+                cable_id,
+                "rfs_year",
+                f"{problem}; read as missing (the year comes from 'rfs' where it gives one)",
+            )
+            reported = True
+        if rfs_year is None:
+            rfs_year, _ = _rfs_date(record.get("rfs"), file, cable_id, report)
+        planned, problem = parse_flag(record.get("is_planned"))
+        if problem is not None:
+            report.add(
+                "warning",
+                file,
+                cable_id,
+                "is_planned",
+                f"{problem}; ignored: status in_service, as for a missing flag",
+            )
+        status = "planned" if planned else "in_service"
     else:
-        rfs_year, month = parse_rfs(record.get("rfs"))
+        rfs_year, month = _rfs_date(record.get("rfs"), file, cable_id, report)
         if rfs_year is not None and release.as_of is not None:
             status = "planned" if (rfs_year, month or 12) > release.as_of else "in_service"
         else:
@@ -420,37 +633,63 @@ def _status_and_year(
                 "rfs",
                 f"RFS {record.get('rfs')!r} gives no date: status assumed in_service",
             )
-    if rfs_year is None:
+    if rfs_year is None and not reported:
         report.add("warning", file, cable_id, "rfs_year", "RFS year not reported")
     return status, rfs_year
+
+
+def _rfs_date(
+    raw: object, file: str, cable_id: str, report: LoadReport
+) -> tuple[int | None, int | None]:
+    """Parse ``rfs`` into (year, month); an implausible year is reported and read as missing."""
+    year, month = parse_rfs(raw)
+    if year is None:
+        return None, None
+    checked, problem = parse_year(year)
+    if problem is not None:
+        report.add("warning", file, cable_id, "rfs", f"{problem}; read as missing")
+        return None, None
+    return checked, month
 
 
 def _cable_row(cable_file: Path, release: _Release, report: LoadReport) -> dict[str, Any] | None:
     """Read one cable file into a row (geometry still unset), or report why not."""
     file = str(cable_file)
-    try:
-        record = _read_json(cable_file)
-    except SourceFormatError as exc:
-        report.add(
-            "error", file, cable_file.stem, "(file)", f"malformed file: {exc}; cable skipped"
-        )
+    record, problem = _json_or_problem(cable_file)
+    if problem is not None:
+        report.add("error", file, cable_file.stem, "(file)", f"file {problem}; cable skipped")
         return None
     if not isinstance(record, dict) or not record.get("id"):
         report.add("error", file, cable_file.stem, "id", "malformed record: no 'id'; cable skipped")
         return None
-    cable_id = str(record["id"])
+    if not isinstance(record["id"], str):
+        report.add(
+            "error",
+            file,
+            cable_file.stem,
+            "id",
+            f"malformed record: 'id' is {short_repr(record['id'])} of type "
+            f"{type(record['id']).__name__}, not text; cable skipped",
+        )
+        return None
+    cable_id = record["id"]
     name = record.get("name")
     if not isinstance(name, str) or not name.strip():
         report.add("warning", file, cable_id, "name", "missing name: the id is used instead")
         name = cable_id
-    length_km = parse_length_km(record.get("length"))
-    if length_km is None:
+    raw_length = record.get("length")
+    length_km, problem = parse_non_negative(raw_length, unit="km")
+    if problem is not None and not (
+        isinstance(raw_length, str) and not any(c.isdigit() for c in raw_length)
+    ):
+        report.add("warning", file, cable_id, "length", f"{problem}; read as missing")
+    elif length_km is None:  # missing, or words such as "n.a."
         report.add(
             "warning",
             file,
             cable_id,
             "length",
-            f"length not reported: {record.get('length')!r} read as missing",
+            f"length not reported: {raw_length!r} read as missing",
         )
     status, rfs_year = _status_and_year(record, release, file, cable_id, report)
     landings = record.get("landing_points") or []
@@ -484,29 +723,66 @@ def _collect_landings(
 ) -> list[tuple[str, str]]:
     """Record what a cable file says of its landing points; return the cable's links."""
     links = []
-    for entry in landings:
+    for i, entry in enumerate(landings):
         lp_id = entry.get("id") if isinstance(entry, dict) else None
         if not lp_id:
             report.add(
-                "error", file, cable_id, "landing_points", f"entry without id: {entry!r}; skipped"
+                "error",
+                file,
+                cable_id,
+                "landing_points",
+                f"entry {i} without id: {short_repr(entry)}; skipped",
             )
             continue
-        info = lp_info.setdefault(lp_id, {"name": entry.get("name"), "country": None})
-        if entry.get("country"):
-            info["country"] = entry["country"]
-        if entry.get("is_tbd"):
+        if not isinstance(lp_id, str):
+            report.add(
+                "error",
+                file,
+                cable_id,
+                "landing_points.id",
+                f"entry {i}: id {short_repr(lp_id)} is a {type(lp_id).__name__}, not text; "
+                "landing point skipped",
+            )
+            continue
+        name = entry.get("name")
+        info = lp_info.setdefault(
+            lp_id, {"name": name if isinstance(name, str) else None, "country": None}
+        )
+        country = entry.get("country")
+        if isinstance(country, str) and country.strip():
+            info["country"] = country
+        elif not is_missing(country) and country != "":
+            report.add(
+                "warning",
+                file,
+                cable_id,
+                "landing_points.country",
+                f"entry {i} ({lp_id}): country {short_repr(country)} is not text; ignored",
+            )
+        is_tbd, problem = parse_flag(entry.get("is_tbd"))
+        if problem is not None:
+            report.add(
+                "warning",
+                file,
+                cable_id,
+                "landing_points.is_tbd",
+                f"entry {i} ({lp_id}): {problem}; ignored",
+            )
+        if is_tbd:
             info["is_tbd"] = True
         if release.version == "v2" and entry.get("latlon") and "latlon" not in info:
             info["latlon"] = entry["latlon"]
-        links.append((cable_id, str(lp_id)))
+        links.append((cable_id, lp_id))
     return links
 
 
 def _landing_point_rows(
     root: Path,
     release: _Release,
+    *,
     lp_geo: dict[str, dict[str, Any]],
     lp_info: dict[str, dict[str, Any]],
+    per_point: dict[str, dict[str, Any]],
     report: LoadReport,
 ) -> list[dict[str, Any]]:
     rows = []
@@ -530,9 +806,8 @@ def _landing_point_rows(
         name = geo.get("name") or info.get("name") or lp_id
         country = info.get("country")
         if not country and release.version == "v3":
-            lp_file = root / "landing-point" / f"{lp_id}.json"
-            if lp_file.is_file():
-                country = (_read_json(lp_file) or {}).get("country")
+            country = per_point.get(lp_id, {}).get("country")
+            country = country if isinstance(country, str) else None
         if not country:
             country = _country_from_name(str(name), set(release.country_names))
         point = geo["geometry"]

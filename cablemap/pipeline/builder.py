@@ -2,15 +2,20 @@
 
 Incremental: each stage has a key made of fingerprints of what it depends on (the input files'
 paths, sizes and modification times; the model folder; cablemap's version and code), kept in
-``<out>/.cablemap-build/state.json`` with the stage's cached result. A stage runs only when its
-key changed (or its outputs are missing): an unchanged build does nothing; a changed model
-re-scores without reloading; a changed facility or footprint file reloads only those layers
-and redraws the maps, without re-scoring.
+``<out>/.cablemap-build/state.json`` with the hashes of the outputs and the stage results
+cached as Parquet/JSON (:mod:`cablemap.pipeline.cache`: data that cannot run code). A stage
+runs only when its key changed or one of its outputs is missing or altered: an unchanged build
+does nothing; a changed model re-scores without reloading; a changed facility or footprint file
+reloads only those layers and redraws the maps, without re-scoring. A cache that is unreadable
+or was altered is discarded with a warning and everything is rebuilt.
 
-Atomic: every output is written to a staging folder first and moved into place, file by file
-(``os.replace``), only after all stages succeeded, so a failed or interrupted build leaves the
-previous maps and exports as they were. The change report compares the previous build's
-layers and scores with this one's whenever the cable data changed.
+Safe publication (:mod:`cablemap.pipeline.publish`): one build at a time per output folder
+(a lock; the second waits or says who holds it); every output staged beside its destination;
+moved in under a journal only after all stages succeeded, then the state recorded; a build
+killed half-way is completed by the next one before anything else, so the folder never stays a
+mix of two builds and "up to date" is said only when the outputs on disk have the recorded
+hashes. The change report compares the previous build's layers and scores with this one's
+whenever the cable data changed.
 """
 
 from __future__ import annotations
@@ -19,31 +24,33 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import shutil
 import time
-import tomllib
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cablemap import __version__
-from cablemap._errors import SourceFormatError
+from cablemap import settings
+from cablemap._errors import BuildOutputError, CablemapWarning, SourceFormatError
 from cablemap._resources import risk_models_path, sample_path
+from cablemap._version import __version__
 from cablemap.layers import load
+from cablemap.layers.attach import add_extras
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.layers.collection import Layers
-from cablemap.layers.extras import add_extras
+from cablemap.layers.project import read_project
+from cablemap.pipeline import cache, publish
 from cablemap.pipeline.diff import change_report, report_html, report_lines
 from cablemap.pipeline.exports import FORMATS, export_scores
-from cablemap.render import build_maps, save_map, scenario_map, write_index
+from cablemap.render import save_map, save_maps, scenario_map, write_index
 from cablemap.risk import ScenarioEngine, load_model, load_region, score
 
 logger = logging.getLogger(__name__)
 
 STAGES = ("load", "validate", "score", "scenarios", "maps", "exports", "report")
-_STATE_DIR = ".cablemap-build"
+_STATE_DIR = publish.STATE_DIR
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -78,13 +85,23 @@ class BuildConfig:
     source: Path | None = None
     project: Path | None = None
     model: Path | None = None
-    out: Path = Path("maps")
+    out: Path | None = None
     exports: Path | None = None
     formats: tuple[str, ...] = FORMATS
     offline: bool = True
     online_tiles: bool = False
     region: Path | None = None
     countries: Path | None = None
+
+    @property
+    def out_folder(self) -> Path:
+        """The maps folder: ``out``, or ``settings.maps_folder`` read now."""
+        return Path(self.out) if self.out is not None else Path(settings.maps_folder)
+
+    @property
+    def exports_folder(self) -> Path:
+        """The exports folder: ``exports``, or ``<out>/exports``."""
+        return Path(self.exports) if self.exports else self.out_folder / "exports"
 
 
 def config_from_project(path: str | Path, **overrides: Any) -> BuildConfig:
@@ -94,33 +111,18 @@ def config_from_project(path: str | Path, **overrides: Any) -> BuildConfig:
     -------
     BuildConfig
         The configuration.
+
+    Raises
+    ------
+    SourceFormatError
+        If the project file is unreadable or malformed (see
+        :func:`cablemap.layers.project.read_project`).
     """
-    path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        msg = f"{str(path)!r} could not be read as a project file: {exc}"
-        raise SourceFormatError(msg) from None
-    table = data.get("build", {})
-    known = {"model", "out", "exports", "formats", "offline", "online_tiles", "region"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        msg = f"{str(path)!r}: [build] key(s) {unknown} unknown; allowed: {sorted(known)}"
-        raise SourceFormatError(msg)
-
-    def rel(key: str) -> Path | None:
-        return (path.parent / table[key]).resolve() if key in table else None
-
-    values: dict[str, Any] = {
-        "project": path.resolve(),
-        "model": rel("model"),
-        "out": rel("out") or Path("maps"),
-        "exports": rel("exports"),
-        "formats": tuple(table.get("formats", FORMATS)),
-        "offline": bool(table.get("offline", True)),
-        "online_tiles": bool(table.get("online_tiles", False)),
-        "region": rel("region"),
-    }
+    project = read_project(path)
+    values: dict[str, Any] = {"project": project.path}
+    for key in ("model", "out", "exports", "formats", "offline", "online_tiles", "region"):
+        if getattr(project, key) is not None:
+            values[key] = getattr(project, key)
     values.update({k: v for k, v in overrides.items() if v is not None})
     return BuildConfig(**values)
 
@@ -143,6 +145,9 @@ class BuildResult:
         Skipped or repaired input records (see the load report).
     changes
         Lines of the change report, when the data changed since the last build.
+    notices
+        What the build found and mended before it ran: a discarded cache or state, an
+        interrupted build completed, outputs found altered, leftovers removed.
     """
 
     ran: list[str] = field(default_factory=list)
@@ -152,6 +157,7 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     warnings: int = 0
     changes: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
     @property
     def up_to_date(self) -> bool:
@@ -199,71 +205,64 @@ class _Sources:
     countries: Path | None
     footprints: Path | None
     load_from: Path  # what cm.load reads for the cable layers
-    project_layers: dict[str, Any]
+    from_project: bool
 
 
 def _sources(config: BuildConfig) -> _Sources:
     if config.source is not None:
-        return _Sources([config.source], [], config.countries, None, config.source, {})
+        return _Sources([config.source], [], config.countries, None, config.source, False)
     if config.project is not None:
-        data = tomllib.loads(config.project.read_text(encoding="utf-8"))
-        layers = data.get("layers", {})
-        base = config.project.parent
-
-        def rel(v: object) -> Path:
-            return (base / str(v)).resolve()
-
-        if "cables" not in layers:
+        project = read_project(config.project)
+        if not project.has_layers:
             msg = f"{str(config.project)!r}: needs a [layers] table with at least a 'cables' source"
             raise SourceFormatError(msg)
-        facilities = layers.get("facilities", [])
-        facilities = [facilities] if isinstance(facilities, str) else list(facilities)
-        cable_paths = sorted(
-            {
-                rel(layers.get(k, layers["cables"]))
-                for k in ("cables", "landing_points", "cable_landings")
-            }
-        )
-        countries = config.countries or (
-            rel(layers["countries"]) if "countries" in layers else None
-        )
+        cable_paths = list(project.cable_sources)
         return _Sources(
             cable_paths,
-            [rel(f) for f in facilities],
-            countries,
-            rel(layers["vendor_footprints"]) if "vendor_footprints" in layers else None,
+            list(project.facilities),
+            config.countries or project.countries,
+            project.vendor_footprints,
             config.project if len(cable_paths) > 1 else cable_paths[0],
-            layers,
+            True,
         )
     sample = sample_path()
-    return _Sources([sample], [], config.countries, None, sample, {})
+    return _Sources([sample], [], config.countries, None, sample, False)
 
 
 # ----------------------------------------------------------------------------- the build
-class _State:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.file = folder / "state.json"
-        self.keys: dict[str, str] = json.loads(self.file.read_text()) if self.file.is_file() else {}
+class _CacheUnusable(Exception):  # noqa: N818 - internal signal, never escapes build()
+    """A cached object could not be read: discard the cache and build everything."""
 
-    def cached(self, name: str) -> Any:
-        path = self.folder / f"{name}.pkl"
-        with path.open("rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - our own cache, written by this module
+
+class _State:
+    """The recorded state of the last build and its cached objects (Parquet/JSON)."""
+
+    def __init__(self, folder: Path, record: dict[str, Any]) -> None:
+        self.folder = folder
+        self.keys: dict[str, str] = dict(record["keys"])
+        self.outputs: dict[str, str] = dict(record["outputs"])
+        self.objects: dict[str, str] = dict(record["objects"])
 
     def has(self, name: str) -> bool:
-        return (self.folder / f"{name}.pkl").is_file()
+        return name in self.objects and (self.folder / "cache" / self.objects[name]).is_dir()
 
-    def save(self, keys: dict[str, str], objects: dict[str, Any]) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for name, obj in objects.items():
-            tmp = self.folder / f"{name}.pkl.tmp"
-            with tmp.open("wb") as fh:
-                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(self.folder / f"{name}.pkl")
-        tmp = self.file.with_suffix(".tmp")
-        tmp.write_text(json.dumps(keys, indent=1))
-        tmp.replace(self.file)
+    def cached(self, name: str, model: Any = None) -> Any:
+        folder = self.folder / "cache" / self.objects[name]
+        try:
+            if name == "scores":
+                return cache.load_scores_cache(folder, model)
+            return cache.load_layers_cache(folder)
+        except cache.CacheError as exc:
+            raise _CacheUnusable(str(exc)) from None
+
+    def forget(self) -> None:
+        self.keys, self.outputs, self.objects = {}, {}, {}
+
+
+def _notice(result: BuildResult, message: str) -> None:
+    result.notices.append(message)
+    logger.warning(message)
+    warnings.warn(message, CablemapWarning, stacklevel=3)
 
 
 def build(
@@ -271,8 +270,9 @@ def build(
     *,
     on_stage: Callable[[str, str, float], None] | None = None,
     force: bool = False,
+    wait: float = 0.0,
 ) -> BuildResult:
-    """Run the stages whose inputs changed; move the outputs into place only if all succeed.
+    """Run the stages whose inputs changed; publish the outputs only if all succeed.
 
     Parameters
     ----------
@@ -282,11 +282,20 @@ def build(
         Called as ``(stage, "ran" | "skipped", seconds)`` for every stage (progress).
     force
         Run every stage.
+    wait
+        Seconds to wait for another build of the same output folder to finish.
 
     Returns
     -------
     BuildResult
-        What ran, what was skipped, timings, outputs, counts and change-report lines.
+        What ran, what was skipped, timings, outputs, counts, change-report lines and notices.
+
+    Raises
+    ------
+    BuildLockedError
+        If another build holds the output folder for longer than ``wait`` seconds.
+    BuildOutputError
+        If an output folder cannot be created or written (the message says which and why).
 
     Examples
     --------
@@ -294,10 +303,39 @@ def build(
     >>> build(BuildConfig(out=Path("maps"))).ran  # doctest: +SKIP
     ['load', 'validate', 'score', 'scenarios', 'maps', 'exports']
     """
-    out = Path(config.out)
-    exports_dir = Path(config.exports) if config.exports else out / "exports"
-    state = _State(out / _STATE_DIR)
-    src = _sources(config)
+    out = publish.prepare_folder(config.out_folder, "the maps folder (--out)")
+    exports_dir = config.exports_folder
+    if config.formats:
+        publish.prepare_folder(exports_dir, "the exports folder (--exports)")
+    state_dir = out / _STATE_DIR
+    with publish.build_lock(state_dir, timeout=wait):
+        result = BuildResult()
+        recovered = publish.recover(state_dir, out, exports_dir)
+        if recovered:
+            _notice(result, recovered)
+        record, problem = publish.read_state(state_dir)
+        if problem:
+            _notice(result, problem)
+        state = _State(state_dir, record)
+        publish.clean_leftovers(state_dir, exports_dir, set(state.objects.values()))
+        try:
+            try:
+                return _build(config, state, out, exports_dir, result, on_stage, force=force)
+            except _CacheUnusable as exc:
+                _notice(result, f"build cache discarded, rebuilding everything: {exc}")
+                state.forget()
+                publish.clean_leftovers(state_dir, exports_dir, set())
+                fresh = BuildResult(notices=result.notices)
+                return _build(config, state, out, exports_dir, fresh, on_stage, force=True)
+        except BuildOutputError:
+            raise
+        except OSError as exc:
+            raise publish.output_error(exc, "the build's outputs") from exc
+        finally:
+            publish.clean_leftovers(state_dir, exports_dir, set(state.objects.values()))
+
+
+def _stage_keys(config: BuildConfig, src: _Sources, exports_dir: Path) -> dict[str, str]:
     model_file = config.model or risk_models_path() / "dcs-v1.toml"
     code = _key(__version__, fingerprint([_PACKAGE], suffixes=(".py", ".js", ".csv", ".css")))
     k_cables = _key("cables", fingerprint(src.cables), code)
@@ -325,14 +363,38 @@ def build(
         "exports": _key(k_cables, k_countries, k_model, code, config.formats, str(exports_dir)),
     }
     keys["scenarios"] = keys["score"]
-    expected = [out / "index.html", out / "strategic_nodes.html", out / "vendor_exposure.html"]
-    outputs_missing = not all(p.exists() for p in expected)
-    result = BuildResult()
+    keys["cables_key"] = _key(fingerprint(src.cables))
+    return keys
+
+
+_EXPECTED_MAPS = ("maps/index.html", "maps/strategic_nodes.html", "maps/vendor_exposure.html")
+
+
+def _build(  # noqa: PLR0917 - one build's context, passed from build() only
+    config: BuildConfig,
+    state: _State,
+    out: Path,
+    exports_dir: Path,
+    result: BuildResult,
+    on_stage: Progress,
+    *,
+    force: bool,
+) -> BuildResult:
+    src = _sources(config)
+    model_file = config.model or risk_models_path() / "dcs-v1.toml"
+    keys = _stage_keys(config, src, exports_dir)
     previous = dict(state.keys)
-    stale = {s: force or previous.get(s) != k for s, k in keys.items()}
-    if outputs_missing:
+    stale = {s: force or previous.get(s) != k for s, k in keys.items() if s != "cables_key"}
+    altered = publish.changed_outputs(state.outputs, out, exports_dir)
+    if altered:
+        more = f" (+{len(altered) - 5} more)" if len(altered) > 5 else ""
+        shown = ", ".join(altered[:5]) + more
+        _notice(result, f"outputs missing or changed since the last build, redrawn: {shown}")
         stale["maps"] = True
-    if config.formats and not exports_dir.exists():
+        stale["exports"] = stale["exports"] or any(a.startswith("exports/") for a in altered)
+    if not all(name in state.outputs for name in _EXPECTED_MAPS):
+        stale["maps"] = True
+    if config.formats and not any(o.startswith("exports/") for o in state.outputs):
         stale["exports"] = True
     if not any(stale.values()) and state.has("layers"):
         for stage in STAGES:
@@ -341,20 +403,53 @@ def build(
                 on_stage(stage, "skipped", 0.0)
         return result
 
-    staging = out / _STATE_DIR / f"staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    keys["cables_key"] = _key(fingerprint(src.cables))
+    staging, exports_staging = publish.staging_dirs(state.folder, exports_dir)
+    build_id = f"{int(time.time() * 1000):x}-{os.getpid()}"
     run = _Run(
-        config, src, state, keys, stale, staging, Path(model_file), previous, result, on_stage
+        config,
+        src,
+        state,
+        keys,
+        stale,
+        staging,
+        exports_staging,
+        Path(model_file),
+        previous,
+        build_id,
+        result,
+        on_stage,
     )
-    try:
-        objects = run.run()
-        result.outputs = _move_into_place(staging, out, exports_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    state.save(keys, objects)
+    objects = run.run()
+    moves, outputs = _moves(staging, exports_staging, out, exports_dir, run.carried)
+    kept = {k: v for k, v in state.outputs.items() if k not in outputs}
+    if stale["maps"]:  # a redraw replaces the whole set of maps
+        kept = {k: v for k, v in kept.items() if not k.startswith("maps/")}
+    if stale["exports"]:
+        kept = {k: v for k, v in kept.items() if not k.startswith("exports/")}
+    record = publish.state_record(keys, {**kept, **outputs}, objects)
+    result.outputs = publish.publish(moves, state.folder, record)
+    state.objects = objects
     return result
+
+
+def _moves(
+    staging: Path, exports_staging: Path, out: Path, exports_dir: Path, carried: set[str]
+) -> tuple[list[tuple[Path, Path]], dict[str, str]]:
+    """Pair every staged file with its destination and record its hash."""
+    moves: list[tuple[Path, Path]] = []
+    outputs: dict[str, str] = {}
+    for root, target, prefix in ((staging, out, "maps"), (exports_staging, exports_dir, "exports")):
+        if not root.is_dir():
+            continue
+        for path in sorted(root.rglob("*")):
+            if not path.is_file():
+                continue
+            rel = path.relative_to(root)
+            if prefix == "maps" and rel.as_posix() in carried:
+                continue  # kept as it is in the maps folder; listed by the index only
+            moves.append((path, target / rel))
+            outputs[f"{prefix}/{rel.as_posix()}"] = publish.sha256_file(path)
+    return moves, outputs
 
 
 Progress = Callable[[str, str, float], None] | None
@@ -370,10 +465,13 @@ class _Run:
     keys: dict[str, str]
     stale: dict[str, bool]
     staging: Path
+    exports_staging: Path
     model_file: Path
     previous: dict[str, str]
+    build_id: str
     result: BuildResult = field(default_factory=BuildResult)
     on_stage: Progress = None
+    carried: set[str] = field(default_factory=set)
 
     def _timed(self, stage: str, fn: Callable[[], Any]) -> Any:
         start = time.perf_counter()
@@ -404,10 +502,10 @@ class _Run:
 
         def do_load() -> Layers:
             holder["cables"] = self.state.cached("cables") if reuse else load(src.load_from)
-            if src.project_layers or src.countries:
+            if src.from_project or src.countries:
                 return add_extras(
                     holder["cables"],
-                    facilities=src.facilities,
+                    facilities=list(src.facilities),
                     countries=src.countries,
                     footprints=src.footprints,
                 )
@@ -421,7 +519,7 @@ class _Run:
         if self.stale["score"] or not self.state.has("scores"):
             return self._timed("score", lambda: score(layers, model, countries=polygons))
         self._skip("score")
-        return self.state.cached("scores")
+        return self.state.cached("scores", model)
 
     def scenarios(self, layers: Layers, model: Any, polygons: Any) -> tuple[dict[str, Any], Any]:
         if not (model.scenarios and (self.stale["scenarios"] or self.stale["maps"])):
@@ -452,7 +550,7 @@ class _Run:
         region = load_region(config.region) if config.region else model.region
 
         def draw() -> None:
-            build_maps(
+            save_maps(
                 scores,
                 layers,
                 staging,
@@ -474,20 +572,21 @@ class _Run:
             self._timed(
                 "exports",
                 lambda: export_scores(
-                    scores, layers, self.staging / "_exports", formats=self.config.formats
+                    scores, layers, self.exports_staging, formats=self.config.formats
                 ),
             )
         else:
             self._skip("exports")
 
-    def report(self, layers: Layers, scores: Any) -> None:
+    def report(self, layers: Layers, scores: Any, model: Any) -> None:
         changed = self.previous.get("cables_key") not in (None, self.keys["cables_key"])
         if not (changed and self.state.has("layers") and self.state.has("scores")):
             self._skip("report")
             return
 
         def run() -> None:
-            old_layers, old_scores = self.state.cached("layers"), self.state.cached("scores")
+            old_layers = self.state.cached("layers")
+            old_scores = self.state.cached("scores", model)  # its tables; the model is not used
             changes = change_report(old_layers, layers, old_scores, scores)
             (self.staging / "changes.json").write_text(json.dumps(changes, indent=1, default=str))
             (self.staging / "changes.html").write_text(report_html(changes))
@@ -498,11 +597,13 @@ class _Run:
     def index(self, layers: Layers, model: Any) -> None:
         if not self.stale["maps"]:
             return
-        # keep on-demand scenario maps (cablemap scenario --map) and the last change report
-        out = Path(self.config.out)
-        for old in [*out.glob("scenario_*.html"), out / "changes.html"]:
+        # keep on-demand scenario maps (cablemap scenario --map) and the last change report:
+        # copied so that the index lists them, never moved back over the originals
+        out = self.config.out_folder
+        for old in [*out.glob("scenario_*.html"), out / "changes.html", out / "changes.json"]:
             if old.exists() and not (self.staging / old.name).exists():
                 shutil.copy2(old, self.staging / old.name)
+                self.carried.add(old.name)
         write_index(self.staging, layers, model)
         _link_changes(self.staging)
 
@@ -521,11 +622,31 @@ class _Run:
         runs, engine = self.scenarios(layers, model, polygons)
         self.maps(scores, layers, runs, engine, model)
         self.exports(scores, layers)
-        self.report(layers, scores)
+        self.report(layers, scores, model)
         self.index(layers, model)
-        objects: dict[str, Any] = {"layers": layers, "scores": scores}
-        if cables is not None and cables is not layers:
-            objects["cables"] = cables  # lets a facilities-only change skip reloading cables
+        fresh: dict[str, Any] = {}
+        if "load" in self.result.ran:
+            fresh["layers"] = layers
+            reused = self.previous.get("cables_key") == self.keys["cables_key"]
+            if cables is not None and cables is not layers and not reused:
+                fresh["cables"] = cables  # lets a facilities-only change skip reloading cables
+        if "score" in self.result.ran:
+            fresh["scores"] = scores
+        return self._cache(fresh)
+
+    def _cache(self, fresh: dict[str, Any]) -> dict[str, str]:
+        """Write the objects computed in this run; return every object's cache folder."""
+        objects = {k: v for k, v in self.state.objects.items() if self.state.has(k)}
+        cables_changed = self.previous.get("cables_key") != self.keys["cables_key"]
+        if "layers" in fresh and "cables" not in fresh and "cables" in objects and cables_changed:
+            del objects["cables"]
+        for name, obj in fresh.items():
+            folder = self.state.folder / "cache" / f"{name}-{self.build_id}"
+            if name == "scores":
+                cache.save_scores_cache(obj, folder)
+            else:
+                cache.save_layers_cache(obj, folder)
+            objects[name] = folder.name
         return objects
 
 
@@ -538,19 +659,6 @@ def _link_changes(folder: Path) -> None:
             page.replace("<h2>Model weights</h2>", link + "\n<h2>Model weights</h2>"),
             encoding="utf-8",
         )
-
-
-def _move_into_place(staging: Path, out: Path, exports_dir: Path) -> list[Path]:
-    moved = []
-    for path in sorted(staging.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(staging)
-        target = exports_dir / Path(*rel.parts[1:]) if rel.parts[0] == "_exports" else out / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        path.replace(target)  # atomic per file
-        moved.append(target)
-    return moved
 
 
 def watch(

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from pyproj import Geod
+
+from cablemap._geo import geodesic_m
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
     from cablemap.risk.score import Scores
 
-_GEOD = Geod(ellps="WGS84")
 #: Fields compared per cable; ``landing_points`` and ``route`` are derived.
 CABLE_FIELDS = ("name", "status", "rfs_year", "owners", "suppliers", "landing_points", "route")
 LANDING_FIELDS = ("name", "country", "iso3", "location")
@@ -76,7 +76,7 @@ def diff_layers(old: Layers, new: Layers) -> dict[str, Any]:
         a, b = old_l.loc[lp], new_l.loc[lp]
         fields = [f for f in LANDING_FIELDS[:-1] if not _same(a[f], b[f])]
         ga, gb = a.geometry, b.geometry
-        if _GEOD.inv(ga.x, ga.y, gb.x, gb.y)[2] / 1000.0 > MOVE_KM:
+        if geodesic_m(ga.x, ga.y, gb.x, gb.y) / 1000.0 > MOVE_KM:
             fields.append("location")
         if fields:
             lp_changes[lp] = fields

@@ -1,6 +1,6 @@
 """Maps: folium HTML from scored layers; no loading and no scoring here."""
 
-from cablemap.render.build import build_maps
+from cablemap.render.build import save_maps
 from cablemap.render.index import write_index
 from cablemap.render.maps import (
     overview_map,
@@ -15,9 +15,9 @@ build_map = overview_map
 
 __all__ = [
     "build_map",
-    "build_maps",
     "overview_map",
     "save_map",
+    "save_maps",
     "scenario_map",
     "strategic_nodes_map",
     "vendor_exposure_map",

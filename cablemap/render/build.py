@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def build_maps(
+def save_maps(
     scores: Scores,
     layers: Layers,
     out: str | Path,

@@ -1,5 +1,11 @@
-"""Folium elements of cablemap's maps: the runtime, data layers and panels.
+"""Folium elements of cablemap's maps: the runtime, data layers, panels and the page title.
 
+**Data never becomes template source.** branca compiles the text of every ``Element(...)`` as a
+Jinja2 template, and its ``MacroElement.render`` wraps each macro's *output* in such an
+``Element``: a cable named ``{{ 7*7 }}`` would be evaluated (and a crafted name could run code)
+while the page is built, however well it was HTML-escaped. So every element of cablemap is a
+:class:`SafeMacroElement`, whose macros' output goes into the page as :class:`Literal` text,
+never compiled again; data enters the constant templates only as attributes (``this.data``).
 Data reaches JavaScript only through Jinja's ``tojson`` (which escapes ``<``, ``>``, ``&`` and
 ``'``); the runtime (``cablemap.js``) escapes every data string again before it becomes HTML.
 Panel HTML is built here from ``html.escape``-d strings only.
@@ -11,7 +17,7 @@ import html
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from folium.template import Template
 
 from cablemap.render.assets import LEAFLET_CSS_URL, LEAFLET_JS_URL, runtime_css, runtime_js
@@ -25,7 +31,47 @@ def new_map(**kwargs: Any) -> folium.Map:
     return m
 
 
-class Runtime(MacroElement):
+class Literal(Element):
+    """Text that goes into the page exactly as given: it is never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Literal"
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """Return the text unchanged."""
+        return self.text
+
+
+class SafeMacroElement(MacroElement):
+    """A ``MacroElement`` whose rendered macros are placed as :class:`Literal` text.
+
+    branca's own ``render`` wraps each macro's output in ``Element(output)``, which compiles the
+    output (data included) as a new Jinja2 template. This one does the same placement without
+    that second compilation.
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        """Render the ``header``, ``html`` and ``script`` macros into the page, then children."""
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            msg = f"{type(self).__name__} can only be rendered inside a Figure"
+            raise TypeError(msg)
+        module = self._template.module
+        for part, target in (
+            ("header", figure.header),
+            ("html", figure.html),
+            ("script", figure.script),
+        ):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                target.add_child(Literal(str(macro(self, kwargs))), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+
+
+class Runtime(SafeMacroElement):
     """cablemap's JS runtime and CSS in the page head; search and fullscreen on the map.
 
     See https://leafletjs.com/reference.html#control for the control API used.
@@ -50,7 +96,7 @@ class Runtime(MacroElement):
         self.js = runtime_js().replace("</script", "<\\/script")
 
 
-class DataLayer(MacroElement):
+class DataLayer(SafeMacroElement):
     """A GeoJSON layer drawn by the runtime, with popups, tooltips and search entries.
 
     Parameters
@@ -99,6 +145,41 @@ class DataLayer(MacroElement):
         self.options = {"popup": popup, "searchable": searchable}
 
 
+class Panel(SafeMacroElement):
+    """A fixed panel of the page; its HTML is a template *value*, never template source."""
+
+    _template = Template(
+        """
+        {% macro html(this, kwargs) %}
+            <div class="cm-panel" style="{{ this.position|e }}">{{ this.inner_html }}</div>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, inner_html: str, *, position: str) -> None:
+        super().__init__()
+        self._name = "CablemapPanel"
+        self.inner_html = inner_html
+        self.position = position
+
+
+class Title(SafeMacroElement):
+    """The page's ``<title>``, escaped, in the head."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <title>{{ this.title|e }}</title>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self._name = "CablemapTitle"
+        self.title = title
+
+
 def add_panel(m: folium.Map, inner_html: str, *, position: str) -> None:
     """Add a fixed panel to the page.
 
@@ -107,13 +188,16 @@ def add_panel(m: folium.Map, inner_html: str, *, position: str) -> None:
     m
         The map.
     inner_html
-        Trusted HTML: built only from ``html.escape``-d strings.
+        HTML built only from ``html.escape``-d strings; it is placed as text, never compiled.
     position
         CSS placement, e.g. ``"bottom: 18px; left: 10px"``.
     """
-    m.get_root().html.add_child(
-        folium.Element(f'<div class="cm-panel" style="{position}">{inner_html}</div>')
-    )
+    m.add_child(Panel(inner_html, position=position))
+
+
+def add_title(m: folium.Map, title: str) -> None:
+    """Give the page a ``<title>`` (escaped; never compiled as a template)."""
+    m.add_child(Title(title))
 
 
 def legend_html(title: str, rows: list[tuple[str, str, str]]) -> str:

@@ -12,16 +12,15 @@ import numpy as np
 import shapely
 from shapely import affinity
 
+from cablemap._geo import near_antimeridian
+
 #: Default seam meridian of the Pacific-centred view (degrees east).
 PACIFIC_SEAM_LON = -30.0
-#: Line ends this close to ±180° (degrees) are taken to be on the antimeridian. Sources that
-#: split routes there stop a few metres short (TeleGeography: ±179.9998°).
-ANTIMERIDIAN_SNAP_DEG = 1e-3
 
 
 def _snap_antimeridian(xy: np.ndarray) -> np.ndarray:
     out = xy.copy()
-    near = np.abs(np.abs(out[:, 0]) - 180.0) < ANTIMERIDIAN_SNAP_DEG
+    near = near_antimeridian(out[:, 0])
     out[near, 0] = np.sign(out[near, 0]) * 180.0
     return out
 
@@ -42,8 +41,8 @@ def shift_to_pacific(
     -------
     shapely.Geometry or None
         The geometry with longitudes in [seam_lon, seam_lon + 360]; lines crossing the seam
-        are cut there, and line ends within :data:`ANTIMERIDIAN_SNAP_DEG` of ±180° are put on
-        it so that halves split there join up. ``None`` stays ``None``.
+        are cut there, and line ends within :data:`cablemap._geo.ANTIMERIDIAN_SNAP_DEG` of
+        ±180° are put on it so that halves split there join up. ``None`` stays ``None``.
     """
     if geom is None or geom.is_empty:
         return geom

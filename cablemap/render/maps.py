@@ -20,11 +20,13 @@ import pandas as pd
 import shapely
 
 from cablemap import settings
+from cablemap._tables import json_safe
 from cablemap.render.assets import external_references, inline_assets
 from cablemap.render.elements import (
     DataLayer,
     Runtime,
     add_panel,
+    add_title,
     legend_html,
     new_map,
     ranked_list_html,
@@ -77,19 +79,10 @@ def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _clean(value: Any) -> Any:
-    """JSON-safe plain value (numpy scalars, NaN and NA, lists)."""
-    if value is pd.NA or value is None:
-        return None
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if np.isnan(value) else round(value, 4)
-    if isinstance(value, list | tuple | np.ndarray):
-        return [_clean(v) for v in value]
-    return value
+    """JSON-safe plain value for a page, floats rounded to 4 digits."""
+    return json_safe(value, digits=4)
 
 
-# --------------------------------------------------------------------------- shared pieces
 def _region_ids(layers: Layers, region: Region) -> tuple[set[str], set[str]]:
     lps = layers.landing_points
     in_lp = set(lps.loc[lps["iso3"].isin(region.countries), "lp_id"])
@@ -99,7 +92,7 @@ def _region_ids(layers: Layers, region: Region) -> tuple[set[str], set[str]]:
 
 def _base(region: Region, title: str) -> folium.Map:
     m = new_map()
-    m.get_root().html.add_child(folium.Element(f"<title>{html.escape(title)}</title>"))
+    add_title(m, title)
     west, south, east, north = region.bbox
     m.fit_bounds([[south, west], [north, east]])
     return m

@@ -1,7 +1,14 @@
-"""Model definitions (``risk_models/*.toml``) and scoring: pure functions over layers."""
+"""Model definitions (``risk_models/*.toml``) and scoring: pure functions over layers.
 
+Modules: ``spec`` and ``region`` (model and region files), ``topology`` (the segment graph),
+``components``, ``centrality`` and ``score`` (scores), ``scenarios`` (what breaks when cables,
+areas or vendors are cut) with ``cuts`` (parsing the cuts) and ``connectivity`` (connected
+components of many scenarios at once) beneath it.
+"""
+
+from cablemap._errors import ScenarioError
 from cablemap.risk.region import Region, load_region
-from cablemap.risk.scenarios import ScenarioEngine, ScenarioError, ScenarioResult, run_scenario
+from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult, run_scenario
 from cablemap.risk.score import Scores, kendall_tau, score
 from cablemap.risk.spec import ModelSpec, load_model, load_vendor_profile
 from cablemap.risk.topology import Network, build_network

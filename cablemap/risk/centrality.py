@@ -78,7 +78,8 @@ def country_betweenness(edges: set[tuple[str, str]], lp_iso3: dict[str, str]) ->
     n_lp, n_c = len(lps), len(countries)
     n = n_lp + n_c
     c_index = {c: n_lp + i for i, c in enumerate(countries)}
-    pairs = [(index[a], index[b]) for a, b in edges if a in index and b in index]
+    # sorted: a set iterates in hash order, which would change float sums from run to run
+    pairs = [(index[a], index[b]) for a, b in sorted(edges) if a in index and b in index]
     pairs += [(c_index[lp_iso3[lp]], index[lp]) for lp in lps]  # country -> its landing points
     if not pairs or n_c < 2:
         return dict.fromkeys(lps, 0.0)

@@ -11,352 +11,42 @@ vendor supplied or owns. Assumed land links are never cut. Connectivity is then 
 - a **landing point** is *isolated* when it can reach neither another country nor (for a point
   off its country's main landmass) a landing point on that main landmass.
 
-Connectivity of many scenarios is computed at once: one column per scenario, connected
-components by min-label propagation with pointer jumping over edge arrays (no graph copies), so
-a sweep of every single-cable cut of the 2022 network takes well under a second.
+Cuts are parsed in :mod:`cablemap.risk.cuts`. Connectivity of many scenarios is computed at
+once (:mod:`cablemap.risk.connectivity`: one column per scenario, edge arrays, no graph
+copies), so a sweep of every single-cable cut of the 2022 network takes well under a second.
 """
 
 from __future__ import annotations
 
-import difflib
-import json
-import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import shapely
-from pyproj import Geod
 
-from cablemap._errors import CablemapError
-from cablemap.layers.vendors import canonical_vendor, vendor_registry
-from cablemap.risk.spec import TIER_NAMES, ModelSpec, load_model
-from cablemap.risk.topology import Network, build_network
+from cablemap._errors import ScenarioError
+from cablemap.risk.connectivity import (
+    connected_labels,
+    country_reach,
+    graph_from_network,
+    subgraph,
+)
+from cablemap.risk.cuts import parse_area, resolve_cables, resolve_vendor_cables, segments_in
+from cablemap.risk.spec import ModelSpec, load_model
+from cablemap.risk.topology import build_network
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
 
-_GEOD = Geod(ellps="WGS84")
+__all__ = ["ScenarioEngine", "ScenarioError", "ScenarioResult", "run_scenario"]
+
 _ALL_STATUSES = ("in_service", "planned")
 
 
-class ScenarioError(CablemapError, ValueError):
-    """A cut names an unknown cable, vendor or area, or cannot be parsed."""
-
-
-# --------------------------------------------------------------------------- cut parsing
-def _closest(name: str, candidates: list[str]) -> list[str]:
-    lowered = {c.lower(): c for c in candidates}
-    return [
-        lowered[m] for m in difflib.get_close_matches(name.lower(), list(lowered), n=5, cutoff=0.5)
-    ]
-
-
-def resolve_cables(names: list[str], layers: Layers) -> list[str]:
-    """Map cable ids or names (case-insensitive) to cable ids.
-
-    Raises
-    ------
-    ScenarioError
-        For a name matching no cable; the message lists the closest ids and names.
-    """
-    by_id = set(layers.cables["cable_id"])
-    by_name = {
-        n.lower(): i for i, n in zip(layers.cables["cable_id"], layers.cables["name"], strict=True)
-    }
-    out = []
-    for name in names:
-        if name in by_id:
-            out.append(name)
-        elif name.lower() in by_name:
-            out.append(by_name[name.lower()])
-        else:
-            close = _closest(name, [*by_id, *layers.cables["name"]])
-            msg = f"no cable has id or name {name!r}; closest: {close or 'none'}"
-            raise ScenarioError(msg)
-    return out
-
-
-def resolve_vendor_cables(
-    names: list[str], layers: Layers, model: ModelSpec
-) -> dict[str, list[str]]:
-    """Map vendor names (any alias) or ``tier:<tier>`` to the cables they supplied or own.
-
-    Raises
-    ------
-    ScenarioError
-        For a vendor that supplies or owns no cable in the data; lists the closest names.
-    """
-    companies = layers.cables["suppliers"] + layers.cables["owners"]
-    known = sorted({n for names_ in companies for n in names_})
-    out = {}
-    for name in names:
-        if name.lower().startswith("tier:"):
-            tier = name.split(":", 1)[1].strip().lower()
-            if tier not in TIER_NAMES:
-                msg = f"cut vendor {name!r}: unknown tier {tier!r}; tiers: {list(TIER_NAMES)}"
-                raise ScenarioError(msg)
-            profile = model.vendor_profile
-            match = [
-                c
-                for c, ns in zip(layers.cables["cable_id"], companies, strict=True)
-                if any(profile.tier(n) == tier for n in ns)
-            ]
-        else:
-            canonical, _ = canonical_vendor(name)
-            match = [
-                c
-                for c, ns in zip(layers.cables["cable_id"], companies, strict=True)
-                if canonical in ns
-            ]
-            if not match:
-                registry = [s for v in vendor_registry().values() for s in (v.name, *v.aliases)]
-                close = _closest(name, [*known, *registry])
-                msg = (
-                    f"no cable is supplied or owned by {name!r}; closest vendors: {close or 'none'}"
-                )
-                raise ScenarioError(msg)
-        out[name] = match
-    return out
-
-
-def _circle(lon: float, lat: float, radius_km: float) -> shapely.Polygon:
-    """Return a geodesic circle (64 vertices); longitudes may pass ±180 near the antimeridian."""
-    azimuths = np.linspace(0, 360, 65)[:-1]
-    lons, lats, _ = _GEOD.fwd(
-        np.full(64, lon), np.full(64, lat), azimuths, np.full(64, radius_km * 1000.0)
-    )
-    lons = np.asarray(lons)
-    lons = np.where(lons - lon > 180, lons - 360, np.where(lons - lon < -180, lons + 360, lons))
-    return shapely.Polygon(np.column_stack([lons, lats]))
-
-
-def parse_area(text: str, chokepoints: gpd.GeoDataFrame) -> tuple[str, shapely.Geometry]:
-    """Turn an area argument into a polygon (EPSG:4326 degrees).
-
-    Accepted: a chokepoint id or name from the model (``luzon-strait``, ``"Strait of
-    Malacca"``); ``circle:LON,LAT,RADIUS_KM``; ``bbox:WEST,SOUTH,EAST,NORTH``; WKT; GeoJSON
-    text; or the path of a GeoJSON file.
-
-    Returns
-    -------
-    tuple of (str, shapely.Geometry)
-        A label and the area.
-
-    Raises
-    ------
-    ScenarioError
-        If the text is none of these; for a name, the message lists the closest chokepoints.
-    """
-    raw = text.strip()
-    lowered = raw.lower()
-    names = dict(zip(chokepoints["chokepoint_id"], chokepoints.geometry, strict=True))
-    names.update(
-        {n.lower(): g for n, g in zip(chokepoints["name"], chokepoints.geometry, strict=True)}
-    )
-    if raw in names or lowered in names:
-        return raw, names.get(raw, names.get(lowered))
-    number = r"\s*(-?\d+(?:\.\d+)?)\s*"
-    if match := re.fullmatch(rf"circle:{number},{number},{number}", lowered):
-        lon, lat, km = (float(g) for g in match.groups())
-        if km <= 0 or not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            msg = f"area {text!r}: circle needs lon in [-180, 180], lat in [-90, 90], radius > 0 km"
-            raise ScenarioError(msg)
-        return raw, _circle(lon, lat, km)
-    if match := re.fullmatch(rf"bbox:{number},{number},{number},{number}", lowered):
-        west, south, east, north = (float(g) for g in match.groups())
-        if not (west < east and south < north):
-            msg = f"area {text!r}: bbox needs west < east and south < north"
-            raise ScenarioError(msg)
-        return raw, shapely.box(west, south, east, north)
-    if raw.startswith("{") or raw.endswith((".geojson", ".json")):
-        try:
-            data = json.loads(Path(raw).read_text() if not raw.startswith("{") else raw)
-            feats = (
-                data.get("features", [data]) if data.get("type") == "FeatureCollection" else [data]
-            )
-            geoms = [shapely.geometry.shape(f.get("geometry", f)) for f in feats]
-            return (Path(raw).name if not raw.startswith("{") else "geojson"), shapely.union_all(
-                geoms
-            )
-        except (OSError, ValueError, KeyError, AttributeError, TypeError) as exc:
-            msg = f"area {text[:60]!r} is not readable GeoJSON: {exc}"
-            raise ScenarioError(msg) from None
-    try:
-        geom = shapely.from_wkt(raw)
-    except shapely.errors.GEOSException:
-        geom = None
-    if geom is not None and not geom.is_empty and geom.geom_type in ("Polygon", "MultiPolygon"):
-        return "wkt", geom
-    close = _closest(raw, [*chokepoints["chokepoint_id"], *chokepoints["name"]])
-    msg = (
-        f"area {text!r} is no chokepoint, circle:LON,LAT,KM, bbox:W,S,E,N, WKT polygon or GeoJSON; "
-        f"closest chokepoints: {close or 'none'}"
-    )
-    raise ScenarioError(msg)
-
-
-def _segments_in(area: shapely.Geometry, segments: gpd.GeoDataFrame) -> np.ndarray:
-    """Mask of routed segments passing through ``area`` (also tried shifted by ±360°)."""
-    geoms = segments.geometry.to_numpy()
-    present = np.array([g is not None for g in geoms])
-    hit = np.zeros(len(segments), dtype=bool)
-    for shift in (0.0, -360.0, 360.0):
-        shifted = shapely.affinity.translate(area, xoff=shift) if shift else area
-        hit[present] |= shapely.intersects(geoms[present], shifted)
-    return hit
-
-
-# --------------------------------------------------------------------------- connectivity
-@dataclass
-class _Graph:
-    """Edge arrays of the segment graph, ready for batched connectivity."""
-
-    nodes: list[str]
-    lp_index: np.ndarray  # node index of each landing point (order of lp_ids)
-    lp_ids: list[str]
-    lp_country: np.ndarray  # country index per landing point, -1 if unknown
-    countries: list[str]
-    eu: np.ndarray  # undirected edges: segments first (in segment order), then land links
-    ev: np.ndarray
-    src: np.ndarray  # directed edges, sorted by dst
-    dst: np.ndarray
-    edge_of: np.ndarray  # undirected edge index of each directed edge
-    starts: np.ndarray  # reduceat starts over dst
-
-    @property
-    def n_edges(self) -> int:
-        """Number of undirected edges."""
-        return len(self.eu)
-
-
-def _directed(eu: np.ndarray, ev: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Both directions of every edge, sorted by target, with reduceat starts."""
-    n = len(eu)
-    src, dst = np.concatenate([eu, ev]), np.concatenate([ev, eu])
-    edge_of = np.concatenate([np.arange(n), np.arange(n)])
-    order = np.argsort(dst, kind="stable")
-    src, dst, edge_of = src[order], dst[order], edge_of[order]
-    starts = np.flatnonzero(np.r_[True, dst[1:] != dst[:-1]]) if len(dst) else np.zeros(0, np.int64)
-    return src, dst, edge_of, starts
-
-
-def _prepare(network: Network, layers: Layers) -> _Graph:
-    nodes = list(network.nodes["node_id"])
-    index = {n: i for i, n in enumerate(nodes)}
-    seg = network.segments
-    terr = network.terrestrial
-    eu = np.array([index[x] for x in [*seg["u"], *terr["u"]]], dtype=np.int64)
-    ev = np.array([index[x] for x in [*seg["v"], *terr["v"]]], dtype=np.int64)
-    lps = layers.landing_points
-    countries = sorted({str(c) for c in lps["iso3"].dropna()})
-    c_index = {c: i for i, c in enumerate(countries)}
-    return _Graph(
-        nodes,
-        np.array([index[x] for x in lps["lp_id"]], dtype=np.int64),
-        list(lps["lp_id"]),
-        np.array([c_index.get(c, -1) if isinstance(c, str) else -1 for c in lps["iso3"]]),
-        countries,
-        eu,
-        ev,
-        *_directed(eu, ev),
-    )
-
-
-def _subgraph(graph: _Graph, keep_nodes: np.ndarray) -> tuple[_Graph, np.ndarray, np.ndarray]:
-    """Restrict to some nodes; return the subgraph, its edges' and its landing points' positions."""
-    mask = np.zeros(len(graph.nodes), dtype=bool)
-    mask[keep_nodes] = True
-    new = np.full(len(graph.nodes), -1, dtype=np.int64)
-    new[keep_nodes] = np.arange(len(keep_nodes))
-    edges = np.flatnonzero(mask[graph.eu] & mask[graph.ev])
-    lps = np.flatnonzero(mask[graph.lp_index])
-    eu, ev = new[graph.eu[edges]], new[graph.ev[edges]]
-    sub = _Graph(
-        [graph.nodes[i] for i in keep_nodes],
-        new[graph.lp_index[lps]],
-        [graph.lp_ids[i] for i in lps],
-        graph.lp_country[lps],
-        graph.countries,
-        eu,
-        ev,
-        *_directed(eu, ev),
-    )
-    return sub, edges, lps
-
-
-def components(graph: _Graph, active: np.ndarray) -> np.ndarray:
-    """Connected-component labels of every node under each scenario.
-
-    Parameters
-    ----------
-    graph
-        Prepared edge arrays.
-    active
-        Boolean (n_edges, n_scenarios): which undirected edges each scenario keeps.
-
-    Returns
-    -------
-    ndarray
-        Int (n_nodes, n_scenarios): the smallest node index of each node's component.
-    """
-    n = len(graph.nodes)
-    k = active.shape[1]
-    labels = np.tile(np.arange(n, dtype=np.int64)[:, None], (1, k))
-    if not len(graph.src):
-        return labels
-    big = np.iinfo(np.int64).max
-    edge_active = active[graph.edge_of]  # (2E, k)
-    targets = graph.dst[graph.starts]
-    cols = np.arange(k)[None, :]
-    while True:
-        offered = np.where(edge_active, labels[graph.src], big)
-        best = np.minimum.reduceat(offered, graph.starts, axis=0)
-        updated = labels.copy()
-        updated[targets] = np.minimum(labels[targets], best)
-        # hook: a root adopts the smaller label offered to any member (keeps the label a node id)
-        np.minimum.at(updated, (labels, np.broadcast_to(cols, labels.shape)), updated)
-        # compress: pointer jumping until every label is a root
-        while True:
-            jumped = updated[updated, cols]
-            if np.array_equal(jumped, updated):
-                break
-            updated = jumped
-        if np.array_equal(updated, labels):
-            return labels
-        labels = updated
-
-
-def _country_reach(graph: _Graph, lp_labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per scenario: foreign countries each country reaches, and connected country pairs.
-
-    Returns (reach (n_countries, k) ints, pairs (k,) ints).
-    """
-    n_c = len(graph.countries)
-    k = lp_labels.shape[1]
-    reach = np.zeros((n_c, k), dtype=np.int64)
-    pairs = np.zeros(k, dtype=np.int64)
-    known = graph.lp_country >= 0
-    country = graph.lp_country[known]
-    for j in range(k):
-        labs = lp_labels[known, j]
-        comp, comp_idx = np.unique(labs, return_inverse=True)
-        incidence = np.zeros((len(comp), n_c), dtype=bool)
-        incidence[comp_idx, country] = True
-        shared = incidence[incidence.sum(axis=1) >= 2]
-        if len(shared):
-            linked = (shared.T.astype(np.int32) @ shared.astype(np.int32)) > 0
-            np.fill_diagonal(linked, val=False)
-            reach[:, j] = linked.sum(axis=1)
-            pairs[j] = int(linked.sum() // 2)
-    return reach, pairs
-
-
-# --------------------------------------------------------------------------- scenarios
 @dataclass
 class ScenarioResult:
     """Outcome of one scenario.
@@ -469,7 +159,7 @@ class ScenarioEngine:
             terrestrial_links=topo["terrestrial_links"],
             cross_border=[*topo["cross_border"], *(cross_border or [])],
         )
-        self.graph = _prepare(self.network, layers)
+        self.graph = graph_from_network(self.network, layers)
         seg_cables = self.network.segments["cable_id"].to_numpy()
         self._base_edges = np.ones(self.graph.n_edges, dtype=bool)
         self._base_edges[: len(seg_cables)] = np.isin(seg_cables, list(self.active_cables))
@@ -530,9 +220,9 @@ class ScenarioEngine:
         self, active: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Labels of landing points, foreign reach, connected pairs, and all node labels."""
-        labels = components(self.graph, active)
+        labels = connected_labels(self.graph, active)
         lp_labels = labels[self.graph.lp_index]
-        reach, pairs = _country_reach(self.graph, lp_labels)
+        reach, pairs = country_reach(self.graph, lp_labels)
         return lp_labels, reach, pairs, labels
 
     def _lp_isolated(self, lp_labels: np.ndarray, all_labels: np.ndarray) -> np.ndarray:
@@ -573,7 +263,7 @@ class ScenarioEngine:
             cuts["cables"].append(cable)
         for text in areas or []:
             label, area = parse_area(text, self.model.chokepoints)
-            mask |= _segments_in(area, seg)
+            mask |= segments_in(area, seg)
             cuts["areas"].append(label)
         for name, matched in resolve_vendor_cables(vendors or [], self.layers, self.model).items():
             mask |= np.isin(self._seg_cables, matched)
@@ -670,7 +360,7 @@ class ScenarioEngine:
         if chokepoints:
             seg = self.network.segments
             cuts += [
-                (cid, "chokepoint", _segments_in(geom, seg))
+                (cid, "chokepoint", segments_in(geom, seg))
                 for cid, geom in zip(
                     self.model.chokepoints["chokepoint_id"],
                     self.model.chokepoints.geometry,
@@ -702,12 +392,12 @@ class ScenarioEngine:
             base_in = incidence[rows][:, present]
             base_pairs = other_pairs | ((base_in.T.astype(np.int32) @ base_in.astype(np.int32)) > 0)
             abroad_before = other_abroad | (base_in[base_in.sum(axis=1) >= 2]).any(axis=0)
-            sub, edges, _ = _subgraph(g, np.flatnonzero(np.isin(node_labels, touched)))
+            sub, edges, _ = subgraph(g, np.flatnonzero(np.isin(node_labels, touched)))
             active = np.repeat(self._base_edges[edges][:, None], len(members), axis=1)
             seg_edges = edges < n_seg
             for col, j in enumerate(members):
                 active[seg_edges, col] &= ~cuts[j][2][edges[seg_edges]]
-            labels = components(sub, active)[sub.lp_index]
+            labels = connected_labels(sub, active)[sub.lp_index]
             sub_known = sub.lp_country >= 0
             local = np.searchsorted(present, sub.lp_country[sub_known])
             for col, j in enumerate(members):

@@ -16,6 +16,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from cablemap._tables import json_safe
 from cablemap.risk.components import (
     Facts,
     cable_components,
@@ -28,6 +29,7 @@ from cablemap.risk.spec import COMPONENTS, ModelSpec, load_model
 from cablemap.risk.topology import Network, build_network
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from pathlib import Path
 
     from cablemap.layers.collection import Layers
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ID_COLUMNS = {"landing_point": "lp_id", "cable": "cable_id", "country": "iso3"}
+PLURALS = {"landing_point": "landing_points", "cable": "cables", "country": "countries"}
+"""Each entity's plural: the :class:`Scores` attribute and the key of its rows in JSON output."""
 
 
 @dataclass
@@ -106,6 +110,112 @@ class Scores:
         msg = f"no landing point, cable or country has id {row_id!r}; closest: {close or 'none'}"
         raise KeyError(msg)
 
+    def ranked(
+        self, entity: str, *, top: int | None = None, region_only: bool = False
+    ) -> pd.DataFrame:
+        """Return one entity's scored rows, best first (by ``rank``, then id).
+
+        Parameters
+        ----------
+        entity
+            ``"landing_point"``, ``"cable"`` or ``"country"``.
+        top
+            Keep only the first ``top`` rows; ``None`` keeps them all.
+        region_only
+            Keep only the rows in the model's region (``in_region``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows of :meth:`table` (with their geometry, if any), sorted and filtered.
+
+        Raises
+        ------
+        ValueError
+            If ``entity`` is not one of the three.
+
+        Examples
+        --------
+        >>> scores.ranked("country", top=3, region_only=True)["iso3"].tolist()  # doctest: +SKIP
+        """
+        if entity not in ID_COLUMNS:
+            msg = f"`entity` was {entity!r} but is expected to be in {list(ID_COLUMNS)}"
+            raise ValueError(msg)
+        frame = self.table(entity)
+        if region_only:
+            frame = frame[frame["in_region"]]
+        frame = frame.sort_values(["rank", ID_COLUMNS[entity]])
+        return frame if top is None else frame.head(top)
+
+    def rows(
+        self, entity: str, *, top: int | None = None, region_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """Return one entity's ranked rows as plain dicts, as :meth:`explain` shows one row.
+
+        Parameters
+        ----------
+        entity
+            ``"landing_point"``, ``"cable"`` or ``"country"``.
+        top
+            Keep only the ``top`` best rows; ``None`` keeps them all.
+        region_only
+            Keep only the rows in the model's region.
+
+        Returns
+        -------
+        list of dict
+            Per row, best first: ``entity``, ``id``, ``score``, ``rank``, ``components``
+            (``{name: {"value", "weight", "contribution"}}``), ``model`` and context columns.
+        """
+        frame = self.ranked(entity, top=top, region_only=region_only)
+        return [row_dict(entity, row, self.model) for _, row in frame.iterrows()]
+
+    def to_json_dict(
+        self,
+        entities: Iterable[str] | None = None,
+        *,
+        top: int | None = None,
+        region_only: bool = False,
+    ) -> dict[str, Any]:
+        """Return the scores as one dict, the payload of ``cablemap score --format json``.
+
+        Parameters
+        ----------
+        entities
+            Which of ``"landing_point"``, ``"cable"``, ``"country"`` to include, in the order
+            given; ``None`` includes all three.
+        top
+            Keep only each entity's ``top`` best rows; ``None`` keeps them all.
+        region_only
+            Keep only the rows in the model's region.
+
+        Returns
+        -------
+        dict
+            One key per entity's plural (``"landing_points"``, ``"cables"``,
+            ``"countries"``) holding its :meth:`rows`, then ``"model"`` (``name``, ``path``,
+            ``weights``), ``"sensitivity"`` (one record per perturbation test) and
+            ``"notes"``; plain JSON data (a value that could not be computed is ``None``).
+
+        Examples
+        --------
+        >>> import cablemap as cm
+        >>> payload = cm.score(cm.load()).to_json_dict(["country"], top=3)
+        >>> [row["id"] for row in payload["countries"]]  # doctest: +SKIP
+        """
+        payload: dict[str, Any] = {}
+        for entity in PLURALS if entities is None else entities:
+            rows = self.rows(entity, top=top, region_only=region_only)  # checks the name
+            payload[PLURALS[entity]] = rows
+        payload["model"] = {
+            "name": self.model.name,
+            "path": self.model.path,
+            "weights": self.model.weights,
+        }
+        payload["sensitivity"] = json_safe(self.sensitivity.to_dict(orient="records"))
+        payload["notes"] = self.notes
+        return payload
+
 
 _TIER_SHARES = "tier_share_high tier_share_elevated tier_share_unrated tier_share_trusted"
 _CONTEXT = {
@@ -123,18 +233,6 @@ _CONTEXT = {
         "top_n_share in_region"
     ).split(),
 }
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, float) and np.isnan(value):
-        return None
-    if isinstance(value, tuple | np.ndarray):
-        return list(value)
-    if value is pd.NA:
-        return None
-    return value
 
 
 def row_dict(entity: str, row: pd.Series, model: ModelSpec) -> dict[str, Any]:
@@ -156,7 +254,7 @@ def row_dict(entity: str, row: pd.Series, model: ModelSpec) -> dict[str, Any]:
     }
     for col in _CONTEXT[entity]:
         if col in row.index:
-            out[col] = _plain(row[col])
+            out[col] = json_safe(row[col])
     return out
 
 

@@ -35,17 +35,15 @@ import numpy as np
 import pandas as pd
 import shapely
 import shapely.ops
-from pyproj import Geod
 
 from cablemap import settings
-from cablemap.layers._geometry import split_antimeridian
+from cablemap._geo import distances_m, geodesic_m, near_antimeridian, split_antimeridian
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
 
 logger = logging.getLogger(__name__)
 
-_GEOD = Geod(ellps="WGS84")
 _KEY_DECIMALS = 6  # node keys: coordinates rounded to ~0.1 m
 _SNAP_EPS_DEG = 1e-7
 
@@ -76,14 +74,14 @@ class Network:
 
 
 def _key(x: float, y: float) -> tuple[float, float]:
-    if abs(abs(x) - 180.0) < 1e-3:  # the two sides of the antimeridian are one place
+    if near_antimeridian(x):  # the two sides of the antimeridian are one place
         x = -180.0
     return (round(x, _KEY_DECIMALS), round(y, _KEY_DECIMALS))
 
 
 def _geodesic_km(line: shapely.LineString) -> float:
     xy = shapely.get_coordinates(line)
-    return float(np.sum(_GEOD.inv(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1])[2])) / 1000.0
+    return float(np.sum(distances_m(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]))) / 1000.0
 
 
 def _split_at(line: shapely.LineString, dist: float) -> list[shapely.LineString]:
@@ -103,7 +101,7 @@ def _continuous(geom: shapely.MultiLineString) -> tuple[list[shapely.LineString]
     """Parts in a continuous longitude frame: west-hemisphere parts +360 if the route meets ±180."""
     parts = list(shapely.get_parts(geom))
     xs = shapely.get_coordinates(geom)[:, 0]
-    if not (np.abs(np.abs(xs) - 180.0) < 1e-3).any():
+    if not near_antimeridian(xs).any():
         return parts, False
     return [
         shapely.transform(
@@ -146,7 +144,7 @@ def _attach(
         return None
     piece = pieces[j]
     nearest = piece.interpolate(piece.project(point))
-    dist_km = _GEOD.inv(point.x, point.y, nearest.x, nearest.y)[2] / 1000.0
+    dist_km = geodesic_m(point.x, point.y, nearest.x, nearest.y) / 1000.0
     pieces[j : j + 1] = _split_at(piece, piece.project(nearest))
     return _key(nearest.x, nearest.y), dist_km
 
@@ -320,7 +318,7 @@ def _landmasses(
         pts = points.geometry.to_numpy()[near.index.to_numpy()]
         nearest = shapely.shortest_line(pts, part_geom)
         xy = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
-        near["d"] = _GEOD.inv(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])[2]
+        near["d"] = distances_m(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])
         near = near[near["d"] <= 20_000]
         # prefer a polygon of the point's own country; Natural Earth folds some territories
         # (Guadeloupe, Christmas Island, Tokelau) into their sovereign's polygons
@@ -495,7 +493,7 @@ def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]
                 np.tile(b.geometry.x.to_numpy(), len(a)),
                 np.tile(b.geometry.y.to_numpy(), len(a)),
             )
-            k = int(np.argmin(_GEOD.inv(ax, ay, bx, by)[2]))
+            k = int(np.argmin(distances_m(ax, ay, bx, by)))
             rows.append(
                 {
                     "u": a["lp_id"].iloc[k // len(b)],

@@ -128,7 +128,7 @@ def test_project_file_names_a_source_per_layer(tmp_path, tg_v3_path):
     layers = cm.load(project)
     assert len(layers.cables) == 521
     project.write_text('[layers]\ncables = "mine"\ndata_centres = "x"\n')
-    with pytest.raises(cm.SourceFormatError, match=r"\['data_centres'\] unknown"):
+    with pytest.raises(cm.SourceFormatError, match=r"key 'data_centres' is unknown"):
         cm.load(project)
     project.write_text('[layers]\ncables = "mine"\nfacilities = "x"\n')
     with pytest.raises(cm.SourceFormatError, match=r"facility source '.*x' does not exist"):

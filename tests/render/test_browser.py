@@ -15,7 +15,7 @@ import pytest
 
 import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
-from cablemap.render import build_maps, save_map, scenario_map
+from cablemap.render import save_map, save_maps, scenario_map
 from tests.render.test_maps import layer_data
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -125,7 +125,7 @@ class Page:
 def sample_maps(tmp_path_factory, sample) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("maps")
     scores = cm.score(sample)
-    paths = build_maps(scores, sample, out, countries=bundled_countries())
+    paths = save_maps(scores, sample, out, countries=bundled_countries())
     engine = cm.ScenarioEngine(sample)
     result = engine.run(cables=["tonga-cable", "tonga-domestic-cable-extension-tdce"])
     paths.append(
@@ -222,5 +222,37 @@ def test_search_finds_a_country_on_the_strategic_map(browser, sample_maps):
         texts = page.page.locator(".cm-search li").all_inner_texts()
         assert "Australia (country)" in texts
         assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_template_syntax_in_names_shows_literally_in_the_browser(browser, sample, tmp_path):
+    """Names with Jinja2 syntax reach the strategic map and the panels as written."""
+    names = {
+        "tonga-cable": "Tonga {{ 7*7 }}",
+        "manatua": "Cable {% cable %} {# note #}",
+    }
+    cables = sample.cables.copy()
+    for cable_id, name in names.items():
+        cables.loc[cables["cable_id"] == cable_id, "name"] = name
+    lps = sample.landing_points.copy()
+    lps.loc[lps["lp_id"] == "nukualofa-tonga", "name"] = "Nuku'alofa {{ 6*7 }} </script>"
+    layers = cm.Layers(cables, lps, sample.cable_landings, sources=sample.sources)
+    scores = cm.score(layers)
+    path = save_maps(scores, layers, tmp_path, countries=bundled_countries())[0]
+    page = Page(browser, path)
+    try:
+        text = page.open_popup("cables", "tonga-cable")
+        assert "Tonga {{ 7*7 }}" in text and "Tonga 49" not in text
+        close = "cablemap.registry.map.closePopup()"
+        page.page.evaluate(close)
+        assert "Cable {% cable %} {# note #}" in page.open_popup("cables", "manatua")
+        page.page.evaluate(close)
+        lp_text = page.open_popup("landing_points", "nukualofa-tonga")
+        assert "Nuku'alofa {{ 6*7 }} </script>" in lp_text
+        page.page.fill(".cm-search input", "{{ 7")
+        assert "Tonga {{ 7*7 }}" in page.page.locator(".cm-search li").first.inner_text()
+        assert "Nuku'alofa 42" not in page.page.inner_text("body")  # 6*7 never evaluated
+        assert page.errors == [] and page.blocked == []
     finally:
         page.close()

@@ -13,8 +13,8 @@ import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import (
     build_map,
-    build_maps,
     save_map,
+    save_maps,
     scenario_map,
     strategic_nodes_map,
     vendor_exposure_map,
@@ -171,7 +171,7 @@ def test_data_strings_never_reach_html_raw(sample):
 
 def test_saved_maps_are_self_contained(sample, tmp_path, outlines):
     scores = cm.score(sample)
-    paths = build_maps(scores, sample, tmp_path, countries=outlines)
+    paths = save_maps(scores, sample, tmp_path, countries=outlines)
     assert [p.name for p in paths] == ["strategic_nodes.html", "vendor_exposure.html", "index.html"]
     for path in paths[:2]:
         page = path.read_text()
@@ -185,14 +185,14 @@ def test_saved_maps_are_self_contained(sample, tmp_path, outlines):
 
 
 def test_online_tiles_are_offered_not_loaded(sample, tmp_path):
-    page = build_maps(cm.score(sample), sample, tmp_path, online_tiles=True)[0].read_text()
+    page = save_maps(cm.score(sample), sample, tmp_path, online_tiles=True)[0].read_text()
     assert "tile.openstreetmap.org" in page
     assert external_references(page) == []  # tiles load only when the layer is ticked
 
 
 def test_index_lists_maps_versions_weights_and_licences(tg_v3, tmp_path, outlines):
     scores = cm.score(tg_v3)
-    build_maps(scores, tg_v3, tmp_path, countries=outlines)
+    save_maps(scores, tg_v3, tmp_path, countries=outlines)
     index = (tmp_path / "index.html").read_text()
     assert '<a href="strategic_nodes.html">Strategic nodes</a>' in index
     assert '<a href="vendor_exposure.html">Vendor exposure</a>' in index

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -12,7 +13,8 @@ import pandas as pd
 import pytest
 
 import cablemap as cm
-from cablemap.risk.scenarios import components
+from cablemap.risk.connectivity import connected_labels
+from cablemap.risk.cuts import parse_area
 
 INCIDENTS = Path(__file__).resolve().parent.parent / "data" / "incidents.csv"
 
@@ -146,6 +148,67 @@ def test_area_formats(engine):
     assert len(named.cut_cables) >= 3
 
 
+_BOWTIE = "POLYGON((0 0, 1 1, 1 0, 0 1, 0 0))"
+_BOWTIE_JSON = json.dumps(
+    {"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]]}
+)
+
+
+@pytest.mark.parametrize(
+    ("area", "match"),
+    [
+        (
+            _BOWTIE,
+            r"area 'POLYGON\(\(0 0, 1 1, 1 0, 0 1, 0 0\)\)' is not a valid geometry: "
+            r"Self-intersection\[0.5 0.5\]$",
+        ),
+        (
+            "POLYGON((0 0, 1 0, 1 1",
+            r"area 'POLYGON\(\(0 0, 1 0, 1 1' is not readable WKT: ParseException",
+        ),
+        ("POINT (121 20)", r"area 'POINT \(121 20\)' is a Point; expected a WKT POLYGON"),
+        ("POLYGON EMPTY", r"area 'POLYGON EMPTY' is empty; expected a WKT POLYGON"),
+        (_BOWTIE_JSON, r"is not a valid geometry: Self-intersection\[0.5 0.5\]$"),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [0, 0]}},
+                        {"type": "Feature", "geometry": json.loads(_BOWTIE_JSON)},
+                    ],
+                }
+            ),
+            r"\(geometry 1\) is not a valid geometry: Self-intersection\[0.5 0.5\]$",
+        ),
+    ],
+)
+def test_invalid_area_geometry_says_why(area, match, engine):
+    with pytest.raises(cm.ScenarioError, match=match):
+        parse_area(area, engine.model.chokepoints)
+    with pytest.raises(cm.ScenarioError, match=match):
+        engine.run(areas=[area])
+
+
+def test_invalid_geojson_file_names_the_file(tmp_path, engine):
+    path = tmp_path / "bowtie.geojson"
+    path.write_text(_BOWTIE_JSON)
+    named = re.escape(f"area {str(path)[:60]!r} is not a valid geometry: Self-intersection")
+    with pytest.raises(cm.ScenarioError, match=named):
+        engine.run(areas=[str(path)])
+    # a valid file still works, labelled by its name
+    path.write_text(
+        json.dumps({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]})
+    )
+    label, area = parse_area(str(path), engine.model.chokepoints)
+    assert (label, area.is_valid, area.area) == ("bowtie.geojson", True, 0.5)
+
+
+def test_a_name_that_only_starts_like_wkt_is_still_matched_to_chokepoints(engine):
+    with pytest.raises(cm.ScenarioError, match=r"is no chokepoint.*closest chokepoints"):
+        engine.run(areas=["polygon strait"])
+
+
 def test_batched_components_equal_networkx(engine):
     graph = engine.graph
     nxg = nx.Graph()
@@ -153,7 +216,7 @@ def test_batched_components_equal_networkx(engine):
     half = graph.edge_of < graph.n_edges  # every directed edge; take each undirected once
     rng = np.random.default_rng(7)
     active = rng.random((graph.n_edges, 3)) > 0.3
-    labels = components(graph, active)
+    labels = connected_labels(graph, active)
     for j in range(3):
         g = nxg.copy()
         keep = active[graph.edge_of, j] & half

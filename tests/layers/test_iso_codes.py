@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from cablemap.layers.countries import assign_iso3, iso3_from_name, territory_at
+from cablemap.layers.iso_codes import assign_iso3, iso3_from_name, territory_at
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,272 @@
+"""The build cache: layers and scores kept as Parquet and JSON, which can never run code.
+
+A cached object is a folder: ``manifest.json`` (format name and version, the cablemap version,
+plain values such as the load report, sources and notes, and per frame its file, its SHA-256
+and how its object columns were encoded) beside one Parquet file per frame (GeoParquet for
+GeoDataFrames). Reading checks the format, the version and every file's hash, and decodes the
+columns back to what they were (lists stay lists, shapely geometries come back from WKB), so a
+round trip gives equal frames. Anything unexpected raises :class:`CacheError`; the builder then
+discards the cache with a warning and rebuilds. Nothing here unpickles or evaluates anything.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import astuple
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from cablemap._errors import CablemapError
+from cablemap._tables import write_parquet
+from cablemap._validate import Issue, LoadReport
+from cablemap._version import __version__
+from cablemap.layers.collection import Layers
+from cablemap.pipeline.publish import sha256_file
+from cablemap.risk.score import Scores
+from cablemap.risk.topology import Network
+
+if TYPE_CHECKING:
+    from cablemap.risk.spec import ModelSpec
+
+#: Name and version of the cache format; a cache of another version is rebuilt.
+CACHE_FORMAT = "cablemap-build-cache"
+CACHE_VERSION = 1
+_MANIFEST = "manifest.json"
+_LAYER_FRAMES = (
+    "cables",
+    "landing_points",
+    "cable_landings",
+    "facilities",
+    "countries",
+    "vendor_footprints",
+    "vendors",
+)
+
+
+class CacheError(CablemapError, ValueError):
+    """A cached object is missing, of another format or version, unreadable or altered."""
+
+
+# ----------------------------------------------------------------------------- frames
+def _column_kind(values: pd.Series) -> str | None:
+    present = [v for v in values if v is not None and not (isinstance(v, float) and np.isnan(v))]
+    if not present:
+        return None
+    if all(isinstance(v, shapely.Geometry) for v in present):
+        return "wkb"
+    if all(isinstance(v, list) for v in present):
+        return "list"
+    if all(isinstance(v, tuple) for v in present):
+        return "tuple"
+    if all(isinstance(v, str) for v in present):
+        return None
+    return "json"
+
+
+def _encode(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    out = frame.copy()
+    kinds: dict[str, str] = {}
+    geometry = frame.geometry.name if isinstance(frame, gpd.GeoDataFrame) else None
+    for col in frame.columns:
+        if col == geometry or frame[col].dtype != object:
+            continue
+        kind = _column_kind(frame[col])
+        if kind is None:
+            continue
+        kinds[str(col)] = kind
+        if kind == "wkb":
+            out[col] = [None if v is None else shapely.to_wkb(v) for v in frame[col]]
+        elif kind == "json":
+            out[col] = [json.dumps(v, default=str) for v in frame[col]]
+    return out, kinds
+
+
+def _decode(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    for col, kind in kinds.items():
+        if kind == "wkb":
+            frame[col] = pd.Series(
+                [None if v is None else shapely.from_wkb(v) for v in frame[col]],
+                index=frame.index,
+                dtype=object,
+            )
+        elif kind == "json":
+            frame[col] = pd.Series([json.loads(v) for v in frame[col]], index=frame.index)
+        else:
+            make = list if kind == "list" else tuple
+            frame[col] = pd.Series(
+                [None if v is None else make(np.asarray(v).tolist()) for v in frame[col]],
+                index=frame.index,
+                dtype=object,
+            )
+    return frame
+
+
+def _write_frames(frames: dict[str, pd.DataFrame | None], folder: Path) -> dict[str, Any]:
+    entries: dict[str, Any] = {}
+    for name, frame in frames.items():
+        if frame is None:
+            continue
+        encoded, kinds = _encode(frame)
+        path = write_parquet(encoded, folder / f"{name}.parquet")
+        entries[name] = {
+            "file": path.name,
+            "sha256": sha256_file(path),
+            "geo": isinstance(frame, gpd.GeoDataFrame),
+            "kinds": kinds,
+            "attrs": frame.attrs,
+        }
+    return entries
+
+
+def _read_frames(folder: Path, entries: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    frames: dict[str, pd.DataFrame] = {}
+    for name, entry in entries.items():
+        path = folder / str(entry["file"])
+        if path.name != entry["file"] or not path.is_file():
+            msg = f"{str(path)!r}: cached table {name!r} is missing"
+            raise CacheError(msg)
+        if sha256_file(path) != entry["sha256"]:
+            msg = f"{str(path)!r}: cached table {name!r} was altered (SHA-256 differs)"
+            raise CacheError(msg)
+        frame = gpd.read_parquet(path) if entry["geo"] else pd.read_parquet(path)
+        frame = _decode(frame, entry["kinds"])
+        frame.attrs.update(entry.get("attrs") or {})
+        frames[name] = frame
+    return frames
+
+
+def _write(folder: Path, kind: str, frames: dict[str, Any], values: dict[str, Any]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "format": CACHE_FORMAT,
+        "version": CACHE_VERSION,
+        "kind": kind,
+        "cablemap_version": __version__,
+        "frames": _write_frames(frames, folder),
+        "values": values,
+    }
+    (folder / _MANIFEST).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
+    return folder
+
+
+def _read(folder: Path, kind: str) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    path = folder / _MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"{str(path)!r}: cache manifest unreadable: {exc}"
+        raise CacheError(msg) from None
+    if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
+        msg = f"{str(path)!r}: not a {CACHE_FORMAT} manifest"
+        raise CacheError(msg)
+    if manifest.get("version") != CACHE_VERSION or manifest.get("kind") != kind:
+        msg = (
+            f"{str(path)!r}: cache {manifest.get('kind')!r} version {manifest.get('version')!r}, "
+            f"expected {kind!r} version {CACHE_VERSION}"
+        )
+        raise CacheError(msg)
+    try:
+        frames = _read_frames(folder, manifest["frames"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, CacheError):
+            raise
+        msg = f"{str(folder)!r}: cached tables unreadable: {exc}"
+        raise CacheError(msg) from None
+    return frames, manifest["values"]
+
+
+# ----------------------------------------------------------------------------- objects
+def save_layers_cache(layers: Layers, folder: str | Path) -> Path:
+    """Write layers (every frame, the load report and the sources) to a cache folder."""
+    frames = {name: getattr(layers, name) for name in _LAYER_FRAMES}
+    report = {
+        "issues": [astuple(issue) for issue in layers.report.issues],
+        "counts": layers.report.counts,
+    }
+    return _write(Path(folder), "layers", frames, {"report": report, "sources": layers.sources})
+
+
+def load_layers_cache(folder: str | Path) -> Layers:
+    """Read layers written by :func:`save_layers_cache`.
+
+    Raises
+    ------
+    CacheError
+        If the cache is missing, of another format or version, unreadable or altered.
+    """
+    frames, values = _read(Path(folder), "layers")
+    try:
+        report = LoadReport(
+            [Issue(*issue) for issue in values["report"]["issues"]],
+            dict(values["report"]["counts"]),
+        )
+        return Layers(
+            frames["cables"],
+            frames["landing_points"],
+            frames["cable_landings"],
+            report,
+            values["sources"],
+            **{name: frames.get(name) for name in _LAYER_FRAMES[3:]},
+        )
+    except (KeyError, TypeError) as exc:
+        msg = f"{str(folder)!r}: cached layers incomplete: {exc}"
+        raise CacheError(msg) from None
+
+
+def save_scores_cache(scores: Scores, folder: str | Path) -> Path:
+    """Write scores (tables, sensitivity, notes and the segment network) to a cache folder."""
+    net = scores.network
+    frames = {
+        "landing_points": scores.landing_points,
+        "cables": scores.cables,
+        "countries": scores.countries,
+        "sensitivity": scores.sensitivity,
+        "network_nodes": net.nodes,
+        "network_segments": net.segments,
+        "network_terrestrial": net.terrestrial,
+    }
+    values = {"notes": scores.notes, "network_notes": net.notes, "model": str(scores.model.path)}
+    return _write(Path(folder), "scores", frames, values)
+
+
+def load_scores_cache(folder: str | Path, model: ModelSpec) -> Scores:
+    """Read scores written by :func:`save_scores_cache`, with the model that made them.
+
+    Parameters
+    ----------
+    folder
+        The cache folder.
+    model
+        The model the scores were computed with (the builder's key guarantees it is
+        unchanged); the cache keeps tables, not code or objects.
+
+    Raises
+    ------
+    CacheError
+        If the cache is missing, of another format or version, unreadable or altered.
+    """
+    frames, values = _read(Path(folder), "scores")
+    try:
+        network = Network(
+            frames["network_nodes"],
+            frames["network_segments"],
+            frames["network_terrestrial"],
+            list(values["network_notes"]),
+        )
+        return Scores(
+            frames["landing_points"],
+            frames["cables"],
+            frames["countries"],
+            model,
+            network,
+            frames["sensitivity"],
+            list(values["notes"]),
+        )
+    except (KeyError, TypeError) as exc:
+        msg = f"{str(folder)!r}: cached scores incomplete: {exc}"
+        raise CacheError(msg) from None

@@ -1,6 +1,6 @@
 # Two entry points for a fresh machine (Python >= 3.11 with venv, and make):
 #   make maps   install cablemap into .venv and build the maps from the embedded sample
-#   make test   install cablemap with its test tools into .venv, lint, and run the test suite
+#   make test   install cablemap with its test tools into .venv, lint (ruff, mypy), run the tests
 # and for development:
 #   make test-fast   the inner loop: the tests that are neither slow nor online (< 30 s)
 PYTHON ?= python3
@@ -25,6 +25,7 @@ maps: install
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy cablemap
 
 test: install-test lint
 	$(BIN)/python -m pytest
@@ -52,4 +53,4 @@ sample: install-test
 	$(BIN)/python geodata/sample/make_sample.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache maps/*.html
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache maps/*.html

@@ -8,11 +8,13 @@ where no single projection keeps lengths. Coordinates are EPSG:4326 degrees, lon
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 from pyproj import Geod
+from shapely.geometry.base import BaseGeometry
 
 if TYPE_CHECKING:
     from numpy.typing import ArrayLike
@@ -63,7 +65,7 @@ def distances_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLi
     return np.asarray(GEOD.inv(lon1, lat1, lon2, lat2)[2])
 
 
-def geodesic_km(geoms: list[shapely.Geometry | None]) -> list[float]:
+def geodesic_km(geoms: Sequence[BaseGeometry | None]) -> list[float]:
     """Geodesic length of each line geometry on the WGS84 ellipsoid, in kilometres.
 
     Parts are measured separately and summed, so a route split at the antimeridian is measured

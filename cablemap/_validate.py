@@ -195,7 +195,8 @@ def is_missing(value: object) -> bool:
     if value is None:
         return True
     try:
-        return bool(np.ndim(value) == 0 and pd.isna(value))
+        scalar = np.ndim(value) == 0  # type: ignore[arg-type]  # numpy's hint is too narrow
+        return bool(scalar and pd.isna(value))
     except (TypeError, ValueError):
         return False
 

@@ -14,7 +14,7 @@ import re
 import sys
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import click
 
@@ -34,6 +34,7 @@ from cablemap.layers.fetch import (
     fetch_peeringdb,
     fetch_telegeography,
 )
+from cablemap.layers.files import Format as LayerFormat
 from cablemap.pipeline import BuildConfig, BuildResult, change_report, config_from_project, watch
 from cablemap.pipeline import build as run_build
 from cablemap.pipeline.diff import report_html, report_lines
@@ -137,11 +138,13 @@ def validate(path: Path | None, strict: bool, max_issues: int) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["gpkg", "parquet", "geojson"], case_sensitive=False),
+    # click checks the value against the Literal's members (and lower-cases it), so the
+    # command receives a LayerFormat
+    type=click.Choice(get_args(LayerFormat), case_sensitive=False),
     default=None,
     help="Default: gpkg for a .gpkg path, else parquet.",
 )
-def export(source: Path | None, out: Path, fmt: str | None) -> None:
+def export(source: Path | None, out: Path, fmt: LayerFormat | None) -> None:
     """Write the loaded layers as GeoPackage, GeoParquet or GeoJSON (+ CSV).
 
     \b
@@ -257,7 +260,7 @@ def build(
     """
     if project is None and source is None and Path("cablemap.toml").is_file():
         project = Path("cablemap.toml")
-    overrides = {
+    overrides: dict[str, Any] = {
         "source": source,
         "model": model_file,
         "countries": countries_file,

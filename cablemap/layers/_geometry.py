@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from cablemap._geo import geodesic_km, geodesic_m, split_antimeridian
 from cablemap._validate import LoadReport
@@ -16,7 +17,7 @@ __all__ = ["check_point", "clean_route", "geodesic_km", "geodesic_m", "split_ant
 
 
 def clean_route(
-    geom: shapely.Geometry | None, *, file: str, record: str, report: LoadReport
+    geom: BaseGeometry | None, *, file: str, record: str, report: LoadReport
 ) -> list[shapely.LineString]:
     """Split a route into LineString parts, dropping (and reporting) any unusable part.
 
@@ -75,9 +76,7 @@ def clean_route(
     return kept
 
 
-def check_point(
-    geom: shapely.Geometry | None, *, file: str, record: str, report: LoadReport
-) -> bool:
+def check_point(geom: BaseGeometry | None, *, file: str, record: str, report: LoadReport) -> bool:
     """Tell whether a landing point's geometry is usable; report why not (an error: skipped).
 
     Parameters
@@ -94,7 +93,7 @@ def check_point(
     bool
         ``True`` for a Point with finite coordinates within lon [-180, 180] / lat [-90, 90].
     """
-    if geom is None or geom.is_empty or geom.geom_type != "Point":
+    if geom is None or geom.is_empty or not isinstance(geom, shapely.Point):
         kind = "no geometry" if geom is None or geom.is_empty else geom.geom_type
         report.add(
             "error",

@@ -91,7 +91,7 @@ def _frame(rows: list[dict[str, Any]], report: LoadReport, what: str) -> gpd.Geo
 
 def _point(lat: object, lon: object) -> shapely.Point | None:
     try:
-        y, x = float(lat), float(lon)  # type: ignore[arg-type]
+        y, x = float(lat), float(lon)  # type: ignore[arg-type]  # any value: TypeError is caught
     except (TypeError, ValueError):
         return None
     if not (np.isfinite([x, y]).all() and -180 <= x <= 180 and -90 <= y <= 90) or (
@@ -109,8 +109,8 @@ def _peeringdb_row(  # noqa: PLR0917 - one positional per PeeringDB field
     country: str,
     lat: object,
     lon: object,
-    nets: object,
-    ixs: object,
+    nets: str | float | None,
+    ixs: str | float | None,
     *,
     file: str,
     report: LoadReport,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -98,7 +99,7 @@ def footprints_from_cables(
         .groupby("cable_id")["iso3"]
         .agg(lambda s: sorted({c for c in s if isinstance(c, str)}))
     )
-    rows = []
+    rows: list[dict[str, Any]] = []
     unregistered = set()
     live = cables[cables["status"] == "in_service"]
     for cable in live.itertuples():

@@ -168,7 +168,7 @@ def assign_iso3(country: str, lon: float, lat: float) -> tuple[str, str | None, 
     """
     territory = territory_at(lon, lat)
     if territory is not None:
-        iso3, name = territory
-        return name, iso3, ("name" if iso3_from_name(country) == iso3 else "territory")
+        code, name = territory
+        return name, code, ("name" if iso3_from_name(country) == code else "territory")
     iso3 = iso3_from_name(country)
     return country, iso3, ("name" if iso3 else "unknown")

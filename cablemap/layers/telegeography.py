@@ -216,7 +216,7 @@ def _recover_geometries(
         raw = feature.get("geometry")
         if raw is None:
             continue
-        props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+        props = found if isinstance(found := feature.get("properties"), dict) else {}
         record = str(props.get(id_field, f"feature {i}"))
         label = str(props.get("feature_id", props.get(id_field, i)))
         geom, dropped = _lines_from_geojson(raw)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from cablemap._tables import write_tables
 from cablemap._version import __version__
@@ -13,7 +13,9 @@ if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
     from cablemap.risk.score import Scores
 
-FORMATS = ("gpkg", "parquet", "csv")
+#: A format of :func:`export_scores`.
+ExportFormat = Literal["gpkg", "parquet", "csv"]
+FORMATS: tuple[ExportFormat, ...] = ("gpkg", "parquet", "csv")
 _TABLES = ("landing_points", "cables", "countries")
 
 

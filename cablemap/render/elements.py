@@ -52,7 +52,7 @@ class SafeMacroElement(MacroElement):
     that second compilation.
     """
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # branca's own returns None
         """Render the ``header``, ``html`` and ``script`` macros into the page, then children."""
         figure = self.get_root()
         if not isinstance(figure, Figure):

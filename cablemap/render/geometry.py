@@ -8,9 +8,13 @@ whole map. Lines that cross the seam itself (transatlantic cables) are cut there
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import cast, overload
+
 import numpy as np
 import shapely
 from shapely import affinity
+from shapely.geometry.base import BaseGeometry
 
 from cablemap._geo import near_antimeridian
 
@@ -25,9 +29,15 @@ def _snap_antimeridian(xy: np.ndarray) -> np.ndarray:
     return out
 
 
+@overload
+def shift_to_pacific(geom: BaseGeometry, seam_lon: float = ...) -> BaseGeometry: ...
+@overload
+def shift_to_pacific(geom: None, seam_lon: float = ...) -> None: ...
+@overload
+def shift_to_pacific(geom: BaseGeometry | None, seam_lon: float = ...) -> BaseGeometry | None: ...
 def shift_to_pacific(
-    geom: shapely.Geometry | None, seam_lon: float = PACIFIC_SEAM_LON
-) -> shapely.Geometry | None:
+    geom: BaseGeometry | None, seam_lon: float = PACIFIC_SEAM_LON
+) -> BaseGeometry | None:
     """Return a geometry on the Pacific-centred copy of the world.
 
     Parameters
@@ -39,7 +49,7 @@ def shift_to_pacific(
 
     Returns
     -------
-    shapely.Geometry or None
+    BaseGeometry or None
         The geometry with longitudes in [seam_lon, seam_lon + 360]; lines crossing the seam
         are cut there, and line ends within :data:`cablemap._geo.ANTIMERIDIAN_SNAP_DEG` of
         ±180° are put on it so that halves split there join up. ``None`` stays ``None``.
@@ -59,11 +69,12 @@ def shift_to_pacific(
     return _collect(parts)
 
 
-def _collect(parts: list[shapely.Geometry]) -> shapely.Geometry:
+def _collect(parts: Sequence[BaseGeometry]) -> BaseGeometry:
     """One Multi* geometry of the parts (areas win over slivers that clipping leaves)."""
+    # the geom_type tests narrow the parts; mypy cannot follow them, hence the casts
     if all(p.geom_type == "LineString" for p in parts):
-        return shapely.MultiLineString(parts)
+        return shapely.MultiLineString(cast("Sequence[shapely.LineString]", parts))
     polygons = [p for p in parts if p.geom_type == "Polygon"]
     if polygons:
-        return shapely.MultiPolygon(polygons)
+        return shapely.MultiPolygon(cast("list[shapely.Polygon]", polygons))
     return shapely.GeometryCollection(parts)

@@ -18,6 +18,7 @@ import folium
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from cablemap import settings
 from cablemap._tables import json_safe
@@ -54,7 +55,7 @@ _VIEW_MARGIN = 15.0  # degrees of outline kept around the region's view
 
 # --------------------------------------------------------------------------- geometry to JSON
 def _geometry(
-    geom: shapely.Geometry | None,
+    geom: BaseGeometry | None,
     seam: float,
     tolerance: float,
     *,
@@ -759,7 +760,7 @@ def scenario_map(
     group.add_to(m)
     lp_state = result.landing_points.set_index("lp_id")
     lps = layers.landing_points[layers.landing_points["lp_id"].isin(in_lp)]
-    lp_features = []
+    lp_features: list[dict[str, Any]] = []
     for row in lps.itertuples():
         cut_off = bool(lp_state.at[row.lp_id, "isolated"]) and not bool(
             lp_state.at[row.lp_id, "isolated_before"]

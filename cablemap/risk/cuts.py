@@ -11,11 +11,13 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from cablemap._errors import ScenarioError
 from cablemap._geo import GEOD
@@ -122,7 +124,7 @@ def _circle(lon: float, lat: float, radius_km: float) -> shapely.Polygon:
     return shapely.Polygon(np.column_stack([lons, lats]))
 
 
-def parse_area(text: str, chokepoints: gpd.GeoDataFrame) -> tuple[str, shapely.Geometry]:
+def parse_area(text: str, chokepoints: gpd.GeoDataFrame) -> tuple[str, BaseGeometry]:
     """Turn an area argument into a polygon (EPSG:4326 degrees).
 
     Accepted: a chokepoint id or name from the model (``luzon-strait``, ``"Strait of
@@ -131,7 +133,7 @@ def parse_area(text: str, chokepoints: gpd.GeoDataFrame) -> tuple[str, shapely.G
 
     Returns
     -------
-    tuple of (str, shapely.Geometry)
+    tuple of (str, BaseGeometry)
         A label and the area.
 
     Raises
@@ -148,7 +150,7 @@ def parse_area(text: str, chokepoints: gpd.GeoDataFrame) -> tuple[str, shapely.G
         {n.lower(): g for n, g in zip(chokepoints["name"], chokepoints.geometry, strict=True)}
     )
     if raw in names or lowered in names:
-        return raw, names.get(raw, names.get(lowered))
+        return raw, names[raw] if raw in names else names[lowered]
     number = r"\s*(-?\d+(?:\.\d+)?)\s*"
     if match := re.fullmatch(rf"circle:{number},{number},{number}", lowered):
         lon, lat, km = (float(g) for g in match.groups())
@@ -174,7 +176,7 @@ def parse_area(text: str, chokepoints: gpd.GeoDataFrame) -> tuple[str, shapely.G
     raise ScenarioError(msg)
 
 
-def _geojson_area(raw: str, text: str) -> tuple[str, shapely.Geometry]:
+def _geojson_area(raw: str, text: str) -> tuple[str, BaseGeometry]:
     """Return a label and the union of the geometries of GeoJSON text or of a GeoJSON file."""
     inline = raw.startswith("{")
     try:
@@ -188,7 +190,7 @@ def _geojson_area(raw: str, text: str) -> tuple[str, shapely.Geometry]:
     return ("geojson" if inline else Path(raw).name), shapely.union_all(geoms)
 
 
-def _wkt_area(raw: str, text: str) -> shapely.Geometry:
+def _wkt_area(raw: str, text: str) -> BaseGeometry:
     """Return the polygon of WKT text."""
     try:
         geom = shapely.from_wkt(raw)
@@ -203,7 +205,7 @@ def _wkt_area(raw: str, text: str) -> shapely.Geometry:
     return geom
 
 
-def _check_valid(geoms: list[shapely.Geometry], text: str) -> None:
+def _check_valid(geoms: Sequence[BaseGeometry], text: str) -> None:
     """Raise if any geometry of an area is invalid, saying why (shapely's ``is_valid_reason``)."""
     for i, geom in enumerate(geoms):
         if not geom.is_valid:
@@ -213,7 +215,7 @@ def _check_valid(geoms: list[shapely.Geometry], text: str) -> None:
             raise ScenarioError(msg)
 
 
-def segments_in(area: shapely.Geometry, segments: gpd.GeoDataFrame) -> np.ndarray:
+def segments_in(area: BaseGeometry, segments: gpd.GeoDataFrame) -> np.ndarray:
     """Mask of routed segments passing through ``area`` (also tried shifted by ±360°)."""
     geoms = segments.geometry.to_numpy()
     present = np.array([g is not None for g in geoms])

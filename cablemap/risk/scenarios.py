@@ -379,7 +379,7 @@ class ScenarioEngine:
         for j, (_, _, cut) in enumerate(cuts):
             touched = tuple(sorted({int(x) for x in node_labels[g.eu[:n_seg][cut & live]]}))
             groups.setdefault(touched, []).append(j)
-        isolated = [[] for _ in cuts]
+        isolated: list[list[str]] = [[] for _ in cuts]
         pairs_lost = np.zeros(len(cuts), dtype=np.int64)
         for touched, members in groups.items():
             if not touched:

@@ -369,7 +369,7 @@ def load_model(
     if not statuses or not set(statuses) <= {"in_service", "planned"}:
         raise _err(file, "model.statuses", f"was {list(statuses)!r}; allowed: in_service, planned")
     topo = data.get("topology", {})
-    topology = {
+    topology: dict[str, Any] = {
         "landing_snap_km": _number(
             file, "topology.landing_snap_km", topo.get("landing_snap_km", 30.0), 0.0, 500.0
         ),

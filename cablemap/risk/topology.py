@@ -467,7 +467,7 @@ def _no_links() -> pd.DataFrame:
 
 def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]) -> pd.DataFrame:
     """Chain the landing points of each landmass (a chain connects them as a clique would)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for lp, iso, land in zip(
         lp_nodes["lp_id"], lp_nodes["iso3"], lp_nodes["landmass"], strict=True

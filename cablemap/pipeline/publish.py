@@ -29,6 +29,7 @@ import logging
 import os
 import shutil
 import socket
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -119,6 +120,25 @@ def prepare_folder(path: Path, what: str) -> Path:
 
 
 # ----------------------------------------------------------------------------- lock
+def _holder(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").strip()
+    except OSError:  # Windows refuses to read a locked range
+        return ""
+
+
+def _try_lock(fd: int) -> None:
+    """Take an exclusive, non-blocking lock on an open file; raise OSError if it is held."""
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        import msvcrt  # noqa: PLC0415 - Windows only
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl  # noqa: PLC0415 - POSIX only
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
 @contextlib.contextmanager
 def build_lock(state_dir: Path, *, timeout: float = 0.0, poll: float = 0.2) -> Iterator[None]:
     """Hold the exclusive build lock of an output folder for the duration of the block.
@@ -138,8 +158,6 @@ def build_lock(state_dir: Path, *, timeout: float = 0.0, poll: float = 0.2) -> I
         If another process still holds the lock after ``timeout`` seconds; the message names
         its process id, host and start time.
     """
-    import fcntl  # noqa: PLC0415 - POSIX only; imported where used
-
     state_dir.mkdir(parents=True, exist_ok=True)
     path = state_dir / _LOCK
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -147,11 +165,11 @@ def build_lock(state_dir: Path, *, timeout: float = 0.0, poll: float = 0.2) -> I
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _try_lock(fd)
                 break
-            except BlockingIOError:
+            except OSError:
                 if time.monotonic() >= deadline:
-                    holder = path.read_text(encoding="utf-8", errors="replace").strip()
+                    holder = _holder(path)
                     msg = (
                         f"another build is writing to {str(state_dir.parent)!r} "
                         f"({holder or 'holder unknown'}); waited {timeout:g} s. Let it finish, "
@@ -164,7 +182,8 @@ def build_lock(state_dir: Path, *, timeout: float = 0.0, poll: float = 0.2) -> I
             f"started {datetime.now(UTC).isoformat(timespec='seconds')}"
         )
         os.ftruncate(fd, 0)
-        os.pwrite(fd, holder.encode(), 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, holder.encode())
         yield
     finally:
         os.close(fd)  # closing drops the lock

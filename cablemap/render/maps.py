@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -954,7 +955,7 @@ def save_map(m: folium.Map, filepath: str | Path | None = None, *, offline: bool
         if remaining:
             msg = f"offline map still references {remaining}"
             raise RuntimeError(msg)
-    tmp = path.with_name(path.name + ".tmp")
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two processes never share one
     tmp.write_text(page, encoding="utf-8")
     tmp.replace(path)
     logger.info("Saved map at %r (%d bytes)", str(path), len(page.encode()))

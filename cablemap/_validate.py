@@ -217,8 +217,15 @@ def number_from_text(text: str, *, unit: str | None = None) -> float | None:
     return float(body.replace(",", ""))
 
 
-def _as_number(value: object, what: str, unit: str | None) -> tuple[float | None, str | None]:
-    """Read a number (whole numbers stay exact ints); ``(None, problem)`` if it is none."""
+def _as_number(  # noqa: PLR0911 - one return per kind of value
+    value: object, what: str, unit: str | None
+) -> tuple[float | None, str | None]:
+    """Read a number (whole numbers stay exact ints).
+
+    ``(None, None)`` if missing or blank, ``(None, problem)`` if it is no number.
+    """
+    if is_missing(value) or (isinstance(value, str) and not value.strip()):
+        return None, None
     if isinstance(value, bool | np.bool_):
         return None, f"not {what}: {short_repr(value)} is a boolean"
     number: float | None
@@ -252,8 +259,6 @@ def parse_year(value: object) -> tuple[int | None, str | None]:
     tuple of (int or None, str or None)
         ``(year, None)``; ``(None, None)`` when missing; ``(None, problem)`` when unusable.
     """
-    if is_missing(value) or (isinstance(value, str) and not value.strip()):
-        return None, None
     number, problem = _as_number(value, "a year", None)
     if number is None:
         return None, problem
@@ -317,8 +322,6 @@ def parse_non_negative(
     tuple of (float or None, str or None)
         ``(number, None)``; ``(None, None)`` when missing; ``(None, problem)`` when unusable.
     """
-    if is_missing(value) or (isinstance(value, str) and not value.strip()):
-        return None, None
     number, problem = _as_number(value, "a number", unit)
     if number is None:
         return None, problem

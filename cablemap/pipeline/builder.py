@@ -330,7 +330,9 @@ def build(
         except BuildOutputError:
             raise
         except OSError as exc:
-            raise publish.output_error(exc, "the build's outputs") from exc
+            if publish.writing_to(exc, (out, exports_dir)):
+                raise publish.output_error(exc, "the build's outputs") from exc
+            raise  # an input could not be read: the CLI names the path and the reason
         finally:
             publish.clean_leftovers(state_dir, exports_dir, set(state.objects.values()))
 

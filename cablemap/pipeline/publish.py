@@ -84,6 +84,14 @@ def output_error(exc: OSError, what: str) -> BuildOutputError:
     return BuildOutputError(f"cannot write {what}: {str(where)!r}: {reason} ({exc})")
 
 
+def writing_to(exc: OSError, folders: tuple[Path, ...]) -> bool:
+    """Whether an error concerns a path in one of the output folders (or names no path)."""
+    if exc.filename is None:
+        return True
+    failed = Path(str(exc.filename)).resolve()
+    return any(failed.is_relative_to(folder.resolve()) for folder in folders)
+
+
 def prepare_folder(path: Path, what: str) -> Path:
     """Create an output folder or say exactly why it cannot be used.
 

@@ -694,6 +694,9 @@ def scenario(
         cablemap scenario --sweep --pairs --top 10
         cablemap scenario --cut-area luzon-strait --map --name luzon
     """
+    if pairs and not sweep:
+        msg = "--pairs needs --sweep"
+        raise click.UsageError(msg)
     if not (sweep or cut_cable or cut_area or cut_vendor):
         msg = "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep"
         raise click.UsageError(msg)
@@ -707,9 +710,6 @@ def scenario(
         with_planned=with_planned,
         cross_border=_cross_border(cross_border),
     )
-    if pairs and not sweep:
-        msg = "--pairs needs --sweep"
-        raise click.UsageError(msg)
     if sweep and pairs:
         critical = engine.sweep_pairs()
         if fmt == "json":

@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import logging
 import math
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -210,6 +211,9 @@ class Plan:
         The budget the portfolio was chosen under.
     notes
         Assumptions (unknown populations, countries that could not be located...).
+    timings
+        Seconds spent: ``setup`` (scores, network, candidates), ``evaluate`` (every candidate
+        against every target once), ``portfolio`` (greedy picks with recomputation).
     """
 
     candidates: pd.DataFrame
@@ -218,6 +222,7 @@ class Plan:
     countries: pd.DataFrame
     budget_km: float
     notes: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape of ``cablemap plan --format json``."""
@@ -387,6 +392,7 @@ def plan(  # noqa: C901, PLR0912, PLR0915 - one pipeline, read top to bottom
     >>> p = cm.plan(cm.load(), budget_km=3000)  # doctest: +SKIP
     >>> p.portfolio  # doctest: +SKIP
     """
+    t0 = time.perf_counter()
     spec = model if isinstance(model, ModelSpec) else load_model(model)
     settings = plan_settings(spec)
     budget = settings.budget_km if budget_km is None else float(budget_km)
@@ -662,7 +668,10 @@ def plan(  # noqa: C901, PLR0912, PLR0915 - one pipeline, read top to bottom
         frame["gain"] = [[targets[j] for j in np.flatnonzero(g)] for g in gain]
         return frame
 
+    t_setup = time.perf_counter() - t0
+    t1 = time.perf_counter()
     first = evaluate(cands)
+    t_eval = time.perf_counter() - t1
     per_km = first["benefit"] / pd.Series([max(c.route_km, 1.0) for c in cands]).fillna(1e9)
     candidates = pd.DataFrame(
         {
@@ -682,6 +691,7 @@ def plan(  # noqa: C901, PLR0912, PLR0915 - one pipeline, read top to bottom
     )
     candidates = candidates.sort_values(["rank"]).reset_index(drop=True)
     # ---- greedy portfolio, recomputing after each pick
+    t2 = time.perf_counter()
     left = budget
     chosen: list[str] = []
     picks: list[dict[str, Any]] = []
@@ -729,6 +739,7 @@ def plan(  # noqa: C901, PLR0912, PLR0915 - one pipeline, read top to bottom
                 )
                 n_cables[iso] += 1
         state.add(cand)
+    t_portfolio = time.perf_counter() - t2
     after = dict(state.min_cut)
     rows = []
     pop_all = pop.reindex(region)
@@ -761,4 +772,5 @@ def plan(  # noqa: C901, PLR0912, PLR0915 - one pipeline, read top to bottom
         budget - left,
         budget,
     )
-    return Plan(candidates, chosen, picks, pd.DataFrame(rows), budget, notes)
+    timings = {"setup": t_setup, "evaluate": t_eval, "portfolio": t_portfolio}
+    return Plan(candidates, chosen, picks, pd.DataFrame(rows), budget, notes, timings)

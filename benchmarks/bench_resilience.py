@@ -20,15 +20,15 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
 def main() -> None:
     layers = cm.load(SHARED / "cables" / "tg-v3-2022")
-    countries = cm.countries_from_file(
-        SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
-    )
+    countries = cm.countries_from_file(SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp")
     engine = cm.ScenarioEngine(layers, countries=countries)
     start = time.perf_counter()
     res = engine.resilience()
     t = time.perf_counter() - start
-    print(f"min-cut: {len(res.countries)} countries + {len(res.landing_points)} landing points "
-          f"in {t:.2f} s (hubs {res.hubs})")
+    print(
+        f"min-cut: {len(res.countries)} countries + {len(res.landing_points)} landing points "
+        f"in {t:.2f} s (hubs {res.hubs})"
+    )
     start = time.perf_counter()
     pairs = engine.sweep_pairs()
     t_pairs = time.perf_counter() - start
@@ -39,9 +39,11 @@ def main() -> None:
     for a, b in zip(cables[::2], cables[1::2], strict=True):
         engine.run(cables=[a, b])
     t_single = (time.perf_counter() - start) / 10
-    print(f"pair sweep: {len(pairs)} critical pairs in {t_pairs:.2f} s; every pair of the "
-          f"{n_cables} cables through the single-scenario path: {all_pairs:,} x {t_single:.3f} s "
-          f"= {all_pairs * t_single:,.0f} s (ratio {all_pairs * t_single / t_pairs:,.0f}x)")
+    print(
+        f"pair sweep: {len(pairs)} critical pairs in {t_pairs:.2f} s; every pair of the "
+        f"{n_cables} cables through the single-scenario path: {all_pairs:,} x {t_single:.3f} s "
+        f"= {all_pairs * t_single:,.0f} s (ratio {all_pairs * t_single / t_pairs:,.0f}x)"
+    )
     rng = np.random.default_rng(13)
     region_lps = layers.landing_points[
         layers.landing_points["iso3"].isin(engine.model.region.countries)
@@ -55,11 +57,13 @@ def main() -> None:
     start = time.perf_counter()
     cm.score(layers, countries=countries)
     t_score = time.perf_counter() - start
-    print(f"planner: {len(p.candidates)} candidates evaluated in {p.timings['evaluate']:.3f} s "
-          f"(portfolio with recomputation {p.timings['portfolio']:.2f} s, setup "
-          f"{p.timings['setup']:.1f} s); re-scoring per candidate: {len(p.candidates)} x "
-          f"{t_score:.1f} s = {len(p.candidates) * t_score:,.0f} s "
-          f"(ratio {len(p.candidates) * t_score / p.timings['evaluate']:,.0f}x)")
+    print(
+        f"planner: {len(p.candidates)} candidates evaluated in {p.timings['evaluate']:.3f} s "
+        f"(portfolio with recomputation {p.timings['portfolio']:.2f} s, setup "
+        f"{p.timings['setup']:.1f} s); re-scoring per candidate: {len(p.candidates)} x "
+        f"{t_score:.1f} s = {len(p.candidates) * t_score:,.0f} s "
+        f"(ratio {len(p.candidates) * t_score / p.timings['evaluate']:,.0f}x)"
+    )
 
 
 if __name__ == "__main__":

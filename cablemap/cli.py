@@ -649,7 +649,7 @@ def _print_scenario(result: ScenarioResult) -> None:
 @click.option(
     "--pairs",
     is_flag=True,
-    help="With --sweep: rank the critical pairs of cables (cut off a country no single cable does).",
+    help="With --sweep: rank critical cable pairs (cut off a country no single cable does).",
 )
 @click.option(
     "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Sweep rows."
@@ -665,7 +665,7 @@ def _print_scenario(result: ScenarioResult) -> None:
     default=None,
     help="Folder for --map. Default: settings.maps_folder (./maps).",
 )
-def scenario(
+def scenario(  # noqa: PLR0912 - one branch per output mode
     source: Path | None,
     model_file: Path | None,
     countries_file: Path | None,

@@ -26,7 +26,8 @@ Country components
     ``vendor_exposure``: mean exposure of the cables landing in it. ``fragility``: ``1 / r``,
     ``r`` its exact resilience (``redundancy_cables``: the fewest whole cables whose failure
     cuts it off from the global network, :mod:`cablemap.risk.resilience`; 1 with none, 0 when
-    land-linked to a hub); without a resilience, ``r`` is its international cables. ``station_diversity``: ``1 /`` landing points with international
+    land-linked to a hub); without a resilience, ``r`` is its international cables.
+    ``station_diversity``: ``1 /`` landing points with international
     cables. ``chokepoint``: share of its international cables crossing a chokepoint.
     ``transit``: betweenness on the country graph (countries joined by a shared cable),
     normalised by the largest. ``hub``: its international cables / the most any country has.
@@ -48,8 +49,8 @@ from cablemap.risk.centrality import cable_hop_edges, country_betweenness
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.spec import ModelSpec
     from cablemap.risk.resilience import Resilience
+    from cablemap.risk.spec import ModelSpec
     from cablemap.risk.topology import Network
 
 

@@ -17,7 +17,7 @@ table; ``log10`` scale by default so that one large country does not swamp every
 - ``status``: countries leaving unconnected or single-cable status;
 - ``trusted_paths``: the fall in vendor exposure where the candidate lands (a trusted supplier
   replaces nothing but adds a trusted path; an unconnected country's exposure counts as 1);
-- ``dcs_priority``: the fall in the DCS priority index (exposure × fragility index).
+- ``dcs_priority``: the fall in the DCS priority index (exposure x fragility index).
 
 Targets are the region's third countries: the model's DCS exclusions, the overseas territories
 of excluded or partner states (``[plan] territories``/``partners``) and landlocked countries are
@@ -134,9 +134,11 @@ def plan_settings(model: ModelSpec) -> PlanSettings:
     """
     table = dict(model.plan or {})
     where = f"{model.path!r}, key 'plan"
-    weights = {**_DEFAULT_WEIGHTS, **table.get("weights", {})} if "weights" not in table else {
-        c: float(table["weights"].get(c, 0.0)) for c in BENEFIT_COMPONENTS
-    }
+    weights = (
+        {**_DEFAULT_WEIGHTS, **table.get("weights", {})}
+        if "weights" not in table
+        else {c: float(table["weights"].get(c, 0.0)) for c in BENEFIT_COMPONENTS}
+    )
     unknown = sorted(set(table.get("weights", {})) - set(BENEFIT_COMPONENTS))
     if unknown:
         msg = f"{where}.weights.{unknown[0]}': unknown component; components: {BENEFIT_COMPONENTS}"
@@ -171,7 +173,7 @@ def plan_settings(model: ModelSpec) -> PlanSettings:
 
 
 def population_table(path: str | Path | None = None) -> pd.Series:
-    """Population per ISO3 from a cited table (``unknown`` rows become NaN).
+    """Read population per ISO3 from a cited table (``unknown`` rows become NaN).
 
     Parameters
     ----------
@@ -346,7 +348,7 @@ def _read_candidates(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def plan(  # noqa: C901, PLR0912, PLR0915 - one pipeline, read top to bottom
+def plan(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
     layers: Layers,
     model: ModelSpec | str | Path | None = None,
     *,
@@ -699,7 +701,11 @@ def plan(  # noqa: C901, PLR0912, PLR0915 - one pipeline, read top to bottom
     while pool and len(chosen) < picks_max:
         frame = evaluate(pool)
         km = np.array([c.route_km if not math.isnan(c.route_km) else np.inf for c in pool])
-        ratio = np.where((km <= left) & (frame["benefit"].to_numpy() > 0), frame["benefit"] / np.maximum(km, 1.0), -1)
+        ratio = np.where(
+            (km <= left) & (frame["benefit"].to_numpy() > 0),
+            frame["benefit"] / np.maximum(km, 1.0),
+            -1,
+        )
         best = int(np.argmax(ratio))
         if ratio[best] <= 0:
             break

@@ -8,7 +8,7 @@ landing point is the minimum number of cables whose joint failure leaves it no p
 **global network**, a set of *hub* countries (the model's ``[resilience] hubs``, by default the
 ``hub_count`` countries with most international cables): a max-flow / min-cut on the star
 expansion of the hypergraph, where each cable is split into an ``in`` and an ``out`` node joined
-by an arc of capacity 1 and every place–cable arc is uncapacitated. One minimum set of cables is
+by an arc of capacity 1 and every place-cable arc is uncapacitated. One minimum set of cables is
 read off the residual graph.
 
 For a hub country the global network is the *other* hubs. A place land-linked to a hub (Macau
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
+from scipy.sparse.csgraph import connected_components, maximum_flow
 
 if TYPE_CHECKING:
     from cablemap.risk.connectivity import Graph
@@ -159,7 +159,7 @@ def hypergraph_from_graph(
 def pick_hubs(
     international_cables: dict[str, int], hubs: list[str] | tuple[str, ...], count: int
 ) -> list[str]:
-    """The hub countries: those given, else the ``count`` with most international cables.
+    """Pick the hub countries: those given, else the ``count`` with most international cables.
 
     Parameters
     ----------
@@ -341,7 +341,7 @@ def _entry(value: int | None, cables: list[str], hub: bool) -> dict[str, Any]:
     return {"min_cut": value, "cut": cables, "status": status_of(value, hub=hub)}
 
 
-def resilience(
+def resilience(  # noqa: PLR0912 - one loop over sinks, read top to bottom
     hyper: CableHypergraph,
     hubs: list[str],
     *,
@@ -452,9 +452,7 @@ class _Shortcuts:
             else np.zeros(0, dtype=np.int64)
         )
         cable_of = np.repeat(np.arange(c), lengths)
-        adj = sp.coo_matrix(
-            (np.ones(len(touched)), (touched, p + cable_of)), shape=(p + c, p + c)
-        )
+        adj = sp.coo_matrix((np.ones(len(touched)), (touched, p + cable_of)), shape=(p + c, p + c))
         _, self.label = connected_components(adj, directed=False)
         self.cables_at: dict[int, set[int]] = {}
         for place, cable in zip(touched.tolist(), cable_of.tolist(), strict=True):

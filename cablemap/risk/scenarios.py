@@ -34,8 +34,8 @@ from cablemap.risk.connectivity import (
     graph_from_network,
     subgraph,
 )
-from cablemap.risk.resilience import Resilience, hypergraph_from_graph, pick_hubs, resilience
 from cablemap.risk.cuts import parse_area, resolve_cables, resolve_vendor_cables, segments_in
+from cablemap.risk.resilience import Resilience, hypergraph_from_graph, pick_hubs, resilience
 from cablemap.risk.spec import ModelSpec, load_model
 from cablemap.risk.topology import build_network
 
@@ -179,9 +179,7 @@ class ScenarioEngine:
         self._seg_cables = seg_cables
         # land links abroad (declared or land routes): off when asking for submarine paths
         self._abroad = np.zeros(self.graph.n_edges, dtype=bool)
-        self._abroad[len(seg_cables) :] = (
-            self.network.terrestrial["kind"].to_numpy() != "domestic"
-        )
+        self._abroad[len(seg_cables) :] = self.network.terrestrial["kind"].to_numpy() != "domestic"
         self._base = self._connectivity(self._base_edges[:, None])
         self._base_sea = self._connectivity((self._base_edges & ~self._abroad)[:, None])
         self._intl = self._international_cables()
@@ -331,9 +329,7 @@ class ScenarioEngine:
                     "reachable_before": int(base_reach[ci, 0]),
                     "reachable_after": int(reach_after[ci, 0]),
                     "isolated": bool(base_reach[ci, 0] > 0 and reach_after[ci, 0] == 0),
-                    "cable_isolated": bool(
-                        sea_before[ci, 0] > 0 and sea_reach_after[ci, 0] == 0
-                    ),
+                    "cable_isolated": bool(sea_before[ci, 0] > 0 and sea_reach_after[ci, 0] == 0),
                 }
             )
         countries = pd.DataFrame(rows)
@@ -447,7 +443,6 @@ class ScenarioEngine:
             ["countries_isolated", "pairs_lost", "cut"], ascending=[False, False, True]
         ).reset_index(drop=True)
 
-
     def resilience(self, *, paths_up_to: int = 0) -> Resilience:
         """Exact resilience of every country and landing point on this engine's network.
 
@@ -467,7 +462,7 @@ class ScenarioEngine:
         return resilience(hyper, hubs, paths_up_to=paths_up_to)
 
     def sweep_pairs(self, *, batch: int = 512) -> pd.DataFrame:
-        """Rank the critical pairs: two cables whose joint failure cuts off a country no single cable does.
+        """Rank critical pairs: two cables cutting off a country that no single cable does.
 
         Only countries whose exact resilience is 2 can be cut off by a pair and by no single
         cable; each such pair takes one cable from each of the two paths of a maximum flow, so
@@ -495,16 +490,15 @@ class ScenarioEngine:
         hub_lp = np.isin(g.lp_country, hub_idx)
         known = g.lp_country >= 0
         eligible = np.isin(np.array(g.countries), two)
-        n_seg = len(self._seg_cables)
-        seg_index: dict[str, np.ndarray] = {}
+        seg_index: dict[str, list[int]] = {}
         for i, c in enumerate(self._seg_cables):
-            seg_index.setdefault(str(c), []).append(i)  # type: ignore[arg-type]
+            seg_index.setdefault(str(c), []).append(i)
         cut_lists: list[list[str]] = []
         for start in range(0, len(pairs), batch):
             chunk = pairs[start : start + batch]
             active = np.repeat(self._base_edges[:, None], len(chunk), axis=1)
             for col, (a, b) in enumerate(chunk):
-                active[np.r_[seg_index[a], seg_index[b]].astype(np.int64), col] = False
+                active[np.array([*seg_index[a], *seg_index[b]], dtype=np.int64), col] = False
             labels = connected_labels(g, active)[g.lp_index]
             for col in range(len(chunk)):
                 labs = labels[:, col]
@@ -512,7 +506,6 @@ class ScenarioEngine:
                 ok = np.bincount(g.lp_country[linked], minlength=len(g.countries)) > 0
                 cut = np.flatnonzero(~ok & eligible)
                 cut_lists.append([g.countries[k] for k in cut])
-        del n_seg
         frame = pd.DataFrame(
             {
                 "cable_a": [a for a, _ in pairs],

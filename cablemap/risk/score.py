@@ -557,7 +557,10 @@ def _country_table(
     out["cables"] = [len(facts.country_cables.get(i, [])) for i in out.index]
     out["international_cables"] = [len(facts.country_intl.get(i, [])) for i in out.index]
     # exact resilience: the fewest whole cables cutting it off from the hubs (None: land-linked)
-    exact = {i: res.countries.get(i, {"min_cut": 0, "cut": [], "status": "unconnected"}) for i in out.index}
+    exact = {
+        i: res.countries.get(i, {"min_cut": 0, "cut": [], "status": "unconnected"})
+        for i in out.index
+    }
     out["redundancy_cables"] = [exact[i]["min_cut"] for i in out.index]
     out["redundancy_cables"] = out["redundancy_cables"].astype("Int64")
     out["status"] = [exact[i]["status"] for i in out.index]

@@ -540,7 +540,8 @@ def _land_routes(
     """Cross-border land links between landmasses of neighbouring countries.
 
     Polygons of different countries within ~1 km of each other, and of one country within
-    ~5 km, form one landmass (Natural Earth leaves hairline gaps; bridges count). Two countries share a land border where polygons of theirs
+    ~5 km, form one landmass (Natural Earth leaves hairline gaps; bridges count). Two
+    countries share a land border where polygons of theirs
     are that close; on each landmass they share, their closest pair of landing points is
     linked. Pairs in ``exclude`` (closed borders) are not.
     """

@@ -41,7 +41,9 @@ def test_targets_exclude_dcs_exclusions_and_territories(plan_2022):
     assert not c.at["CHN", "target"] and c.at["CHN", "why_not_target"] == "DCS exclusion"
     assert not c.at["GUM", "target"] and c.at["GUM", "why_not_target"] == "territory of USA"
     assert c.at["TON", "target"] and c.at["TUV", "target"]
-    picked = set().union(*plan_2022.candidates.set_index("id").loc[plan_2022.portfolio, "countries"])
+    picked = set().union(
+        *plan_2022.candidates.set_index("id").loc[plan_2022.portfolio, "countries"]
+    )
     assert not picked & {"CHN", "HKG", "MAC", "RUS", "PRK"}
 
 
@@ -52,13 +54,26 @@ def test_json_contract_and_budget(sample, tmp_path):
     data = json.loads(result.output)
     assert list(data) == ["candidates", "portfolio", "countries"]
     assert set(data["candidates"][0]) == {
-        "id", "kind", "countries", "route_km", "benefit", "components", "rank",
+        "id",
+        "kind",
+        "countries",
+        "route_km",
+        "benefit",
+        "components",
+        "rank",
     }
     assert set(data["candidates"][0]["components"]) == {
-        "resilience", "status", "trusted_paths", "dcs_priority",
+        "resilience",
+        "status",
+        "trusted_paths",
+        "dcs_priority",
     }
     assert set(data["countries"][0]) == {
-        "iso3", "min_cut_before", "min_cut_after", "status_before", "status_after",
+        "iso3",
+        "min_cut_before",
+        "min_cut_after",
+        "status_before",
+        "status_after",
     }
     used = sum(c["route_km"] for c in data["candidates"] if c["id"] in data["portfolio"])
     assert 0 < used <= 3000
@@ -81,9 +96,7 @@ def test_analyst_candidates_file(sample, tmp_path):
 
 
 def test_plan_map(sample, tmp_path):
-    result = CliRunner().invoke(
-        cli, ["plan", "--max", "2", "--map", "--out", str(tmp_path)]
-    )
+    result = CliRunner().invoke(cli, ["plan", "--max", "2", "--map", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "investment_plan.html").read_text(encoding="utf-8")
     assert "Investment plan" in page and "unconnected country" in page

@@ -107,7 +107,9 @@ def test_min_cut_benchmark(engine):
     start = time.perf_counter()
     res = engine.resilience()
     seconds = time.perf_counter() - start
-    print(f"min-cut: {len(res.countries)} countries, {len(res.landing_points)} lps, {seconds:.2f} s")
+    print(
+        f"min-cut: {len(res.countries)} countries, {len(res.landing_points)} lps, {seconds:.2f} s"
+    )
     assert len(res.landing_points) > 1000
     assert seconds < 2.0  # ~0.3 s alone; generous for shared CI cores
 
@@ -133,7 +135,10 @@ def test_critical_pairs_agree_with_single_runs(engine):
     # so it is not "isolated" in the scenario sense, but reaches nothing beyond
     com = both.countries.set_index("iso3").loc["COM"]
     assert com["reachable_before"] > 100 and com["reachable_after"] <= 1
-    print(f"pair sweep {sweep_s:.2f} s; single path x {len(pairs)} pairs ~ {single_s * len(pairs):.1f} s")
+    print(
+        f"pair sweep {sweep_s:.2f} s; single path x {len(pairs)} pairs"
+        f" ~ {single_s * len(pairs):.1f} s"
+    )
 
 
 def test_scores_use_exact_resilience_and_list_unconnected(v3_scores):

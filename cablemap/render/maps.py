@@ -401,7 +401,9 @@ def strategic_nodes_map(
                     "score": round(float(row.score), 4),
                     "rank": int(row.rank),
                     "criticality": round(crit, 4),
-                    "redundancy_cables": int(row.redundancy_cables),
+                    "redundancy_cables": (
+                        None if pd.isna(row.redundancy_cables) else int(row.redundancy_cables)
+                    ),
                     "components": [round(float(getattr(row, c)), 4) for c in lp_comps],
                     "cables": [
                         cable_index[c] for c in lp_cables.get(row.lp_id, []) if c in cable_index

@@ -329,9 +329,21 @@ def _sea_route(a: tuple[float, float], b: tuple[float, float]) -> tuple[float, A
     """Length (km) and line of a sea route between two points (``searoute``)."""
     import searoute  # noqa: PLC0415 - heavy import, only when links are generated
 
-    feature = searoute.searoute(list(a), list(b), units="km")
-    line = shapely.geometry.shape(feature["geometry"])
-    return float(feature["properties"]["length"]), line
+    try:
+        feature = searoute.searoute(list(a), list(b), units="km")
+        line = shapely.geometry.shape(feature["geometry"])
+        return float(feature["properties"]["length"]), line
+    except (shapely.errors.GEOSException, ValueError, KeyError):
+        # both ends snap to one node of the sea network (a few km apart): a straight line
+        km = (
+            float(
+                distances_m(np.array([a[0]]), np.array([a[1]]), np.array([b[0]]), np.array([b[1]]))[
+                    0
+                ]
+            )
+            / 1000.0
+        )
+        return km, shapely.LineString([a, b])
 
 
 def _read_candidates(path: Path) -> list[dict[str, str]]:

@@ -30,6 +30,7 @@ from cablemap.layers.facilities import facilities_from_cloud_regions, facilities
 from cablemap.layers.joins import backhaul_distances, country_facilities, nearest_facilities
 from cablemap.render import (
     build_map,
+    plan_map,
     save_map,
     save_maps,
     scenario_map,
@@ -37,11 +38,13 @@ from cablemap.render import (
     vendor_exposure_map,
 )
 from cablemap.risk import (
+    Plan,
     ScenarioEngine,
     ScenarioError,
     Scores,
     load_model,
     load_vendor_profile,
+    plan,
     run_scenario,
     score,
 )
@@ -53,6 +56,7 @@ __all__ = [
     "EmptyLayerError",
     "LayerValidationError",
     "Layers",
+    "Plan",
     "RiskSpecError",
     "ScenarioEngine",
     "ScenarioError",
@@ -70,6 +74,8 @@ __all__ = [
     "load_model",
     "load_vendor_profile",
     "nearest_facilities",
+    "plan",
+    "plan_map",
     "resolve_vendor",
     "risk_models_path",
     "run_scenario",

@@ -647,6 +647,11 @@ def _print_scenario(result: ScenarioResult) -> None:
 )
 @click.option("--sweep", is_flag=True, help="Rank every single-cable and chokepoint cut instead.")
 @click.option(
+    "--pairs",
+    is_flag=True,
+    help="With --sweep: rank critical cable pairs (cut off a country no single cable does).",
+)
+@click.option(
     "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Sweep rows."
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
@@ -660,7 +665,7 @@ def _print_scenario(result: ScenarioResult) -> None:
     default=None,
     help="Folder for --map. Default: settings.maps_folder (./maps).",
 )
-def scenario(
+def scenario(  # noqa: PLR0912 - one branch per output mode
     source: Path | None,
     model_file: Path | None,
     countries_file: Path | None,
@@ -671,6 +676,7 @@ def scenario(
     with_planned: bool,
     cross_border: tuple[str, ...],
     sweep: bool,
+    pairs: bool,
     top: int,
     fmt: str,
     write_map: bool,
@@ -685,8 +691,12 @@ def scenario(
         cablemap scenario --cut-area luzon-strait --format json
         cablemap scenario --cut-vendor "Huawei Marine"
         cablemap scenario --sweep --top 10
+        cablemap scenario --sweep --pairs --top 10
         cablemap scenario --cut-area luzon-strait --map --name luzon
     """
+    if pairs and not sweep:
+        msg = "--pairs needs --sweep"
+        raise click.UsageError(msg)
     if not (sweep or cut_cable or cut_area or cut_vendor):
         msg = "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep"
         raise click.UsageError(msg)
@@ -700,6 +710,15 @@ def scenario(
         with_planned=with_planned,
         cross_border=_cross_border(cross_border),
     )
+    if sweep and pairs:
+        critical = engine.sweep_pairs()
+        if fmt == "json":
+            click.echo(critical.head(top).to_json(orient="records"))
+        else:
+            click.echo(f"critical cable pairs (top {top} of {len(critical)})")
+            for row in critical.head(top).itertuples():
+                click.echo(f"{row.cable_a} + {row.cable_b}: {', '.join(row.countries)}")
+        return
     if sweep:
         ranking = engine.sweep()
         if fmt == "json":
@@ -728,3 +747,107 @@ def scenario(
         click.echo(f"Wrote {path}" if fmt != "json" else "", err=fmt == "json")
         if fmt != "json":
             click.echo(f"Wrote {index}")
+
+
+@cli.command(name="plan")
+@_source_option
+@_model_option
+@_countries_option
+@click.option(
+    "--budget-km",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Km of new cable the portfolio may use. Default: the model's [plan] budget_km.",
+)
+@click.option(
+    "--candidates",
+    "candidates_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="CSV of analyst candidates: id, from, to (landing point id or ISO3), route_km.",
+)
+@click.option(
+    "--max",
+    "max_picks",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Most candidates in the portfolio. Default: the model's [plan] max_picks.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=15, show_default=True, help="Rows.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--map", "write_map", is_flag=True, help="Also write maps/investment_plan.html.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for --map. Default: settings.maps_folder (./maps).",
+)
+def plan_command(
+    source: Path | None,
+    model_file: Path | None,
+    countries_file: Path | None,
+    budget_km: float | None,
+    candidates_file: Path | None,
+    max_picks: int | None,
+    top: int,
+    fmt: str,
+    write_map: bool,
+    out: Path | None,
+) -> None:
+    """Rank candidate cables by measured benefit; choose a portfolio under a budget.
+
+    \b
+    Example:
+        cablemap plan --source ../shared/data/cables/tg-v3-2022 --countries ne_10m.shp
+        cablemap plan --budget-km 3000 --format json
+        cablemap plan --candidates my_links.csv --max 5 --map
+    """
+    from cablemap.render import plan_map  # noqa: PLC0415
+    from cablemap.risk import plan  # noqa: PLC0415
+
+    layers = _load(source)
+    countries = countries_from_file(countries_file) if countries_file else None
+    model = load_model(model_file)
+    result = plan(
+        layers,
+        model,
+        countries=countries,
+        budget_km=budget_km,
+        candidates_file=candidates_file,
+        max_picks=max_picks,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+    else:
+        click.echo(f"candidates ranked by benefit per km (top {top} of {len(result.candidates)})")
+        click.echo(f"{'rank':>4} {'candidate':<45} {'kind':<9} {'km':>7} {'benefit':>8}")
+        for row in result.candidates.head(top).itertuples():
+            click.echo(
+                f"{row.rank:>4} {row.id[:45]:<45} {row.kind:<9} {row.route_km:>7.0f} "
+                f"{row.benefit:>8.4f}"
+            )
+        click.echo(f"portfolio under {result.budget_km:,.0f} km:")
+        for i, pick in enumerate(result.picks, 1):
+            click.echo(f"  {i}. {pick['id']}: {pick['reason']}")
+        c = result.countries
+        changed = c[c["status_before"] != c["status_after"]]
+        for row in changed.itertuples():
+            click.echo(f"  {row.iso3}: {row.status_before} -> {row.status_after}")
+        reported = c[~c["target"] & c["status_before"].isin(["unconnected", "single_cable"])]
+        if len(reported):
+            click.echo(
+                "reported, not targets: "
+                + ", ".join(f"{r.iso3} ({r.why_not_target})" for r in reported.itertuples())
+            )
+        for note in result.notes:
+            click.echo(f"note: {note}")
+    if write_map:
+        engine = ScenarioEngine(layers, model, countries=countries)
+        page = plan_map(
+            result,
+            engine,
+            countries=countries if countries is not None else bundled_countries(),
+        )
+        folder = Path(settings.maps_folder) if out is None else out
+        path = save_map(page, folder / "investment_plan.html")
+        click.echo(f"Wrote {path}", err=fmt == "json")

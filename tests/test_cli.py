@@ -181,7 +181,8 @@ def test_score_json_contract(runner, tg_v3_path):
 def test_score_table_explain_and_csv(runner, tmp_path):
     result = runner.invoke(cli, ["score", "--entity", "country", "--top", "3"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("countries (top 3 of 37, model dcs-v1)\n")
+    # the sample's 37 countries and the region's 35 others, unconnected
+    assert result.output.startswith("countries (top 3 of 72, model dcs-v1)\n")
     result = runner.invoke(cli, ["score", "--explain", "tonga-cable"])
     assert result.exit_code == 0
     assert "cable 'tonga-cable': score" in result.output

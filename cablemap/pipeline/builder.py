@@ -44,8 +44,10 @@ from cablemap.layers.project import read_project
 from cablemap.pipeline import cache, publish
 from cablemap.pipeline.diff import change_report, report_html, report_lines
 from cablemap.pipeline.exports import FORMATS, export_scores
-from cablemap.render import save_map, save_maps, scenario_map, write_index
+from cablemap.render import plan_map, save_map, save_maps, scenario_map, write_index
 from cablemap.risk import ScenarioEngine, load_model, load_region, score
+from cablemap.risk import plan as run_plan
+from cablemap.risk.plan import plan_settings
 
 logger = logging.getLogger(__name__)
 
@@ -566,6 +568,11 @@ class _Run:
                     res, engine, title=f"Scenario: {name}", region=region, countries=basemap
                 )
                 save_map(page, staging / f"scenario_{name}.html", offline=config.offline)
+            if plan_settings(model).map:  # the model configures a plan: investment_plan.html
+                result = run_plan(layers, model, countries=layers.countries)
+                eng = engine or ScenarioEngine(layers, model, countries=layers.countries)
+                page = plan_map(result, eng, countries=basemap)
+                save_map(page, staging / "investment_plan.html", offline=config.offline)
 
         self._timed("maps", draw)
 

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
+    from cablemap.risk.plan import Plan
     from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult
     from cablemap.risk.score import Scores
 
@@ -400,7 +401,9 @@ def strategic_nodes_map(
                     "score": round(float(row.score), 4),
                     "rank": int(row.rank),
                     "criticality": round(crit, 4),
-                    "redundancy_cables": int(row.redundancy_cables),
+                    "redundancy_cables": (
+                        None if pd.isna(row.redundancy_cables) else int(row.redundancy_cables)
+                    ),
                     "components": [round(float(getattr(row, c)), 4) for c in lp_comps],
                     "cables": [
                         cable_index[c] for c in lp_cables.get(row.lp_id, []) if c in cable_index
@@ -960,3 +963,147 @@ def save_map(m: folium.Map, filepath: str | Path | None = None, *, offline: bool
     tmp.replace(path)
     logger.info("Saved map at %r (%d bytes)", str(path), len(page.encode()))
     return path
+
+
+def plan_map(
+    result: Plan,
+    engine: ScenarioEngine,
+    *,
+    title: str = "Investment plan",
+    countries: gpd.GeoDataFrame | None = None,
+    top: int = 60,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """Candidates dashed over the network, the portfolio highlighted, targets outlined.
+
+    Parameters
+    ----------
+    result
+        A plan (:func:`cablemap.risk.plan.plan`).
+    engine
+        The engine of the same layers and model (its network is drawn beneath).
+    title
+        Shown in the corner.
+    countries
+        Country outlines; unconnected targets are filled orange, single-cable ones yellow.
+    top
+        Draw the best ``top`` candidates by rank (every portfolio pick is drawn).
+    online_tiles
+        Offer an OpenStreetMap layer (loaded only when ticked).
+
+    Returns
+    -------
+    folium.Map
+        The map.
+    """
+    region = engine.model.region
+    seam = region.seam_lon
+    layers = engine.layers
+    m = _base(region, title)
+    status = result.countries.set_index("iso3")["status_before"].to_dict()
+    fill = {
+        iso: _UNCONNECTED_COLOUR if s == "unconnected" else _SINGLE_COLOUR
+        for iso, s in status.items()
+        if s in ("unconnected", "single_cable")
+    }
+    if countries is not None:
+        group = folium.FeatureGroup(name="Countries (orange: unconnected, yellow: one cable)")
+        DataLayer(
+            m, "countries", _collection(_outline_features(countries, region, fill)), popup=False
+        ).add_to(group)
+        group.add_to(m)
+    seg = engine.network.segments
+    keep = seg["routed"] & seg["cable_id"].isin(engine.active_cables)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
+            "properties": {
+                "id": row.seg_id,
+                "name": str(row.cable_id),
+                "_s": {"color": MUTED_COLOUR, "weight": 1.0, "opacity": 0.45},
+            },
+        }
+        for row in seg[keep].itertuples()
+    ]
+    group = folium.FeatureGroup(name="Cables in service")
+    DataLayer(m, "cables", _collection(features), popup=False).add_to(group)
+    group.add_to(m)
+    chosen = set(result.portfolio)
+    cands = result.candidates
+    shown = cands[(cands["rank"] <= top) | cands["id"].isin(chosen)]
+    cand_features = [
+        {
+            "type": "Feature",
+            "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
+            "properties": {
+                "id": row.id,
+                "name": row.id,
+                "kind": row.kind,
+                "countries": ", ".join(row.countries),
+                "route_km": round(float(row.route_km), 0),
+                "benefit": round(float(row.benefit), 4),
+                "rank": int(row.rank),
+                "picked": row.id in chosen,
+                "_s": {
+                    "color": _PICK_COLOUR if row.id in chosen else _CANDIDATE_COLOUR,
+                    "weight": 4 if row.id in chosen else 2,
+                    "opacity": 0.95 if row.id in chosen else 0.7,
+                    "dashArray": "8 6",
+                },
+            },
+        }
+        for row in shown.itertuples()
+        if row.geometry is not None
+    ]
+    group = folium.FeatureGroup(name=f"Candidates (dashed; {len(chosen)} picked)")
+    DataLayer(
+        m,
+        "candidates",
+        _collection(cand_features),
+        {
+            "fields": [
+                ["kind", "kind"],
+                ["countries", "countries"],
+                ["route_km", "route km"],
+                ["benefit", "benefit"],
+                ["rank", "rank"],
+                ["picked", "in the portfolio"],
+            ],
+            "tooltipFields": [["benefit", "benefit"], ["picked", "picked"]],
+        },
+    ).add_to(group)
+    group.add_to(m)
+    rows = "".join(
+        f"<tr><td>{i + 1}</td><td>{html.escape(p['id'])}</td>"
+        f"<td>{html.escape(p['reason'])}</td></tr>"
+        for i, p in enumerate(result.picks)
+    )
+    add_panel(
+        m,
+        f"<h4>{html.escape(title)}</h4><div>budget {result.budget_km:,.0f} km</div>"
+        f"<table class='cm-breakdown'><tr><th>#</th><th>pick</th><th>why</th></tr>{rows}</table>",
+        position="top: 10px; right: 200px; max-width: 420px",
+    )
+    add_panel(
+        m,
+        legend_html(
+            "Investment plan",
+            [
+                ("line", _PICK_COLOUR, "picked (dashed: not built)"),
+                ("line", _CANDIDATE_COLOUR, "candidate"),
+                ("line", MUTED_COLOUR, "cable in service"),
+                ("dot", _UNCONNECTED_COLOUR, "unconnected country (no cable)"),
+                ("dot", _SINGLE_COLOUR, "country behind a single cable"),
+            ],
+        ),
+        position="bottom: 22px; right: 10px",
+    )
+    _info_panel(m, layers, title)
+    return _finish(m, online_tiles=online_tiles)
+
+
+_PICK_COLOUR = "#1e8449"
+_CANDIDATE_COLOUR = "#2e86c1"
+_UNCONNECTED_COLOUR = "#e67e22"
+_SINGLE_COLOUR = "#f4d03f"

@@ -7,7 +7,9 @@ components of many scenarios at once) beneath it.
 """
 
 from cablemap._errors import ScenarioError
+from cablemap.risk.plan import Plan, plan
 from cablemap.risk.region import Region, load_region
+from cablemap.risk.resilience import Resilience
 from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult, run_scenario
 from cablemap.risk.score import Scores, kendall_tau, score
 from cablemap.risk.spec import ModelSpec, load_model, load_vendor_profile
@@ -16,7 +18,9 @@ from cablemap.risk.topology import Network, build_network
 __all__ = [
     "ModelSpec",
     "Network",
+    "Plan",
     "Region",
+    "Resilience",
     "ScenarioEngine",
     "ScenarioError",
     "ScenarioResult",
@@ -26,6 +30,7 @@ __all__ = [
     "load_model",
     "load_region",
     "load_vendor_profile",
+    "plan",
     "run_scenario",
     "score",
 ]

@@ -17,13 +17,17 @@ Landing-point components
     points, on the cable-hop graph of :mod:`cablemap.risk.centrality`; normalised by the
     largest). ``gateway_share``: its international cables / its
     country's. ``fragility``: ``1 / r``, ``r`` the international cables reachable from it by
-    domestic cables and assumed land links (the fewest whose loss cuts it off from abroad;
-    1 if it has none). ``hub``: its international cables / the most any landing point has.
+    domestic cables and assumed land links; with exact resilience (the default in
+    :func:`cablemap.score`), ``1 / r`` with ``r`` the fewest whole cables whose failure cuts it
+    off from the global network (:mod:`cablemap.risk.resilience`; 1 if it has none, 0 if it
+    is land-linked to a hub). ``hub``: its international cables / the most any landing point has.
     ``chokepoint``: share of its cables crossing a chokepoint.
 Country components
     ``vendor_exposure``: mean exposure of the cables landing in it. ``fragility``: ``1 / r``,
-    ``r`` its international cables (``redundancy_cables``: the fewest whose loss leaves no
-    submarine path abroad). ``station_diversity``: ``1 /`` landing points with international
+    ``r`` its exact resilience (``redundancy_cables``: the fewest whole cables whose failure
+    cuts it off from the global network, :mod:`cablemap.risk.resilience`; 1 with none, 0 when
+    land-linked to a hub); without a resilience, ``r`` is its international cables.
+    ``station_diversity``: ``1 /`` landing points with international
     cables. ``chokepoint``: share of its international cables crossing a chokepoint.
     ``transit``: betweenness on the country graph (countries joined by a shared cable),
     normalised by the largest. ``hub``: its international cables / the most any country has.
@@ -45,6 +49,7 @@ from cablemap.risk.centrality import cable_hop_edges, country_betweenness
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
+    from cablemap.risk.resilience import Resilience
     from cablemap.risk.spec import ModelSpec
     from cablemap.risk.topology import Network
 
@@ -211,8 +216,18 @@ def _lp_betweenness(network: Network, lp_iso3: pd.Series) -> dict[str, float]:
     return {lp: values.get(lp, 0.0) / top for lp in lp_iso3.index}
 
 
+def fragility_of(min_cut: int | None) -> float:
+    """``1 / min_cut`` (1 when unconnected; 0 when land-linked to the global network)."""
+    if min_cut is None:
+        return 0.0
+    return 1.0 / max(min_cut, 1)
+
+
 def landing_point_components(
-    facts: Facts, network: Network, landing_points: pd.DataFrame
+    facts: Facts,
+    network: Network,
+    landing_points: pd.DataFrame,
+    resilience: Resilience | None = None,
 ) -> pd.DataFrame:
     """Compute the landing-point components (index ``lp_id``)."""
     lp_iso3 = landing_points.set_index("lp_id")["iso3"]
@@ -234,13 +249,21 @@ def landing_point_components(
             "betweenness": betweenness.get(lp, 0.0),
             "gateway_share": len(intl) / country_intl if country_intl else 0.0,
             "hub": len(intl) / most_intl,
-            "fragility": 0.0 if iso in facts.land_linked_abroad else 1.0 / max(redundancy, 1),
+            "fragility": (
+                fragility_of(resilience.landing_points[lp]["min_cut"])
+                if resilience is not None and lp in resilience.landing_points
+                else 0.0
+                if iso in facts.land_linked_abroad
+                else 1.0 / max(redundancy, 1)
+            ),
             "chokepoint": float(np.mean([crosses[c] for c in cables])) if cables else 0.0,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def country_components(facts: Facts, landing_points: pd.DataFrame) -> pd.DataFrame:
+def country_components(
+    facts: Facts, landing_points: pd.DataFrame, resilience: Resilience | None = None
+) -> pd.DataFrame:
     """Compute the country components (index ``iso3``)."""
     f = facts.cables
     exposure = f["vendor_exposure"].to_dict()
@@ -256,7 +279,13 @@ def country_components(facts: Facts, landing_points: pd.DataFrame) -> pd.DataFra
         stations = {lp for c in intl for lp in lp_lists[c] if lp_iso3.get(lp) == iso}
         rows[iso] = {
             "vendor_exposure": float(np.mean([exposure[c] for c in cables])),
-            "fragility": 0.0 if iso in facts.land_linked_abroad else 1.0 / max(len(intl), 1),
+            "fragility": (
+                fragility_of(resilience.countries[iso]["min_cut"])
+                if resilience is not None and iso in resilience.countries
+                else 0.0
+                if iso in facts.land_linked_abroad
+                else 1.0 / max(len(intl), 1)
+            ),
             "station_diversity": 1.0 / max(len(stations), 1),
             "chokepoint": float(np.mean([crosses[c] for c in intl])) if intl else 0.0,
             "transit": transit.get(iso, 0.0),

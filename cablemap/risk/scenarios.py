@@ -5,8 +5,11 @@ its segments; an area cut only the routed segments whose geometry passes through
 circle, a box, any polygon or a named chokepoint); a vendor cut every segment of the cables the
 vendor supplied or owns. Assumed land links are never cut. Connectivity is then recomputed:
 
-- a **country** is *isolated* when it had a submarine path to another country before the cuts
-  and has none after; countries with no such path even before are reported apart
+- a **country** is *isolated* when it had a path to another country before the cuts (by
+  cable, or over a land link: domestic backhaul, a land route to a neighbour or a declared
+  cross-border link) and has none after; it is *cable_isolated* when it had a submarine path
+  abroad before and has none after, land links abroad left aside (Macau after a SeaMeWe-3
+  cut: cable-isolated, not isolated). Countries with no path even before are reported apart
   (``unconnected_countries``);
 - a **landing point** is *isolated* when it can reach neither another country nor (for a point
   off its country's main landmass) a landing point on that main landmass.
@@ -32,6 +35,7 @@ from cablemap.risk.connectivity import (
     subgraph,
 )
 from cablemap.risk.cuts import parse_area, resolve_cables, resolve_vendor_cables, segments_in
+from cablemap.risk.resilience import Resilience, hypergraph_from_graph, pick_hubs, resilience
 from cablemap.risk.spec import ModelSpec, load_model
 from cablemap.risk.topology import build_network
 
@@ -61,13 +65,18 @@ class ScenarioResult:
         ``seg_id``, ``cable_id``, ``u``, ``v`` of every cut segment.
     countries
         ``iso3``, ``name``, ``cables_before``, ``cables_after`` (international cables intact),
-        ``reachable_before``, ``reachable_after`` (foreign countries reachable), ``isolated``.
+        ``reachable_before``, ``reachable_after`` (foreign countries reachable by cable or
+        land), ``isolated`` (no path abroad left at all), ``cable_isolated`` (no submarine path
+        abroad left).
     landing_points
         ``lp_id``, ``name``, ``iso3``, ``isolated_before``, ``isolated``.
     isolated_countries
-        Countries with a path abroad before the cuts and none after.
+        Countries with a path abroad (by cable or over land) before the cuts and none after.
     unconnected_countries
-        Countries with no submarine path abroad even before the cuts.
+        Countries with no path abroad even before the cuts.
+    cable_isolated_countries
+        Countries with a submarine path abroad before the cuts and none after (land links
+        abroad ignored): cut off *by sea*, whether or not a land route remains.
     notes
         Assumptions (e.g. cables without route that area cuts cannot touch).
     """
@@ -79,6 +88,7 @@ class ScenarioResult:
     landing_points: pd.DataFrame
     isolated_countries: list[str]
     unconnected_countries: list[str]
+    cable_isolated_countries: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -90,6 +100,7 @@ class ScenarioResult:
             "countries": self.countries.to_dict(orient="records"),
             "landing_points": self.landing_points.to_dict(orient="records"),
             "isolated_countries": self.isolated_countries,
+            "cable_isolated_countries": self.cable_isolated_countries,
             "isolated_landing_points": list(
                 self.landing_points.loc[
                     self.landing_points["isolated"] & ~self.landing_points["isolated_before"],
@@ -158,13 +169,19 @@ class ScenarioEngine:
             join_km=topo["join_km"],
             terrestrial_links=topo["terrestrial_links"],
             cross_border=[*topo["cross_border"], *(cross_border or [])],
+            land_routes=self.model.land_routes["enabled"],
+            land_route_exclude=self.model.land_routes["exclude"],
         )
         self.graph = graph_from_network(self.network, layers)
         seg_cables = self.network.segments["cable_id"].to_numpy()
         self._base_edges = np.ones(self.graph.n_edges, dtype=bool)
         self._base_edges[: len(seg_cables)] = np.isin(seg_cables, list(self.active_cables))
         self._seg_cables = seg_cables
+        # land links abroad (declared or land routes): off when asking for submarine paths
+        self._abroad = np.zeros(self.graph.n_edges, dtype=bool)
+        self._abroad[len(seg_cables) :] = self.network.terrestrial["kind"].to_numpy() != "domestic"
         self._base = self._connectivity(self._base_edges[:, None])
+        self._base_sea = self._connectivity((self._base_edges & ~self._abroad)[:, None])
         self._intl = self._international_cables()
         self._main = self._main_landmass()
 
@@ -290,8 +307,10 @@ class ScenarioEngine:
         active = self._base_edges.copy()
         active[: len(mask)] &= ~mask
         after = self._connectivity(active[:, None])
+        sea_after = self._connectivity((active & ~self._abroad)[:, None])
         base_lp, base_reach, _, base_labels = self._base
         lp_after, reach_after, _, labels_after = after
+        sea_before, sea_reach_after = self._base_sea[1], sea_after[1]
         seg = self.network.segments
         cut_segments = seg.loc[mask, ["seg_id", "cable_id", "u", "v"]].reset_index(drop=True)
         cut_cables = sorted(set(cut_segments["cable_id"]))
@@ -310,6 +329,7 @@ class ScenarioEngine:
                     "reachable_before": int(base_reach[ci, 0]),
                     "reachable_after": int(reach_after[ci, 0]),
                     "isolated": bool(base_reach[ci, 0] > 0 and reach_after[ci, 0] == 0),
+                    "cable_isolated": bool(sea_before[ci, 0] > 0 and sea_reach_after[ci, 0] == 0),
                 }
             )
         countries = pd.DataFrame(rows)
@@ -332,6 +352,7 @@ class ScenarioEngine:
             countries=countries,
             landing_points=landing_points,
             isolated_countries=sorted(countries.loc[countries["isolated"], "iso3"]),
+            cable_isolated_countries=sorted(countries.loc[countries["cable_isolated"], "iso3"]),
             unconnected_countries=sorted(countries.loc[countries["reachable_before"] == 0, "iso3"]),
             notes=notes,
         )
@@ -420,6 +441,82 @@ class ScenarioEngine:
         )
         return frame.sort_values(
             ["countries_isolated", "pairs_lost", "cut"], ascending=[False, False, True]
+        ).reset_index(drop=True)
+
+    def resilience(self, *, paths_up_to: int = 0) -> Resilience:
+        """Exact resilience of every country and landing point on this engine's network.
+
+        The fewest whole cables whose failure cuts each one off from the global network (the
+        model's hub countries), land links never failing; see :mod:`cablemap.risk.resilience`.
+
+        Examples
+        --------
+        >>> import cablemap as cm
+        >>> cm.ScenarioEngine(cm.load()).resilience().countries["TON"]["min_cut"]
+        1
+        """
+        hyper = hypergraph_from_graph(self.graph, self._seg_cables, active=self._base_edges)
+        spec = self.model.resilience
+        intl = {iso: len(cables) for iso, cables in self._intl.items()}
+        hubs = pick_hubs(intl, list(spec["hubs"]), int(spec["hub_count"]))
+        return resilience(hyper, hubs, paths_up_to=paths_up_to)
+
+    def sweep_pairs(self, *, batch: int = 512) -> pd.DataFrame:
+        """Rank critical pairs: two cables cutting off a country that no single cable does.
+
+        Only countries whose exact resilience is 2 can be cut off by a pair and by no single
+        cable; each such pair takes one cable from each of the two paths of a maximum flow, so
+        only those pairs are tried (a few per country, not every pair of the network). Each
+        pair is one scenario column of the batched connectivity; a country counts as cut off
+        when none of its landing points reaches a hub country.
+
+        Returns
+        -------
+        DataFrame
+            ``cable_a``, ``cable_b``, ``countries_cut`` (count), ``countries`` (ISO3 list),
+            sorted by ``countries_cut`` then the cable ids.
+        """
+        res = self.resilience(paths_up_to=2)
+        two = [iso for iso, r in res.countries.items() if r["min_cut"] == 2]
+        candidates: set[tuple[str, str]] = set()
+        for iso in two:
+            first, second = res.paths[iso][:2]
+            candidates |= {
+                (min(a, b), max(a, b)) for a in set(first) for b in set(second) if a != b
+            }
+        pairs = sorted(candidates)
+        g = self.graph
+        hub_idx = [g.countries.index(h) for h in res.hubs if h in g.countries]
+        hub_lp = np.isin(g.lp_country, hub_idx)
+        known = g.lp_country >= 0
+        eligible = np.isin(np.array(g.countries), two)
+        seg_index: dict[str, list[int]] = {}
+        for i, c in enumerate(self._seg_cables):
+            seg_index.setdefault(str(c), []).append(i)
+        cut_lists: list[list[str]] = []
+        for start in range(0, len(pairs), batch):
+            chunk = pairs[start : start + batch]
+            active = np.repeat(self._base_edges[:, None], len(chunk), axis=1)
+            for col, (a, b) in enumerate(chunk):
+                active[np.array([*seg_index[a], *seg_index[b]], dtype=np.int64), col] = False
+            labels = connected_labels(g, active)[g.lp_index]
+            for col in range(len(chunk)):
+                labs = labels[:, col]
+                linked = np.isin(labs, labs[hub_lp]) & known
+                ok = np.bincount(g.lp_country[linked], minlength=len(g.countries)) > 0
+                cut = np.flatnonzero(~ok & eligible)
+                cut_lists.append([g.countries[k] for k in cut])
+        frame = pd.DataFrame(
+            {
+                "cable_a": [a for a, _ in pairs],
+                "cable_b": [b for _, b in pairs],
+                "countries_cut": [len(c) for c in cut_lists],
+                "countries": cut_lists,
+            }
+        )
+        frame = frame[frame["countries_cut"] > 0]
+        return frame.sort_values(
+            ["countries_cut", "cable_a", "cable_b"], ascending=[False, True, True]
         ).reset_index(drop=True)
 
 

@@ -25,6 +25,14 @@ from cablemap.risk.components import (
     landing_point_components,
     tier_shares,
 )
+from cablemap.risk.connectivity import graph_from_network
+from cablemap.risk.resilience import (
+    Resilience,
+    hypergraph_from_graph,
+    pick_hubs,
+    resilience,
+    status_of,
+)
 from cablemap.risk.spec import COMPONENTS, ModelSpec, load_model
 from cablemap.risk.topology import Network, build_network
 
@@ -61,6 +69,8 @@ class Scores:
         One row per perturbation test: ``entity``, ``test``, ``kendall_tau``, ``top_n_overlap``.
     notes
         Assumptions and fallbacks an analyst should know.
+    resilience
+        Exact resilience of every country and landing point (hubs, minimum cuts).
     """
 
     landing_points: gpd.GeoDataFrame
@@ -70,6 +80,7 @@ class Scores:
     network: Network
     sensitivity: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    resilience: Resilience | None = None
 
     def table(self, entity: str) -> pd.DataFrame:
         """Return the scored table of ``"landing_point"``, ``"cable"`` or ``"country"``."""
@@ -220,7 +231,8 @@ class Scores:
 _TIER_SHARES = "tier_share_high tier_share_elevated tier_share_unrated tier_share_trusted"
 _CONTEXT = {
     "landing_point": (
-        "name iso3 country cables international_cables redundancy_cables criticality "
+        "name iso3 country cables international_cables redundancy_cables status min_cut_cables "
+        "criticality "
         f"criticality_rank {_TIER_SHARES} top_n_share in_region"
     ).split(),
     "cable": (
@@ -228,7 +240,8 @@ _CONTEXT = {
         "high_tier_vendors chokepoints top_n_share in_region"
     ).split(),
     "country": (
-        "name cables international_cables redundancy_cables landing_stations criticality "
+        "name cables international_cables redundancy_cables status min_cut_cables "
+        "landing_stations criticality "
         f"criticality_rank dcs_fragility_index dcs_priority dcs_rank {_TIER_SHARES} "
         "top_n_share in_region"
     ).split(),
@@ -399,12 +412,18 @@ def score(
             join_km=spec.topology["join_km"],
             terrestrial_links=spec.topology["terrestrial_links"],
             cross_border=spec.topology["cross_border"],
+            land_routes=spec.land_routes["enabled"],
+            land_route_exclude=spec.land_routes["exclude"],
         )
     facts = compute_facts(layers, spec, network)
+    res = exact_resilience(layers, spec, network, facts)
+    countries_values = _with_unconnected(
+        country_components(facts, layers.landing_points, res), spec
+    )
     values = {
-        "landing_point": landing_point_components(facts, network, layers.landing_points),
+        "landing_point": landing_point_components(facts, network, layers.landing_points, res),
         "cable": cable_components(facts),
-        "country": country_components(facts, layers.landing_points),
+        "country": countries_values,
     }
     sensitivity, stability = _sensitivity(values, spec)
     region = spec.region.countries
@@ -422,9 +441,9 @@ def score(
             )
     for entity, groups in (("landing_point", facts.lp_cables), ("country", facts.country_cables)):
         tables[entity] = tables[entity].join(tier_shares(facts, groups, tables[entity].index))
-    lp_table = _landing_point_table(tables["landing_point"], layers, facts, region)
+    lp_table = _landing_point_table(tables["landing_point"], layers, facts, region, res)
     cable_table = _cable_table(tables["cable"], layers, facts, region)
-    country_table = _country_table(tables["country"], layers, facts, spec)
+    country_table = _country_table(tables["country"], layers, facts, spec, res)
     for frame in (lp_table, cable_table, country_table):
         frame.attrs["risk_model"] = spec.name
     notes = list(network.notes)
@@ -438,11 +457,58 @@ def score(
         len(country_table),
         spec.name,
     )
-    return Scores(lp_table, cable_table, country_table, spec, network, sensitivity, notes)
+    unconnected = sorted(country_table.loc[country_table["status"] == "unconnected", "iso3"])
+    if unconnected:
+        notes.append(
+            f"{len(unconnected)} region countr(ies) with no path to the global network by an "
+            f"in-service cable: {unconnected}"
+        )
+    return Scores(
+        lp_table, cable_table, country_table, spec, network, sensitivity, notes, resilience=res
+    )
+
+
+def exact_resilience(
+    layers: Layers, spec: ModelSpec, network: Network, facts: Facts | None = None
+) -> Resilience:
+    """Exact resilience of every country and landing point of a scored network.
+
+    The hub countries are the model's ``[resilience] hubs``, else its ``hub_count`` countries
+    with most international cables; see :mod:`cablemap.risk.resilience`.
+    """
+    facts = compute_facts(layers, spec, network) if facts is None else facts
+    graph = graph_from_network(network, layers)
+    hyper = hypergraph_from_graph(graph, network.segments["cable_id"].to_numpy())
+    intl = {iso: len(c) for iso, c in facts.country_intl.items()}
+    hubs = pick_hubs(intl, list(spec.resilience["hubs"]), int(spec.resilience["hub_count"]))
+    return resilience(hyper, hubs)
+
+
+def _with_unconnected(values: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
+    """Add a row for every region country without an in-service cable (fragility 1)."""
+    missing = sorted(set(spec.region.countries) - set(values.index))
+    if not missing:
+        return values
+    rows = pd.DataFrame(
+        {
+            "vendor_exposure": 0.0,
+            "fragility": 1.0,
+            "station_diversity": 1.0,
+            "chokepoint": 0.0,
+            "transit": 0.0,
+            "hub": 0.0,
+        },
+        index=pd.Index(missing),
+    )
+    return pd.concat([values, rows[values.columns]])
 
 
 def _landing_point_table(
-    table: pd.DataFrame, layers: Layers, facts: Facts, region: frozenset[str]
+    table: pd.DataFrame,
+    layers: Layers,
+    facts: Facts,
+    region: frozenset[str],
+    res: Resilience,
 ) -> gpd.GeoDataFrame:
     lps = layers.landing_points.set_index("lp_id")
     f = facts.cables
@@ -452,7 +518,13 @@ def _landing_point_table(
         sum(bool(f.at[c, "international"]) for c in facts.lp_cables.get(lp, []))
         for lp in table.index
     ]
-    table["redundancy_cables"] = [facts.lp_redundancy.get(lp, 0) for lp in table.index]
+    exact = [res.landing_points.get(lp) for lp in table.index]
+    table["redundancy_cables"] = [
+        facts.lp_redundancy.get(lp, 0) if e is None else e["min_cut"]
+        for lp, e in zip(table.index, exact, strict=True)
+    ]
+    table["status"] = [status_of(0) if e is None else e["status"] for e in exact]
+    table["min_cut_cables"] = [[] if e is None else e["cut"] for e in exact]
     out = lps[["name", "country", "iso3", "geometry"]].join(table)
     out["in_region"] = out["iso3"].isin(region)
     out = out.reset_index().sort_values(["rank", "lp_id"]).reset_index(drop=True)
@@ -476,7 +548,7 @@ def _cable_table(
 
 
 def _country_table(
-    table: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec
+    table: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec, res: Resilience
 ) -> pd.DataFrame:
     lps = layers.landing_points
     names = lps.dropna(subset=["iso3"]).groupby("iso3")["country"].first()
@@ -484,12 +556,15 @@ def _country_table(
     out.insert(0, "name", [names.get(i, i) for i in out.index])
     out["cables"] = [len(facts.country_cables.get(i, [])) for i in out.index]
     out["international_cables"] = [len(facts.country_intl.get(i, [])) for i in out.index]
-    # with whole cables failing, the fewest that isolate a country are exactly its international
-    # cables (domestic cables and land links never reach abroad); a land link abroad: never
-    out["redundancy_cables"] = [
-        None if i in facts.land_linked_abroad else len(facts.country_intl.get(i, []))
+    # exact resilience: the fewest whole cables cutting it off from the hubs (None: land-linked)
+    exact = {
+        i: res.countries.get(i, {"min_cut": 0, "cut": [], "status": "unconnected"})
         for i in out.index
-    ]
+    }
+    out["redundancy_cables"] = [exact[i]["min_cut"] for i in out.index]
+    out["redundancy_cables"] = out["redundancy_cables"].astype("Int64")
+    out["status"] = [exact[i]["status"] for i in out.index]
+    out["min_cut_cables"] = [exact[i]["cut"] for i in out.index]
     out["landing_stations"] = [
         round(1 / v) if len(facts.country_intl.get(i, [])) else 0
         for i, v in zip(out.index, out["station_diversity"], strict=True)
@@ -501,7 +576,9 @@ def _country_table(
     fragility_index = sum(out[c] * weights[c] for c in frag) / wsum
     eligible = out["in_region"] & ~out.index.isin(spec.dcs_exclude)
     out["dcs_fragility_index"] = fragility_index
-    out["dcs_priority"] = (out["vendor_exposure"] * fragility_index).where(eligible)
+    # an unconnected country has no trusted path at all: its exposure counts as 1
+    exposure = out["vendor_exposure"].where(out["status"] != "unconnected", 1.0)
+    out["dcs_priority"] = (exposure * fragility_index).where(eligible)
     out["dcs_rank"] = out["dcs_priority"].rank(ascending=False, method="min").astype("Int64")
     out.index.name = "iso3"
     return out.reset_index().sort_values(["rank", "iso3"]).reset_index(drop=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +103,15 @@ class ModelSpec:
     scenarios
         Scenarios to run on every build: ``name``, ``cut_cables``, ``cut_areas``,
         ``cut_vendors``.
+    resilience
+        ``hubs`` (ISO3 codes standing for the global network; empty: the ``hub_count``
+        countries with most international cables) and ``hub_count``.
+    land_routes
+        ``enabled`` (cross-border land links between countries whose polygons share a land
+        border) and ``exclude`` (pairs of ISO3 codes whose border carries no link).
+    plan
+        The investment planner's settings (``[plan]``), or ``None`` if the file has none;
+        see :func:`cablemap.risk.plan.plan_settings`.
     sensitivity
         ``perturbation``, ``draws``, ``top_n``, ``seed``.
     """
@@ -121,6 +130,9 @@ class ModelSpec:
     sensitivity: dict[str, float]
     criticality_components: dict[str, tuple[str, ...]]
     scenarios: tuple[dict[str, Any], ...] = ()
+    resilience: dict[str, Any] = field(default_factory=lambda: {"hubs": (), "hub_count": 10})
+    land_routes: dict[str, Any] = field(default_factory=lambda: {"enabled": True, "exclude": ()})
+    plan: dict[str, Any] | None = None
 
     def with_weights(self, weights: dict[str, dict[str, float]]) -> ModelSpec:
         """Return a copy with other weights (used by the sensitivity analysis)."""
@@ -409,6 +421,11 @@ def load_model(
         "top_n": int(_number(file, "sensitivity.top_n", sens.get("top_n", 20), 2, 10_000)),
         "seed": int(_number(file, "sensitivity.seed", sens.get("seed", 0), 0, 2**32 - 1)),
     }
+    resilience = _resilience(file, data)
+    land_routes = _land_routes(file, data)
+    plan = data.get("plan")
+    if plan is not None and not isinstance(plan, dict):
+        raise _err(file, "plan", "must be a table")
     try:
         region = load_region(_path("region"))
         profile = load_vendor_profile(vendor_profile or _path("vendor_profile"))
@@ -431,4 +448,40 @@ def load_model(
         sensitivity=sensitivity,
         criticality_components=criticality,
         scenarios=tuple(scenarios),
+        resilience=resilience,
+        land_routes=land_routes,
+        plan=plan,
     )
+
+
+def _iso_pairs(file: Path, key: str, value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        raise _err(file, key, f"was {value!r}; expected a list of ISO3 pairs")
+    out = []
+    for i, pair in enumerate(value):
+        if not (
+            isinstance(pair, list)
+            and len(pair) == 2
+            and all(isinstance(c, str) and _ISO3.match(c) for c in pair)
+        ):
+            raise _err(file, f"{key}[{i}]", f"was {pair!r}; expected a pair of ISO3 codes")
+        out.append((pair[0], pair[1]))
+    return tuple(out)
+
+
+def _resilience(file: Path, data: dict[str, Any]) -> dict[str, Any]:
+    table = data.get("resilience", {})
+    hubs = table.get("hubs", [])
+    if not isinstance(hubs, list) or not all(isinstance(c, str) and _ISO3.match(c) for c in hubs):
+        raise _err(file, "resilience.hubs", f"must list ISO3 codes; got {hubs!r}")
+    count = int(_number(file, "resilience.hub_count", table.get("hub_count", 10), 1, 500))
+    return {"hubs": tuple(hubs), "hub_count": count}
+
+
+def _land_routes(file: Path, data: dict[str, Any]) -> dict[str, Any]:
+    table = data.get("land_routes", {})
+    enabled = table.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise _err(file, "land_routes.enabled", f"was {enabled!r}; expected true or false")
+    exclude = _iso_pairs(file, "land_routes.exclude", table.get("exclude", []))
+    return {"enabled": enabled, "exclude": exclude}

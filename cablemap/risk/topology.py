@@ -46,6 +46,12 @@ logger = logging.getLogger(__name__)
 
 _KEY_DECIMALS = 6  # node keys: coordinates rounded to ~0.1 m
 _SNAP_EPS_DEG = 1e-7
+#: Country polygons closer than this (degrees, ~1 km) share a land border.
+_BORDER_GAP_DEG = 0.01
+#: Polygons of one country closer than this (degrees, ~5 km) are one landmass for land
+#: routes (bridges: Macau's Taipa and its peninsula, Hengqin and the mainland).
+_BRIDGE_GAP_DEG = 0.045
+_SIMPLIFY_DEG = 0.002
 
 
 @dataclass
@@ -350,6 +356,8 @@ def build_network(
     cross_border: list[tuple[str, str]] | None = None,
     statuses: tuple[str, ...] = ("in_service",),
     countries: gpd.GeoDataFrame | None = None,
+    land_routes: bool = False,
+    land_route_exclude: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
 ) -> Network:
     """Build the segment graph of the cables with the given statuses.
 
@@ -371,6 +379,13 @@ def build_network(
         Which cables count (``"in_service"``, ``"planned"``).
     countries
         Country polygons (``iso3``, geometry in EPSG:4326) for landmasses; optional.
+    land_routes
+        Also join, over land, the landing points of neighbouring countries: two landmasses
+        of different countries whose polygons share a land border (``countries``, or the
+        bundled 1:110m outlines when none are given) are linked at their closest pair of
+        landing points (``kind`` ``land_route``).
+    land_route_exclude
+        Pairs of ISO3 codes whose border carries no link (closed borders).
 
     Returns
     -------
@@ -452,6 +467,15 @@ def build_network(
     other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
     nodes = pd.concat([lp_nodes, other], ignore_index=True)
     terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
+    if land_routes:
+        routes = _land_routes(
+            lps,
+            countries,
+            set(map(frozenset, land_route_exclude)),
+            notes,
+            landmass if countries is not None and terrestrial_links else None,
+        )
+        terrestrial = pd.concat([terrestrial, routes], ignore_index=True)
     logger.info(
         "Built network: %d segments, %d nodes, %d terrestrial links",
         len(seg_frame),
@@ -503,4 +527,100 @@ def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]
                     "kind": "cross_border",
                 }
             )
+    return pd.DataFrame(rows, columns=["u", "v", "iso3", "landmass", "kind"])
+
+
+def _land_routes(
+    landing_points: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame | None,
+    exclude: set[frozenset[str]],
+    notes: list[str],
+    landmass: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Cross-border land links between landmasses of neighbouring countries.
+
+    Polygons of different countries within ~1 km of each other, and of one country within
+    ~5 km, form one landmass (Natural Earth leaves hairline gaps; bridges count). Two
+    countries share a land border where polygons of theirs
+    are that close; on each landmass they share, their closest pair of landing points is
+    linked. Pairs in ``exclude`` (closed borders) are not.
+    """
+    if countries is None:
+        from cablemap.layers.boundaries import bundled_countries  # noqa: PLC0415
+
+        countries = bundled_countries()
+        if countries is None:
+            notes.append("no country polygons: no cross-border land routes assumed")
+            return _no_links()
+    from scipy.sparse import coo_matrix  # noqa: PLC0415
+    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
+
+    parts = countries[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
+    parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
+    # only countries with landing points can be linked; their outlines simplified to ~200 m
+    # (distances of a kilometre or more are all that matter here)
+    parts = parts[parts["iso3"].isin(set(landing_points["iso3"].dropna()))]
+    parts = parts.reset_index(drop=True)
+    parts = parts.set_geometry(shapely.simplify(parts.geometry.to_numpy(), _SIMPLIFY_DEG))
+    shapely.prepare(parts.geometry.to_numpy())
+    # Natural Earth leaves hairline gaps at some borders (Macau's Taipa and Hengqin, ~80 m)
+    near = gpd.sjoin(parts, parts, predicate="dwithin", distance=_BRIDGE_GAP_DEG, how="inner")
+    foreign = (near["iso3_left"] != near["iso3_right"]).to_numpy()
+    geoms = parts.geometry.to_numpy()
+    close = shapely.dwithin(
+        geoms[near.index.to_numpy()[foreign]],
+        geoms[near["index_right"].to_numpy()[foreign]],
+        _BORDER_GAP_DEG,
+    )
+    keep = ~foreign
+    keep[foreign] = close
+    near = near[keep]
+    left, right = near.index.to_numpy(), near["index_right"].to_numpy()
+    n = len(parts)
+    _, group = connected_components(
+        coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n)), directed=False
+    )
+    group_of = dict(zip(parts["landmass"], group, strict=True))
+    labels = _landmasses(landing_points, countries, []) if landmass is None else landmass
+    lps = landing_points.set_index("lp_id")
+    members: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for lp_id, land in labels.items():
+        iso = lps.at[lp_id, "iso3"]
+        if isinstance(land, str) and isinstance(iso, str) and land in group_of:
+            members[(int(group_of[land]), iso)].append(str(lp_id))
+    borders = sorted(
+        {
+            (int(group[i]), *sorted((a, b)))
+            for i, a, b in zip(left, near["iso3_left"], near["iso3_right"], strict=True)
+            if a != b
+        }
+    )
+    rows: list[dict[str, Any]] = []
+    skipped: set[str] = set()
+    for g, a_iso, b_iso in borders:
+        if frozenset((a_iso, b_iso)) in exclude:
+            skipped.add(f"{a_iso}-{b_iso}")
+            continue
+        a_ids, b_ids = members.get((g, a_iso), []), members.get((g, b_iso), [])
+        if not a_ids or not b_ids:
+            continue
+        a, b = lps.geometry.loc[a_ids], lps.geometry.loc[b_ids]
+        d = distances_m(
+            np.repeat(a.x.to_numpy(), len(b)),
+            np.repeat(a.y.to_numpy(), len(b)),
+            np.tile(b.x.to_numpy(), len(a)),
+            np.tile(b.y.to_numpy(), len(a)),
+        )
+        k = int(np.argmin(d))
+        rows.append(
+            {
+                "u": a_ids[k // len(b_ids)],
+                "v": b_ids[k % len(b_ids)],
+                "iso3": f"{a_iso}-{b_iso}",
+                "landmass": None,
+                "kind": "land_route",
+            }
+        )
+    if skipped:
+        notes.append(f"land routes excluded by the model: {sorted(skipped)}")
     return pd.DataFrame(rows, columns=["u", "v", "iso3", "landmass", "kind"])

@@ -40,6 +40,9 @@ def test_reproduces_real_incidents(incident, tg_v3, ne_countries, engine):
     result = eng.run(cables=_split(incident["cut_cables"]), areas=_split(incident["cut_areas"]))
     assert result.cut_cables, "the incident must cut something"
     assert result.isolated_countries == sorted(_split(incident["expected_isolated_countries"]))
+    assert result.cable_isolated_countries == sorted(
+        _split(incident["expected_cable_isolated_countries"])
+    )
     expected_lps = set(_split(incident["expected_isolated_landing_points"]))
     if expected_lps:
         assert set(result.to_dict()["isolated_landing_points"]) == expected_lps
@@ -75,7 +78,9 @@ def test_area_cut_across_the_antimeridian(engine):
 
 def test_vendor_cut(engine, tg_v3):
     result = engine.run(vendors=["Huawei Marine Networks"])
-    assert "SUR" in result.isolated_countries  # its only cable, SG-SCS, is HMN-built
+    # its only cable, SG-SCS, is HMN-built: cut off by sea, still linked over land (Guyana)
+    assert "SUR" in result.cable_isolated_countries
+    assert "SUR" not in result.isolated_countries
     cables = tg_v3.cables.set_index("cable_id")
     for cable_id in result.cut_cables:
         assert "HMN Tech" in cables.loc[cable_id, "suppliers"] + cables.loc[cable_id, "owners"]

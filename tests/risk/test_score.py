@@ -79,9 +79,9 @@ def test_dcs_priority_covers_region_third_countries_only(v3_scores):
     ranked = c[c["dcs_priority"].notna()]
     assert not ranked.index.isin(["USA", "JPN", "CHN", "HKG", "MAC", "RUS"]).any()
     assert ranked["in_region"].all() and len(ranked) > 40
-    assert np.allclose(
-        ranked["dcs_priority"], ranked["vendor_exposure"] * ranked["dcs_fragility_index"]
-    )
+    # an unconnected country has no trusted path: its exposure counts as 1
+    exposure = ranked["vendor_exposure"].where(ranked["status"] != "unconnected", 1.0)
+    assert np.allclose(ranked["dcs_priority"], exposure * ranked["dcs_fragility_index"])
     assert ranked["dcs_rank"].min() == 1
 
 

@@ -73,7 +73,9 @@ def test_land_links_follow_landmasses(network):
     assert "guningtou-taiwan" not in main  # Kinmen is its own landmass
     assert links[links["iso3"] == "TON"].empty  # Tongatapu, Ha'apai and Vava'u are islands
     assert not linked("nukualofa-tonga", "neiafu-tonga")
-    assert (links["kind"] == "domestic").all()  # no cross-border link unless declared
+    # no declared cross-border link; land routes join bordering countries (Macau-China)
+    assert set(links["kind"]) == {"domestic", "land_route"}
+    assert {"CHN-MAC", "ESP-GIB"} <= set(links.loc[links["kind"] == "land_route", "iso3"])
 
 
 def test_cross_border_links_only_when_declared(tg_v3, ne_countries):

@@ -136,7 +136,9 @@ def test_planned_cables_can_be_counted(tmp_path, sample):
 
 def test_explain_unknown_id_lists_close_matches(sample_scores):
     with pytest.raises(
-        KeyError, match=r"no landing point, cable or country has id 'tonga-cabel'.*tonga-cable"
+        KeyError,
+        match=r"no landing point, cable, country, facility or metro has id 'tonga-cabel'.*"
+        r"tonga-cable",
     ):
         sample_scores.explain("tonga-cabel")
 

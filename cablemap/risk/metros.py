@@ -22,6 +22,7 @@ Components, each in [0, 1] (weights in ``[weights.metro]``):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
@@ -85,7 +86,9 @@ def _sites(layers: Layers, facts: Facts) -> pd.DataFrame:
     return sites
 
 
-def group_metros(sites: pd.DataFrame, radius_km: float, *, same_country: bool) -> np.ndarray:
+def group_metros(
+    sites: pd.DataFrame, radius_km: float, *, same_country: bool
+) -> tuple[np.ndarray, np.ndarray]:
     """Leader clustering: the metro index of each site (see the module docstring).
 
     Parameters
@@ -99,8 +102,9 @@ def group_metros(sites: pd.DataFrame, radius_km: float, *, same_country: bool) -
 
     Returns
     -------
-    ndarray of int
-        A metro number per site, numbered in seed order (busiest first).
+    tuple of ndarray
+        A metro number per site, numbered in seed order (busiest first), and the seed site of
+        each metro.
     """
     order = np.lexsort(
         (sites["site_id"].to_numpy(), -sites["n_cables"].to_numpy(), -sites["inter"].to_numpy())
@@ -109,6 +113,7 @@ def group_metros(sites: pd.DataFrame, radius_km: float, *, same_country: bool) -
     iso = sites["iso3"].fillna("").to_numpy(str)
     tree = shapely.STRtree(shapely.points(lon, lat))
     label = np.full(len(sites), -1)
+    seeds: list[int] = []
     n = 0
     for seed in order:
         if label[seed] >= 0:
@@ -128,8 +133,9 @@ def group_metros(sites: pd.DataFrame, radius_km: float, *, same_country: bool) -
         members = cand[dist <= radius_km * 1000.0]
         label[members] = n
         label[seed] = n
+        seeds.append(int(seed))
         n += 1
-    return label
+    return label, np.array(seeds, dtype=int)
 
 
 def _slug(text: str) -> str:
@@ -149,33 +155,41 @@ def metro_components(
         ``interconnection_count``, ``cloud_regions``, ``lon``, ``lat``), same index.
     """
     sites = _sites(layers, facts)
-    sites["metro"] = group_metros(
+    labels, seeds = group_metros(
         sites, model.sites["metro_radius_km"], same_country=model.sites["metro_same_country"]
     )
+    sites["metro"] = labels
     country_intl = {iso: len(cs) for iso, cs in facts.country_intl.items()}
     rows: dict[str, dict[str, Any]] = {}
     seen: dict[str, int] = {}
-    for _, group in sites.groupby("metro", sort=True):
-        iso = group["iso3"].dropna()
-        iso3 = str(iso.iloc[0]) if len(iso) else ""
-        cities = group.loc[group["city"] != "", "city"]
-        name = str(cities.mode().iloc[0]) if len(cities) else str(group["name"].iloc[0])
+    cols = {c: sites[c].tolist() for c in ("site_id", "kind", "name", "city", "iso3", "lon", "lat")}
+    inter, cables_of = sites["inter"].tolist(), sites["cables"].tolist()
+    groups: dict[int, list[int]] = {}
+    for k, metro in enumerate(sites["metro"].tolist()):
+        groups.setdefault(int(metro), []).append(k)
+    for metro in sorted(groups):
+        members = groups[metro]
+        seed = int(seeds[metro])
+        isos = [cols["iso3"][k] for k in members if isinstance(cols["iso3"][k], str)]
+        iso3 = isos[0] if isos else ""
+        cities = Counter(cols["city"][k] for k in members if cols["city"][k])
+        name = min(cities, key=lambda c: (-cities[c], c)) if cities else str(cols["name"][seed])
         base = f"metro:{iso3.lower() or 'xx'}:{_slug(name)}"
         seen[base] = seen.get(base, 0) + 1
         metro_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        cables = sorted({c for cs in group["cables"] for c in cs})
-        is_lp = group["kind"] == "landing_point"
+        cables = {c for k in members for c in cables_of[k]}
+        n_lp = sum(cols["kind"][k] == "landing_point" for k in members)
         rows[metro_id] = {
             "name": name,
             "iso3": iso3 or None,
-            "members": list(group["site_id"]),
-            "landing_points": int(is_lp.sum()),
-            "facilities": int((~is_lp).sum()),
+            "members": [cols["site_id"][k] for k in members],
+            "landing_points": n_lp,
+            "facilities": len(members) - n_lp,
             "international_cables": len(cables),
-            "interconnection_count": int(group["inter"].sum()),
-            "cloud_regions": int((group["kind"] == "cloud_region").sum()),
-            "lon": float(group["lon"].iloc[0]),
-            "lat": float(group["lat"].iloc[0]),
+            "interconnection_count": int(sum(inter[k] for k in members)),
+            "cloud_regions": sum(cols["kind"][k] == "cloud_region" for k in members),
+            "lon": float(cols["lon"][seed]),
+            "lat": float(cols["lat"][seed]),
             "_share": len(cables) / country_intl[iso3] if country_intl.get(iso3) else 0.0,
         }
     context = pd.DataFrame.from_dict(rows, orient="index")

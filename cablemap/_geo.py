@@ -126,3 +126,44 @@ def split_antimeridian(coords: list[tuple[float, float]]) -> list[list[tuple[flo
             parts.append([(-edge, y_cross)])
         parts[-1].append((x1, y1))
     return [p for p in parts if len(p) >= 2]
+
+
+def pairs_within_km(
+    lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike, km: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair of points of two sets lying within ``km`` of each other (geodesic, WGS84).
+
+    Candidates come from an STRtree query in degrees (the radius widened by latitude, so none
+    is missed away from the poles and the antimeridian), then exact geodesic distances keep the
+    pairs within ``km``.
+
+    Parameters
+    ----------
+    lon1, lat1
+        The first set, EPSG:4326 degrees.
+    lon2, lat2
+        The second set, EPSG:4326 degrees.
+    km
+        The radius in kilometres.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``(i, j, distance_km)``: indices into the first and second set, and their distance.
+    """
+    lon1, lat1 = np.asarray(lon1, dtype=float), np.asarray(lat1, dtype=float)
+    lon2, lat2 = np.asarray(lon2, dtype=float), np.asarray(lat2, dtype=float)
+    if not len(lon1) or not len(lon2):
+        empty = np.array([], dtype=int)
+        return empty, empty, np.array([], dtype=float)
+    tree = shapely.STRtree(np.asarray(shapely.points(lon2, lat2)))
+    cos = np.maximum(np.cos(np.radians(np.minimum(np.abs(lat1) + km / 100.0, 89.0))), 0.02)
+    radius_deg = km / _KM_PER_DEG_MIN / cos
+    i, j = tree.query(shapely.points(lon1, lat1), predicate="dwithin", distance=radius_deg)
+    dist = distances_m(lon1[i], lat1[i], lon2[j], lat2[j]) / 1000.0
+    keep = dist <= km
+    return i[keep], j[keep], dist[keep]
+
+
+#: Fewest kilometres per degree of latitude (at the equator), so degree radii never fall short.
+_KM_PER_DEG_MIN = 110.5

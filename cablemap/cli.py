@@ -438,7 +438,7 @@ def info(source: Path | None, fmt: str) -> None:
 def _print_table(scores: Scores, entity: str, top: int, *, region_only: bool) -> None:
     ranked = scores.ranked(entity, region_only=region_only)
     frame = ranked.head(top)
-    comps = list(scores.model.weights[entity])
+    comps = list(scores.model.weights.get(entity) or scores.model.site_weights.get(entity, {}))
     click.echo(
         f"{PLURALS[entity]} (top {len(frame)} of {len(ranked)}"
         f"{' in the region' if region_only else ''}, "
@@ -493,9 +493,10 @@ def _print_explain(detail: dict[str, object]) -> None:
 )
 @click.option(
     "--entity",
-    type=click.Choice(["landing_point", "cable", "country"]),
+    type=click.Choice(["landing_point", "cable", "country", "facility", "metro"]),
     default=None,
-    help="Only this entity (csv to stdout: default country).",
+    help="Only this entity (csv to stdout: default country); facility and metro are scored "
+    "where the model weighs them.",
 )
 @click.option(
     "--top",
@@ -507,13 +508,13 @@ def _print_explain(detail: dict[str, object]) -> None:
     "--explain",
     "explain_id",
     default=None,
-    help="Print one row's full breakdown (lp_id, cable_id or ISO3).",
+    help="Print one row's full breakdown (lp_id, cable_id, ISO3, fac_id or metro_id).",
 )
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="With --format csv: write the three tables into this folder.",
+    help="With --format csv: write every entity's table into this folder.",
 )
 @click.option("--region-only", is_flag=True, help="Only rows in the model's region.")
 def score_command(
@@ -528,14 +529,17 @@ def score_command(
     out: Path | None,
     region_only: bool,
 ) -> None:
-    """Score every landing point, cable and country; print or write the breakdown.
+    """Score every landing point, cable, country, facility and metro; print the breakdown.
 
     Every score is a weighted sum of components in [0, 1] with weights from the model file;
-    each row carries its components, weights and contributions.
+    each row carries its components, weights and contributions. Country rows also carry their
+    vendor exposure per domain (exposure_<domain>, its status: evidence or unknown) and
+    evidence_domains.
 
     \b
     Example:
         cablemap score --format table --entity country --top 10
+        cablemap score --entity metro --region-only --top 10
         cablemap score --explain TON
         cablemap score --source ../shared/data/cables/tg-v3-2022 --format json > scores.json
     """

@@ -192,7 +192,9 @@ def test_score_table_explain_and_csv(runner, tmp_path):
     assert sorted(p.name for p in tmp_path.glob("*.csv")) == [
         "cables.csv",
         "countries.csv",
+        "facilities.csv",
         "landing_points.csv",
+        "metros.csv",
     ]
     result = runner.invoke(cli, ["score", "--format", "csv", "--entity", "cable", "--top", "2"])
     assert result.output.count("\n") == 3 and result.output.startswith("cable_id,")
@@ -216,7 +218,7 @@ def test_score_errors(runner, tmp_path):
     result = runner.invoke(cli, ["score", "--explain", "tonga-cabel"])
     assert result.exit_code == 1
     assert result.output.startswith(
-        "Error: no landing point, cable or country has id 'tonga-cabel'"
+        "Error: no landing point, cable, country, facility or metro has id 'tonga-cabel'"
     )
     bad = tmp_path / "bad.toml"
     bad.write_text(

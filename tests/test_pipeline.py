@@ -170,7 +170,9 @@ def test_exports_carry_licence_and_model(tmp_path, tg_v3):
     assert len(lps) == 1414 and lps.crs.to_epsg() == 4326
     csv_meta = json.loads((tmp_path / "csv" / "metadata.json").read_text())
     assert csv_meta["model"]["weights"]["country"]["fragility"] == 0.2
-    assert len(paths) == 9  # gpkg; 3 parquet + metadata.json; 3 csv + metadata.json
+    # gpkg; 4 parquet + metadata.json; 4 csv + metadata.json (metros: from the landing points;
+    # no facilities layer, so no facilities table)
+    assert len(paths) == 11
 
 
 def test_watch_rebuilds_on_change(tmp_path):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
 
 from cablemap._errors import SourceFormatError
+from cablemap.layers.aiddata import footprints_from_aiddata
 from cablemap.layers.boundaries import bundled_countries, countries_from_file
 from cablemap.layers.collection import Layers
 from cablemap.layers.facilities import (
@@ -18,11 +20,16 @@ from cablemap.layers.facilities import (
 )
 from cablemap.layers.footprints import footprints_from_cables, footprints_from_file, vendors_frame
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 logger = logging.getLogger(__name__)
 
 #: Optional files a layer folder (like the embedded sample) may hold.
 CLOUD_REGIONS_FILE = "cloud_regions.csv"
 FOOTPRINTS_FILE = "vendor_footprints.csv"
+#: Every authored footprint table of a layer folder (``vendor_footprints_research.csv``...).
+FOOTPRINTS_GLOB = "vendor_footprints*.csv"
 
 
 def facilities_from_source(path: str | Path, layers: Layers) -> gpd.GeoDataFrame:
@@ -51,7 +58,8 @@ def add_extras(
     *,
     facilities: list[str | Path] | None = None,
     countries: str | Path | None = None,
-    footprints: str | Path | None = None,
+    footprints: str | Path | Sequence[str | Path] | None = None,
+    aiddata: str | Path | None = None,
     folder: Path | None = None,
 ) -> Layers:
     """Fill ``facilities``, ``countries``, ``vendor_footprints`` and ``vendors`` in place.
@@ -66,10 +74,13 @@ def add_extras(
         A country-polygon file; with a ``folder`` that configures nothing, the low-resolution
         outlines shipped with pyogrio stand in.
     footprints
-        An authored footprint table (derived cable rows are always added).
+        An authored footprint table or a list of them (derived cable rows are always added).
+    aiddata
+        AidData's Global Huawei Finance CSV: government and city footprints
+        (:func:`cablemap.layers.aiddata.footprints_from_aiddata`).
     folder
-        A layer folder whose optional files (``cloud_regions.csv``, ``vendor_footprints.csv``)
-        configure the extras, as in the embedded sample.
+        A layer folder whose optional files (``cloud_regions.csv``, every
+        ``vendor_footprints*.csv``) configure the extras, as in the embedded sample.
 
     Returns
     -------
@@ -80,8 +91,8 @@ def add_extras(
     if folder is not None:
         if (folder / CLOUD_REGIONS_FILE).is_file():
             sources.append(folder / CLOUD_REGIONS_FILE)
-        if footprints is None and (folder / FOOTPRINTS_FILE).is_file():
-            footprints = folder / FOOTPRINTS_FILE
+        if footprints is None:
+            footprints = sorted(p for p in folder.glob(FOOTPRINTS_GLOB) if p.is_file())
     if sources:
         frames = [facilities_from_source(s, layers) for s in sources]
         layers.facilities = (
@@ -96,12 +107,12 @@ def add_extras(
     derived = footprints_from_cables(
         layers.cables, layers.cable_landings, layers.landing_points, report=layers.report
     )
-    authored = footprints_from_file(footprints) if footprints is not None else None
-    layers.vendor_footprints = (
-        pd.concat([f for f in (authored, derived) if f is not None and len(f)], ignore_index=True)
-        if (authored is not None and len(authored)) or len(derived)
-        else derived
-    )
+    files = [footprints] if isinstance(footprints, str | Path) else list(footprints or [])
+    parts = [footprints_from_file(f) for f in files]
+    if aiddata is not None:
+        parts.append(footprints_from_aiddata(aiddata, report=layers.report))
+    parts = [p for p in (*parts, derived) if len(p)]
+    layers.vendor_footprints = pd.concat(parts, ignore_index=True) if parts else derived
     layers.vendors = vendors_frame()
     return layers
 

@@ -1,11 +1,19 @@
 """Vendor footprints: which vendor does what in which country (``vendor_footprints`` layer).
 
 Schema (DataFrame, one row per country, vendor and domain): ``iso3``; ``vendor`` (a vendor
-registry name); ``domain`` (one of :data:`DOMAINS`); ``status`` (one of :data:`STATUSES`);
-``year`` (Int64, nullable); ``source``; ``notes``. Rows come from an authored, cited table
-(``geodata/sample/vendor_footprints.csv``; every row needs a source) and are derived from the
+registry name; empty only on an ``unknown`` row); ``domain`` (one of :data:`DOMAINS`);
+``status`` (one of :data:`STATUSES`); ``year`` (Int64, nullable); ``source``; ``source_date``
+(when the source was published or read: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty where
+not given); ``notes``. Rows come from authored, cited tables (``geodata/sample/
+vendor_footprints*.csv``; every row needs a source), from AidData's Global Huawei Finance
+dataset (:func:`footprints_from_aiddata`, government and city systems) and are derived from the
 cables: the registered supplier of a cable in service is *deployed* in ``submarine_cable_supply``
 in every country it lands in, a registered owner in ``cable_ownership``.
+
+An ``unknown`` row records that a domain was searched and no conclusive public source was
+found: its ``vendor`` and ``source`` may be empty (a vendor given, e.g. a bidder or a trial
+partner, must be a registry name), its ``notes`` (what was searched) may not. It is not
+evidence; :mod:`cablemap.risk.exposure` scores such a domain as the vendor profile says.
 """
 
 from __future__ import annotations
@@ -28,54 +36,91 @@ DOMAINS = (
     "mobile_core",
     "cloud_datacentre",
     "smart_city",
+    "ran_4g",
+    "e_government",
+    "national_datacentre",
 )
-STATUSES = ("deployed", "contracted", "excluded", "phased_out")
-COLUMNS = ("iso3", "vendor", "domain", "status", "year", "source", "notes")
+STATUSES = ("deployed", "contracted", "excluded", "phased_out", "unknown")
+COLUMNS = ("iso3", "vendor", "domain", "status", "year", "source", "source_date", "notes")
+#: Columns an authored table may leave out (filled with empty values).
+OPTIONAL_COLUMNS = ("source_date",)
+_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 def footprints_from_file(path: str | Path) -> pd.DataFrame:
     """Read and check an authored footprint table.
 
+    Parameters
+    ----------
+    path
+        A CSV with the columns of :data:`COLUMNS` (``source_date`` may be left out).
+
+    Returns
+    -------
+    DataFrame
+        The rows, vendors resolved to their registry names.
+
     Raises
     ------
     LayerValidationError
-        Naming file, row and field: unknown vendor, domain or status, bad ISO3 or year, or a
-        row without a source.
+        Listing every problem, each naming file, row and field: unknown vendor, domain or
+        status, bad ISO3, year or source date, a row without a source or (unless ``unknown``)
+        without a vendor, an ``unknown`` row without notes.
     """
     path = Path(path)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for col in OPTIONAL_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = ""
     missing = set(COLUMNS) - set(frame.columns)
     if missing:
         msg = f"{str(path)!r}: column(s) {sorted(missing)} missing"
         raise LayerValidationError(msg)
-    problems = []
+    problems: list[str] = []
     vendors = []
     for i, row in frame.iterrows():
-        where = f"{str(path)!r}, row {i + 2}"
-        try:
-            vendors.append(resolve_vendor(row["vendor"]))
-        except UnknownVendorError as exc:
-            problems.append(f"{where}, field 'vendor': {exc}")
-            vendors.append(row["vendor"])
-        if not re.fullmatch(r"[A-Z]{3}", row["iso3"]):
-            problems.append(f"{where}, field 'iso3': {row['iso3']!r} is no ISO3 code")
-        if row["domain"] not in DOMAINS:
-            problems.append(
-                f"{where}, field 'domain': {row['domain']!r} is not one of {list(DOMAINS)}"
-            )
-        if row["status"] not in STATUSES:
-            problems.append(
-                f"{where}, field 'status': {row['status']!r} is not one of {list(STATUSES)}"
-            )
-        if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
-            problems.append(f"{where}, field 'year': {row['year']!r} is not a year")
-        if not row["source"].strip():
-            problems.append(f"{where}, field 'source': every footprint row needs a source")
+        where = f"{str(path)!r}, row {int(str(i)) + 2}"
+        vendors.append(_check_row(row, where, problems))
     if problems:
         raise LayerValidationError("\n".join(problems))
     frame["vendor"] = vendors
     frame["year"] = pd.to_numeric(frame["year"].replace("", None)).astype("Int64")
     return frame[list(COLUMNS)]
+
+
+def _check_row(row: pd.Series, where: str, problems: list[str]) -> str:
+    """Check one authored row; append problems; return the canonical vendor name."""
+    unknown = row["status"] == "unknown"
+    vendor = str(row["vendor"]).strip()
+    if unknown and not str(row["notes"]).strip():
+        problems.append(f"{where}, field 'notes': an 'unknown' row must say what was searched")
+    if not vendor and not unknown:
+        problems.append(
+            f"{where}, field 'vendor': empty; only a row of status 'unknown' may name no vendor"
+        )
+    elif vendor:
+        try:
+            vendor = resolve_vendor(vendor)
+        except UnknownVendorError as exc:
+            problems.append(f"{where}, field 'vendor': {exc}")
+    if not re.fullmatch(r"[A-Z]{3}", row["iso3"]):
+        problems.append(f"{where}, field 'iso3': {row['iso3']!r} is no ISO3 code")
+    if row["domain"] not in DOMAINS:
+        problems.append(f"{where}, field 'domain': {row['domain']!r} is not one of {list(DOMAINS)}")
+    if row["status"] not in STATUSES:
+        problems.append(
+            f"{where}, field 'status': {row['status']!r} is not one of {list(STATUSES)}"
+        )
+    if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
+        problems.append(f"{where}, field 'year': {row['year']!r} is not a year")
+    if not unknown and not str(row["source"]).strip():
+        problems.append(f"{where}, field 'source': every footprint row needs a source")
+    date = str(row["source_date"]).strip()
+    if date and not _DATE.fullmatch(date):
+        problems.append(
+            f"{where}, field 'source_date': {date!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        )
+    return vendor
 
 
 def footprints_from_cables(
@@ -121,6 +166,7 @@ def footprints_from_cables(
                         "year": cable.rfs_year,
                         "source": f"{cable.source} ({cable.source_version}), "
                         f"cable {cable.cable_id}",
+                        "source_date": "",
                         "notes": f"derived: {cable.name}",
                     }
                     for c in countries.get(cable.cable_id, [])

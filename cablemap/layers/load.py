@@ -77,7 +77,8 @@ def _load_project(path: Path) -> Layers:
         layers,
         facilities=list(project.facilities),
         countries=project.countries,
-        footprints=project.vendor_footprints,
+        footprints=list(project.vendor_footprints),
+        aiddata=project.aiddata,
     )
 
 

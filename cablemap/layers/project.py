@@ -8,7 +8,8 @@ A project file has two tables; paths are relative to the file::
     cable_landings = "..."                        # optional: default, the cables source
     facilities = ["geodata/raw/peeringdb", "x.csv"]  # a path or a list of paths
     countries = "geodata/raw/naturalearth/ne_10m_admin_0_countries.shp"
-    vendor_footprints = "geodata/sample/vendor_footprints.csv"
+    vendor_footprints = ["geodata/sample/vendor_footprints.csv", "research.csv"]  # path or list
+    aiddata = "vendors/AidDatasGlobalHuaweiFinanceDataset_Huawei_sheet.csv"  # AidData CSV
 
     [build]
     model = "risk_models/dcs-v1.toml"
@@ -36,8 +37,9 @@ from cablemap._errors import SourceFormatError
 #: Export formats a project may ask for.
 EXPORT_FORMATS: tuple[str, ...] = ("gpkg", "parquet", "csv")
 
-_LAYER_PATHS = ("cables", "landing_points", "cable_landings", "countries", "vendor_footprints")
-_LAYER_KEYS = (*_LAYER_PATHS, "facilities")
+_LAYER_PATHS = ("cables", "landing_points", "cable_landings", "countries", "aiddata")
+_LAYER_LISTS = ("facilities", "vendor_footprints")
+_LAYER_KEYS = (*_LAYER_PATHS, *_LAYER_LISTS)
 _BUILD_PATHS = ("model", "out", "exports", "region")
 _BUILD_BOOLS = ("offline", "online_tiles")
 _BUILD_KEYS = (*_BUILD_PATHS, *_BUILD_BOOLS, "formats")
@@ -57,8 +59,12 @@ class ProjectSources:
         ``landing_points`` and ``cable_landings`` default to the ``cables`` source).
     facilities
         Facility sources, in order.
-    countries, vendor_footprints
-        Country polygons and an authored vendor-footprint table, where given.
+    countries
+        Country polygons, where given.
+    vendor_footprints
+        Authored vendor-footprint tables, in order.
+    aiddata
+        AidData's Global Huawei Finance CSV (government and city footprints), where given.
     model, out, exports, region
         ``[build]`` paths, where given.
     formats
@@ -73,7 +79,8 @@ class ProjectSources:
     cable_landings: Path | None = None
     facilities: tuple[Path, ...] = ()
     countries: Path | None = None
-    vendor_footprints: Path | None = None
+    vendor_footprints: tuple[Path, ...] = ()
+    aiddata: Path | None = None
     model: Path | None = None
     out: Path | None = None
     exports: Path | None = None
@@ -166,13 +173,14 @@ def _layers(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     }
     values.setdefault("landing_points", values["cables"])
     values.setdefault("cable_landings", values["cables"])
-    facilities = table.get("facilities", [])
-    items = [facilities] if isinstance(facilities, str) else facilities
-    if not isinstance(items, list):
-        raise _wrong_type(path, "[layers]", "facilities", facilities, "a path or a list of paths")
-    values["facilities"] = tuple(
-        _path(path, "[layers]", f"facilities[{i}]", item) for i, item in enumerate(items)
-    )
+    for key in _LAYER_LISTS:
+        given = table.get(key, [])
+        items = [given] if isinstance(given, str) else given
+        if not isinstance(items, list):
+            raise _wrong_type(path, "[layers]", key, given, "a path or a list of paths")
+        values[key] = tuple(
+            _path(path, "[layers]", f"{key}[{i}]", item) for i, item in enumerate(items)
+        )
     return values
 
 

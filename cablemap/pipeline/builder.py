@@ -205,14 +205,15 @@ class _Sources:
     cables: list[Path]
     facilities: list[Path]
     countries: Path | None
-    footprints: Path | None
+    footprints: list[Path]
     load_from: Path  # what cm.load reads for the cable layers
     from_project: bool
+    aiddata: Path | None = None
 
 
 def _sources(config: BuildConfig) -> _Sources:
     if config.source is not None:
-        return _Sources([config.source], [], config.countries, None, config.source, False)
+        return _Sources([config.source], [], config.countries, [], config.source, False)
     if config.project is not None:
         project = read_project(config.project)
         if not project.has_layers:
@@ -223,12 +224,13 @@ def _sources(config: BuildConfig) -> _Sources:
             cable_paths,
             list(project.facilities),
             config.countries or project.countries,
-            project.vendor_footprints,
+            list(project.vendor_footprints),
             config.project if len(cable_paths) > 1 else cable_paths[0],
             True,
+            project.aiddata,
         )
     sample = sample_path()
-    return _Sources([sample], [], config.countries, None, sample, False)
+    return _Sources([sample], [], config.countries, [], sample, False)
 
 
 # ----------------------------------------------------------------------------- the build
@@ -346,7 +348,7 @@ def _stage_keys(config: BuildConfig, src: _Sources, exports_dir: Path) -> dict[s
     k_extras = _key(
         "extras",
         fingerprint(src.facilities),
-        fingerprint([src.footprints] if src.footprints else []),
+        fingerprint([*src.footprints, *([src.aiddata] if src.aiddata else [])]),
         k_cables,
     )
     k_countries = _key("countries", fingerprint([src.countries]) if src.countries else "none")
@@ -512,6 +514,7 @@ class _Run:
                     facilities=list(src.facilities),
                     countries=src.countries,
                     footprints=src.footprints,
+                    aiddata=src.aiddata,
                 )
             return holder["cables"]
 

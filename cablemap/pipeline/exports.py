@@ -16,7 +16,14 @@ if TYPE_CHECKING:
 #: A format of :func:`export_scores`.
 ExportFormat = Literal["gpkg", "parquet", "csv"]
 FORMATS: tuple[ExportFormat, ...] = ("gpkg", "parquet", "csv")
-_TABLES = ("landing_points", "cables", "countries")
+_TABLES = ("landing_points", "cables", "countries", "facilities", "metros")
+_ENTITY = {
+    "landing_points": "landing_point",
+    "cables": "cable",
+    "countries": "country",
+    "facilities": "facility",
+    "metros": "metro",
+}
 
 
 def export_metadata(scores: Scores, layers: Layers) -> dict[str, Any]:
@@ -31,6 +38,8 @@ def export_metadata(scores: Scores, layers: Layers) -> dict[str, Any]:
             "file": Path(scores.model.path).name,
             "vendor_profile": scores.model.vendor_profile.name,
             "weights": scores.model.weights,
+            "site_weights": scores.model.site_weights,
+            "domain_weights": scores.model.vendor_profile.domain_weights,
         },
     }
 
@@ -38,7 +47,11 @@ def export_metadata(scores: Scores, layers: Layers) -> dict[str, Any]:
 def export_scores(
     scores: Scores, layers: Layers, out: str | Path, *, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
-    """Write the scored landing points, cables and countries.
+    """Write the scored landing points, cables, countries, facilities and metros.
+
+    Country rows carry the per-domain vendor exposure (``exposure_<domain>``, its weight,
+    contribution, evidence count, status and vendors) and ``evidence_domains``; facilities and
+    metros are written where the model scored them.
 
     Parameters
     ----------
@@ -63,10 +76,8 @@ def export_scores(
         raise ValueError(msg)
     out = Path(out)
     meta = export_metadata(scores, layers)
-    tables = {
-        name: scores.table(name.removesuffix("s") if name != "countries" else "country")
-        for name in _TABLES
-    }
+    tables = {name: scores.table(_ENTITY[name]) for name in _TABLES}
+    tables = {name: t for name, t in tables.items() if len(t)}  # unscored facilities/metros
     targets = {"gpkg": out / "scores.gpkg", "parquet": out / "parquet", "csv": out / "csv"}
     written: list[Path] = []
     for fmt in FORMATS:

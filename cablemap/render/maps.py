@@ -36,7 +36,7 @@ from cablemap.render.elements import (
 from cablemap.render.geometry import shift_to_pacific
 from cablemap.render.style import CUT_COLOUR, MUTED_COLOUR, TIER_COLOURS, radius, ramp, ramp_stops
 from cablemap.risk.region import Region, load_region
-from cablemap.risk.spec import COMPONENTS, TIER_NAMES
+from cablemap.risk.spec import COMPONENTS, EXPOSURE_DOMAINS, TIER_NAMES
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -192,11 +192,21 @@ FACILITY_COLOURS = {
 }
 
 
-def _add_facilities(m: folium.Map, layers: Layers, region: Region) -> None:
-    """Draw the data centres, exchanges and cloud regions in view, if the layers have them."""
+def _add_facilities(
+    m: folium.Map, layers: Layers, region: Region, scores: Scores | None = None
+) -> None:
+    """Draw the data centres, exchanges and cloud regions in view, if the layers have them.
+
+    With ``scores`` that scored facilities, each is coloured by its score and its popup shows
+    the breakdown (components, weights, contributions) and its operator's tier.
+    """
     facilities = layers.facilities
     if facilities is None or facilities.empty:
         return
+    scored_table = scores.facilities if scores is not None else None
+    scored = scored_table is not None
+    if scored_table is not None:
+        facilities = scored_table
     facilities = facilities[facilities["iso3"].isin(region.countries)]
     # only what the view shows (the region lists the USA, but not its east-coast data centres)
     west, south, east, north = region.bbox
@@ -217,11 +227,12 @@ def _add_facilities(m: folium.Map, layers: Layers, region: Region) -> None:
                 "networks": int(row.networks) or None,
                 "exchanges": int(row.exchanges) or None,
                 "source": row.source,
+                **(_facility_score(row) if scored else {}),
                 "_s": {
                     "radius": 3.5 if row.kind != "cloud_region" else 5,
-                    "fillColor": FACILITY_COLOURS[row.kind],
-                    "color": "#ffffff",
-                    "weight": 0.8,
+                    "fillColor": ramp(float(row.score)) if scored else FACILITY_COLOURS[row.kind],
+                    "color": FACILITY_COLOURS[row.kind] if scored else "#ffffff",
+                    "weight": 1.2 if scored else 0.8,
                     "fillOpacity": 0.95,
                 },
             },
@@ -242,11 +253,80 @@ def _add_facilities(m: folium.Map, layers: Layers, region: Region) -> None:
                 ["networks", "networks present"],
                 ["exchanges", "exchanges present"],
                 ["source", "source"],
+                *([["operator_tier", "operator's tier"], ["metro", "metro"]] if scored else []),
             ],
             "tooltipFields": [["kind", "kind"], ["operator", "operator"]],
+            **(_score_meta(scores, "facility") if scored and scores is not None else {}),
         },
     ).add_to(group)
     group.add_to(m)
+
+
+def _facility_score(row: Any) -> dict[str, Any]:
+    comps = COMPONENTS
+    return {
+        "score": round(float(row.score), 4),
+        "rank": int(row.rank),
+        "operator_tier": row.operator_tier,
+        "metro": _clean(getattr(row, "metro_id", None)),
+        "components": [round(float(getattr(row, c)), 4) for c in comps["facility"]],
+    }
+
+
+def _add_metros(m: folium.Map, scores: Scores, region: Region) -> list[tuple[str, str, float]]:
+    """Draw the region's metro nodes (colour = score, size = international cables)."""
+    if scores.metros is None or scores.metros.empty:
+        return []
+    metros = scores.metros[scores.metros["in_region"]]
+    comps = list(COMPONENTS["metro"])
+    features = [
+        {
+            "type": "Feature",
+            "geometry": _geometry(row.geometry, region.seam_lon, 0),
+            "properties": {
+                "id": row.metro_id,
+                "name": row.name,
+                "iso3": row.iso3,
+                "score": round(float(row.score), 4),
+                "rank": int(row.rank),
+                "international_cables": int(row.international_cables),
+                "interconnection": int(row.interconnection_count),
+                "cloud_regions": int(row.cloud_regions),
+                "members": [str(x) for x in row.members[:25]],
+                "n_members": len(row.members),
+                "components": [round(float(getattr(row, c)), 4) for c in comps],
+                "_s": {
+                    "radius": radius(float(row.cables)) + 4,
+                    "fillColor": ramp(float(row.score)),
+                    "color": "#1b2631",
+                    "weight": 2,
+                    "fillOpacity": 0.55,
+                },
+            },
+        }
+        for row in metros.itertuples()
+    ]
+    group = folium.FeatureGroup(name=f"Metro nodes ({len(features)})")
+    DataLayer(
+        m,
+        "metros",
+        _collection(features),
+        {
+            "fields": [
+                ["iso3", "country"],
+                ["international_cables", "international cables landing"],
+                ["interconnection", "networks + exchanges"],
+                ["cloud_regions", "cloud regions"],
+                ["n_members", "sites"],
+                ["members", "members (first 25)"],
+            ],
+            "tooltipFields": [["score", "score"], ["n_members", "sites"]],
+            **_score_meta(scores, "metro"),
+        },
+    ).add_to(group)
+    group.add_to(m)
+    top = metros.sort_values(["rank", "metro_id"]).head(10)
+    return [(r.metro_id, r.name, float(r.score)) for r in top.itertuples()]
 
 
 def _score_meta(scores: Scores, entity: str) -> dict[str, Any]:
@@ -254,7 +334,10 @@ def _score_meta(scores: Scores, entity: str) -> dict[str, Any]:
     comps = list(COMPONENTS[entity])
     return {
         "components": comps,
-        "weights": [scores.model.weights[entity][c] for c in comps],
+        "weights": [
+            (scores.model.weights.get(entity) or scores.model.site_weights[entity])[c]
+            for c in comps
+        ],
         "count": len(scores.table(entity)),
         "model": scores.model.name,
     }
@@ -382,7 +465,8 @@ def strategic_nodes_map(
     ).add_to(group)
     group.add_to(m)
     _add_chokepoints(m, scores.model.chokepoints, region)
-    _add_facilities(m, layers, region)
+    _add_facilities(m, layers, region, scores)
+    top_metros = _add_metros(m, scores, region)
     lp_comps = list(COMPONENTS["landing_point"])
     lps = scores.landing_points[scores.landing_points["lp_id"].isin(in_lp)]
     lp_cables = layers.cable_landings.groupby("lp_id")["cable_id"].apply(list)
@@ -445,11 +529,20 @@ def strategic_nodes_map(
         ),
         position="top: 170px; left: 10px; max-width: 280px",
     )
+    if top_metros:
+        add_panel(
+            m,
+            ranked_list_html(f"Top metro nodes ({region.name})", "metros", top_metros),
+            position="bottom: 22px; left: 10px; max-width: 280px",
+        )
     add_panel(
         m,
         legend_html(
-            "Landing points: colour = score", [("dot", c, label) for label, c in ramp_stops()]
+            "Landing points, metros and scored facilities: colour = score",
+            [("dot", c, label) for label, c in ramp_stops()],
         )
+        + "<div class='cm-key'>metro: large ring, size = international cables; "
+        "facility: outline colour = kind</div>"
         + "<div class='cm-key'>size = criticality</div>"
         + legend_html(
             "Cables",
@@ -534,7 +627,7 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
         for r in fp.itertuples():
             year = "" if pd.isna(r.year) else f" {int(r.year)}"
             footprints_by_country.setdefault(str(r.iso3), []).append(
-                f"{r.vendor}: {r.domain.replace('_', ' ')} {r.status}{year}"
+                f"{r.vendor or 'vendor not named'}: {r.domain.replace('_', ' ')} {r.status}{year}"
             )
     shaded = {
         iso: ramp(float(country_scores.at[iso, "vendor_exposure"]))
@@ -596,14 +689,17 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
                 ["tier_share_high", "share of cables high tier"],
                 ["tier_share_trusted", "share of cables trusted"],
                 ["international_cables", "international cables"],
+                ["coverage", "domains with cited evidence"],
+                *[[f"domain_{d}", f"{d}: exposure x weight"] for d in EXPOSURE_DOMAINS],
                 ["vendors", "cable vendors (tier)"],
                 ["footprints", "5G, core, cloud and city footprints"],
             ],
-            "tooltipFields": [["vendor_exposure", "vendor exposure"]],
+            "tooltipFields": [["vendor_exposure", "vendor exposure"], ["coverage", "evidence"]],
             **_score_meta(scores, "country"),
         },
     ).add_to(group)
     group.add_to(m)
+    _add_domain_layers(m, country_scores, countries, region)
     cable_comps = list(COMPONENTS["cable"])
     cable_features = []
     for row in layers.cables[
@@ -656,8 +752,17 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
         m,
         legend_html(f"Cables by riskiest vendor (profile {profile.name})", rows)
         + legend_html(
-            "Countries: vendor exposure", [("swatch", c, label) for label, c in ramp_stops()]
-        ),
+            "Countries: vendor exposure (all domains, or one domain's layer)",
+            [
+                *[("swatch", c, label) for label, c in ramp_stops()],
+                ("swatch", UNKNOWN_COLOUR, "unknown: no cited footprint in the domain"),
+            ],
+        )
+        + "<div class='cm-key'>unknown is not zero: it scores as the profile's "
+        + html.escape(profile.unknown_tier)
+        + " tier ("
+        + f"{profile.tier_scores[profile.unknown_tier]:g}"
+        + ")</div>",
         position="bottom: 22px; right: 10px; max-width: 360px",
     )
     _info_panel(
@@ -669,10 +774,82 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
     return _finish(m, online_tiles=online_tiles)
 
 
+#: Fill of a country whose domain has no cited evidence.
+UNKNOWN_COLOUR = "#c8c8c8"
+
+
+def _domain_text(row: pd.Series, domain: str) -> str | None:
+    """``0.50 x 0.20 = 0.100 (7 rows: Huawei (deployed, high), ...)`` or the unknown note."""
+    if f"exposure_{domain}" not in row.index:
+        return None
+    value = float(row[f"exposure_{domain}"])
+    weight = float(row[f"exposure_{domain}_weight"])
+    head = f"{value:.2f} x {weight:.2f} = {value * weight:.3f}"
+    if row[f"exposure_{domain}_status"] == "unknown":
+        return f"{head} (unknown: no cited evidence)"
+    vendors = ", ".join(list(row[f"exposure_{domain}_vendors"])[:4])
+    return f"{head} ({int(row[f'exposure_{domain}_evidence'])} rows: {vendors})"
+
+
+def _add_domain_layers(
+    m: folium.Map,
+    country_scores: pd.DataFrame,
+    countries: gpd.GeoDataFrame | None,
+    region: Region,
+) -> None:
+    """One switchable layer per exposure domain: countries shaded by that domain's exposure."""
+    if "exposure_cables" not in country_scores.columns or countries is None:
+        return
+    for domain in EXPOSURE_DOMAINS:
+        rows = country_scores[country_scores.index.isin(region.countries)]
+        fill = {
+            str(iso): UNKNOWN_COLOUR
+            if r[f"exposure_{domain}_status"] == "unknown"
+            else ramp(float(r[f"exposure_{domain}"]))
+            for iso, r in rows.iterrows()
+        }
+        features = [
+            f for f in _outline_features(countries, region, fill) if f["properties"]["id"] in fill
+        ]
+        for feature in features:
+            r = rows.loc[feature["properties"]["id"]]
+            feature["properties"].update(
+                {
+                    "exposure": _domain_text(r, domain),
+                    "status": str(r[f"exposure_{domain}_status"]),
+                    "coverage": f"{int(r['evidence_domains'])} of {len(EXPOSURE_DOMAINS)}",
+                }
+            )
+        group = folium.FeatureGroup(name=f"Domain: {domain}", show=False)
+        DataLayer(
+            m,
+            f"domain_{domain}",
+            _collection(features),
+            {
+                "fields": [
+                    ["exposure", f"{domain}: exposure x weight"],
+                    ["status", "evidence"],
+                    ["coverage", "domains with cited evidence"],
+                ],
+                "tooltipFields": [["status", "evidence"]],
+            },
+            searchable=False,
+        ).add_to(group)
+        group.add_to(m)
+
+
 def _country_props(
     row: pd.Series, comps: list[str], vendors: list[str], footprints: list[str]
 ) -> dict[str, Any]:
+    domains = {f"domain_{d}": _domain_text(row, d) for d in EXPOSURE_DOMAINS}
+    coverage = (
+        f"{int(row['evidence_domains'])} of {len(EXPOSURE_DOMAINS)}"
+        if "evidence_domains" in row.index
+        else None
+    )
     return {
+        **domains,
+        "coverage": coverage,
         "score": round(float(row["score"]), 4),
         "rank": int(row["rank"]),
         "components": [round(float(row[c]), 4) for c in comps],

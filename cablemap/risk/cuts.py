@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,14 +71,21 @@ def resolve_cables(names: list[str], layers: Layers) -> list[str]:
 
 
 def resolve_vendor_cables(
-    names: list[str], layers: Layers, model: ModelSpec
+    names: list[str],
+    layers: Layers,
+    model: ModelSpec,
+    *,
+    facility_vendors: Collection[str] = (),
 ) -> dict[str, list[str]]:
     """Map vendor names (any alias) or ``tier:<tier>`` to the cables they supplied or own.
+
+    Names in ``facility_vendors`` (vendors that operate facilities) may match no cable.
 
     Raises
     ------
     ScenarioError
-        For a vendor that supplies or owns no cable in the data; lists the closest names.
+        For a vendor that supplies or owns no cable (and runs no facility) in the data; lists
+        the closest names.
     """
     companies = layers.cables["suppliers"] + layers.cables["owners"]
     known = sorted({n for names_ in companies for n in names_})
@@ -102,7 +109,7 @@ def resolve_vendor_cables(
                 for c, ns in zip(layers.cables["cable_id"], companies, strict=True)
                 if canonical in ns
             ]
-            if not match:
+            if not match and name not in facility_vendors:
                 registry = [s for v in vendor_registry().values() for s in (v.name, *v.aliases)]
                 close = _closest(name, [*known, *registry])
                 msg = (

@@ -35,6 +35,7 @@ from cablemap.risk.connectivity import (
     subgraph,
 )
 from cablemap.risk.cuts import parse_area, resolve_cables, resolve_vendor_cables, segments_in
+from cablemap.risk.facilities import facility_losses, vendor_facilities
 from cablemap.risk.resilience import Resilience, hypergraph_from_graph, pick_hubs, resilience
 from cablemap.risk.spec import ModelSpec, load_model
 from cablemap.risk.topology import build_network
@@ -79,6 +80,13 @@ class ScenarioResult:
         abroad ignored): cut off *by sea*, whether or not a land route remains.
     notes
         Assumptions (e.g. cables without route that area cuts cannot touch).
+    cut_facilities
+        Facilities a vendor cut removes (operated by the vendor or a vendor of the tier).
+    facilities
+        Per country with facilities: ``facilities_before``/``_after``,
+        ``facility_share_lost``, ``interconnection_before``/``_after`` (networks +
+        exchanges), ``interconnection_share_lost``
+        (:func:`cablemap.risk.facilities.facility_losses`).
     """
 
     cuts: dict[str, list[str]]
@@ -90,6 +98,8 @@ class ScenarioResult:
     unconnected_countries: list[str]
     cable_isolated_countries: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    cut_facilities: list[str] = field(default_factory=list)
+    facilities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape of ``cablemap scenario --format json``."""
@@ -108,6 +118,8 @@ class ScenarioResult:
                 ]
             ),
             "unconnected_countries": self.unconnected_countries,
+            "cut_facilities": self.cut_facilities,
+            "facilities": self.facilities.to_dict(orient="records"),
             "notes": self.notes,
         }
 
@@ -184,6 +196,7 @@ class ScenarioEngine:
         self._base_sea = self._connectivity((self._base_edges & ~self._abroad)[:, None])
         self._intl = self._international_cables()
         self._main = self._main_landmass()
+        self._cut_facilities: list[str] = []
 
     def _international_cables(self) -> dict[str, set[str]]:
         lps = self.layers.landing_points.set_index("lp_id")["iso3"]
@@ -282,9 +295,15 @@ class ScenarioEngine:
             label, area = parse_area(text, self.model.chokepoints)
             mask |= segments_in(area, seg)
             cuts["areas"].append(label)
-        for name, matched in resolve_vendor_cables(vendors or [], self.layers, self.model).items():
+        operated = vendor_facilities(vendors or [], self.layers, self.model)
+        with_sites = {name for name, facs in operated.items() if facs}
+        matched_cables = resolve_vendor_cables(
+            vendors or [], self.layers, self.model, facility_vendors=with_sites
+        )
+        for name, matched in matched_cables.items():
             mask |= np.isin(self._seg_cables, matched)
             cuts["vendors"].append(name)
+        self._cut_facilities = sorted({f for facs in operated.values() for f in facs})
         if areas:
             unrouted = sorted(set(seg.loc[~seg["routed"], "cable_id"]) & self.active_cables)
             if unrouted:
@@ -303,6 +322,8 @@ class ScenarioEngine:
     ) -> ScenarioResult:
         """Cut cables (ids or names), areas and vendors together; report what breaks."""
         mask, cuts, notes = self.cut_mask(cables=cables, areas=areas, vendors=vendors)
+        cut_facilities = self._cut_facilities
+        losses = facility_losses(self.layers, set(cut_facilities))
         mask &= self._base_edges[: len(mask)]
         active = self._base_edges.copy()
         active[: len(mask)] &= ~mask
@@ -333,6 +354,10 @@ class ScenarioEngine:
                 }
             )
         countries = pd.DataFrame(rows)
+        if len(losses):
+            shares = losses.set_index("iso3")[["facility_share_lost", "interconnection_share_lost"]]
+            countries = countries.join(shares, on="iso3")
+            countries[list(shares.columns)] = countries[list(shares.columns)].fillna(0.0)
         before_iso = self._lp_isolated(base_lp, base_labels)[:, 0]
         after_iso = self._lp_isolated(lp_after, labels_after)[:, 0]
         lps = self.layers.landing_points
@@ -355,6 +380,10 @@ class ScenarioEngine:
             cable_isolated_countries=sorted(countries.loc[countries["cable_isolated"], "iso3"]),
             unconnected_countries=sorted(countries.loc[countries["reachable_before"] == 0, "iso3"]),
             notes=notes,
+            cut_facilities=cut_facilities,
+            facilities=losses[losses["facility_share_lost"] > 0].reset_index(drop=True)
+            if len(losses)
+            else losses,
         )
 
     def sweep(self, *, chokepoints: bool = True) -> pd.DataFrame:

@@ -26,6 +26,9 @@ from cablemap.risk.components import (
     tier_shares,
 )
 from cablemap.risk.connectivity import graph_from_network
+from cablemap.risk.exposure import country_exposure, exposure_evidence
+from cablemap.risk.facilities import FACILITY_CONTEXT, facility_components, facility_table
+from cablemap.risk.metros import METRO_CONTEXT, metro_components, metro_of_sites, metro_table
 from cablemap.risk.resilience import (
     Resilience,
     hypergraph_from_graph,
@@ -44,8 +47,20 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-ID_COLUMNS = {"landing_point": "lp_id", "cable": "cable_id", "country": "iso3"}
-PLURALS = {"landing_point": "landing_points", "cable": "cables", "country": "countries"}
+ID_COLUMNS = {
+    "landing_point": "lp_id",
+    "cable": "cable_id",
+    "country": "iso3",
+    "facility": "fac_id",
+    "metro": "metro_id",
+}
+PLURALS = {
+    "landing_point": "landing_points",
+    "cable": "cables",
+    "country": "countries",
+    "facility": "facilities",
+    "metro": "metros",
+}
 """Each entity's plural: the :class:`Scores` attribute and the key of its rows in JSON output."""
 
 
@@ -71,6 +86,13 @@ class Scores:
         Assumptions and fallbacks an analyst should know.
     resilience
         Exact resilience of every country and landing point (hubs, minimum cuts).
+    facilities, metros
+        Scored facilities (``fac_id``) and metro nodes (``metro_id``, ``members``), where the
+        model weighs them (:mod:`cablemap.risk.facilities`, :mod:`cablemap.risk.metros`);
+        ``None`` otherwise.
+    evidence
+        The cited rows behind the countries' per-domain exposure
+        (:func:`cablemap.risk.exposure.exposure_evidence`).
     """
 
     landing_points: gpd.GeoDataFrame
@@ -81,9 +103,21 @@ class Scores:
     sensitivity: pd.DataFrame
     notes: list[str] = field(default_factory=list)
     resilience: Resilience | None = None
+    facilities: gpd.GeoDataFrame | None = None
+    metros: gpd.GeoDataFrame | None = None
+    evidence: pd.DataFrame | None = None
 
     def table(self, entity: str) -> pd.DataFrame:
-        """Return the scored table of ``"landing_point"``, ``"cable"`` or ``"country"``."""
+        """Return the scored table of an entity (an unscored facility or metro: empty).
+
+        ``entity`` is ``"landing_point"``, ``"cable"``, ``"country"``, ``"facility"`` or
+        ``"metro"``.
+        """
+        if entity in ("facility", "metro"):
+            frame = self.facilities if entity == "facility" else self.metros
+            if frame is None:
+                return pd.DataFrame(columns=[ID_COLUMNS[entity], "score", "rank", "in_region"])
+            return frame
         return {
             "landing_point": self.landing_points,
             "cable": self.cables,
@@ -118,7 +152,10 @@ class Scores:
 
         ids = [str(i) for e, c in ID_COLUMNS.items() for i in self.table(e)[c]]
         close = difflib.get_close_matches(row_id, ids, n=5)
-        msg = f"no landing point, cable or country has id {row_id!r}; closest: {close or 'none'}"
+        msg = (
+            f"no landing point, cable, country, facility or metro has id {row_id!r}; "
+            f"closest: {close or 'none'}"
+        )
         raise KeyError(msg)
 
     def ranked(
@@ -245,6 +282,8 @@ _CONTEXT = {
         f"criticality_rank dcs_fragility_index dcs_priority dcs_rank {_TIER_SHARES} "
         "top_n_share in_region"
     ).split(),
+    "facility": [c for c in FACILITY_CONTEXT if c != "fac_id"],
+    "metro": [c for c in METRO_CONTEXT if c != "metro_id"],
 }
 
 
@@ -268,6 +307,10 @@ def row_dict(entity: str, row: pd.Series, model: ModelSpec) -> dict[str, Any]:
     for col in _CONTEXT[entity]:
         if col in row.index:
             out[col] = json_safe(row[col])
+    if entity == "country":
+        for col in row.index:
+            if col.startswith("exposure_") or col == "evidence_domains":
+                out[col] = json_safe(row[col])
     return out
 
 
@@ -425,6 +468,16 @@ def score(
         "cable": cable_components(facts),
         "country": countries_values,
     }
+    evidence = exposure_evidence(layers, spec.vendor_profile)
+    country_values = values["country"]
+    stack = country_exposure(
+        country_values.index,
+        country_values["vendor_exposure"],
+        pd.Series({i: len(cs) for i, cs in facts.country_cables.items()}, dtype=int),
+        evidence,
+        spec.vendor_profile,
+    )
+    country_values["vendor_exposure"] = stack.pop("vendor_exposure")
     sensitivity, stability = _sensitivity(values, spec)
     region = spec.region.countries
     tables = {e: _weighted(v, spec.weights[e]) for e, v in values.items()}
@@ -444,8 +497,11 @@ def score(
     lp_table = _landing_point_table(tables["landing_point"], layers, facts, region, res)
     cable_table = _cable_table(tables["cable"], layers, facts, region)
     country_table = _country_table(tables["country"], layers, facts, spec, res)
-    for frame in (lp_table, cable_table, country_table):
-        frame.attrs["risk_model"] = spec.name
+    country_table = country_table.join(stack, on="iso3")
+    facilities, metros = _sites(layers, facts, spec)
+    for frame in (lp_table, cable_table, country_table, facilities, metros):
+        if frame is not None:
+            frame.attrs["risk_model"] = spec.name
     notes = list(network.notes)
     unrouted = facts.cables.index[~facts.cables["has_route"]]
     if len(unrouted):
@@ -463,8 +519,20 @@ def score(
             f"{len(unconnected)} region countr(ies) with no path to the global network by an "
             f"in-service cable: {unconnected}"
         )
+    if "facility" in spec.site_weights and facilities is None:
+        notes.append("no facilities layer: facilities are not scored")
     return Scores(
-        lp_table, cable_table, country_table, spec, network, sensitivity, notes, resilience=res
+        lp_table,
+        cable_table,
+        country_table,
+        spec,
+        network,
+        sensitivity,
+        notes,
+        resilience=res,
+        facilities=facilities,
+        metros=metros,
+        evidence=evidence,
     )
 
 
@@ -501,6 +569,25 @@ def _with_unconnected(values: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
         index=pd.Index(missing),
     )
     return pd.concat([values, rows[values.columns]])
+
+
+def _sites(
+    layers: Layers, facts: Facts, spec: ModelSpec
+) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """Score facilities and metros where the model weighs them."""
+    metros = None
+    if "metro" in spec.site_weights:
+        comps, context = metro_components(layers, facts, spec)
+        metros = metro_table(_weighted(comps, spec.site_weights["metro"]), context, spec)
+    facilities = None
+    has_facilities = layers.facilities is not None and len(layers.facilities) > 0
+    if "facility" in spec.site_weights and has_facilities:
+        comps, context = facility_components(layers, facts, spec)
+        weighted = _weighted(comps, spec.site_weights["facility"])
+        facilities = facility_table(layers, weighted, context, spec)
+        if metros is not None:
+            facilities["metro_id"] = facilities["fac_id"].map(metro_of_sites(metros))
+    return facilities, metros
 
 
 def _landing_point_table(

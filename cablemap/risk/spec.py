@@ -43,7 +43,17 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "hub",
     ),
 }
+#: Entities scored only when the model file weighs them (``[weights.facility]``,
+#: ``[weights.metro]``): sites and the places they cluster in.
+SITE_ENTITIES = ("facility", "metro")
+COMPONENTS["facility"] = ("interconnection", "landing_proximity", "vendor_tier", "concentration")
+COMPONENTS["metro"] = ("cables", "interconnection", "cloud", "concentration")
 TIER_NAMES = ("high", "elevated", "unrated", "trusted")
+#: Domains of a country's vendor exposure (see :mod:`cablemap.risk.exposure`).
+EXPOSURE_DOMAINS = ("cables", "facilities", "cloud", "mobile", "government")
+#: Footprint statuses that are evidence, and how a profile may weigh them.
+EVIDENCE_STATUSES = ("deployed", "contracted", "phased_out", "excluded")
+METRO_METHODS = ("leader",)
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _WEIGHT_SUM_TOLERANCE = 1e-6
 
@@ -62,6 +72,13 @@ class VendorProfile:
         Weight of the ``supplier`` and ``owner`` roles in a cable's exposure.
     vendors
         Tier per registry vendor, explicit or by home country (every registry entry).
+    domain_weights
+        Weight of each exposure domain (:data:`EXPOSURE_DOMAINS`) in a country's vendor
+        exposure, summing to 1; a profile without ``[domains]`` weighs cables only.
+    unknown_tier
+        The tier a domain without evidence scores as (default ``unrated``).
+    status_factors
+        How much a footprint row of each status counts of its vendor's tier score.
     """
 
     name: str
@@ -70,6 +87,16 @@ class VendorProfile:
     tier_scores: dict[str, float]
     role_weights: dict[str, float]
     vendors: dict[str, str]
+    domain_weights: dict[str, float] = field(default_factory=lambda: {"cables": 1.0})
+    unknown_tier: str = "unrated"
+    status_factors: dict[str, float] = field(
+        default_factory=lambda: {
+            "deployed": 1.0,
+            "contracted": 1.0,
+            "phased_out": 0.5,
+            "excluded": 0.0,
+        }
+    )
 
     def tier(self, vendor: str) -> str:
         """Tier of a (canonical) vendor name; ``"unrated"`` for names the registry lacks."""
@@ -114,6 +141,14 @@ class ModelSpec:
         see :func:`cablemap.risk.plan.plan_settings`.
     sensitivity
         ``perturbation``, ``draws``, ``top_n``, ``seed``.
+    site_weights
+        ``{"facility" | "metro": {component: weight}}`` where the model weighs them; facilities
+        and metros are scored only then.
+    sites
+        ``[sites]`` settings: ``landing_radius_km`` (cables landing this close count for a
+        facility), ``nearest_max_km`` (farthest landing point a facility can be the nearest data
+        centre for), ``metro_method`` (``"leader"``), ``metro_radius_km``,
+        ``metro_same_country``.
     """
 
     name: str
@@ -133,6 +168,8 @@ class ModelSpec:
     resilience: dict[str, Any] = field(default_factory=lambda: {"hubs": (), "hub_count": 10})
     land_routes: dict[str, Any] = field(default_factory=lambda: {"enabled": True, "exclude": ()})
     plan: dict[str, Any] | None = None
+    site_weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    sites: dict[str, Any] = field(default_factory=dict)
 
     def with_weights(self, weights: dict[str, dict[str, float]]) -> ModelSpec:
         """Return a copy with other weights (used by the sensitivity analysis)."""
@@ -229,7 +266,49 @@ def load_vendor_profile(path: str | Path | None = None) -> VendorProfile:
         tier_scores=scores,
         role_weights=role_weights,
         vendors=vendors,
+        **_domains(file, data),
     )
+
+
+def _domains(file: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Read ``[domains]`` and ``[exposure]`` of a profile (defaults: cables only, unrated)."""
+    out: dict[str, Any] = {}
+    domains = data.get("domains")
+    if domains is not None:
+        if not isinstance(domains, dict) or not domains:
+            raise _err(file, "domains", f"must weigh some of {list(EXPOSURE_DOMAINS)}")
+        for name, value in domains.items():
+            if name not in EXPOSURE_DOMAINS:
+                raise _err(
+                    file, f"domains.{name}", f"unknown domain; domains: {list(EXPOSURE_DOMAINS)}"
+                )
+            _number(file, f"domains.{name}", value, 0.0, 1.0)
+        total = sum(domains.values())
+        if not math.isclose(total, 1.0, abs_tol=_WEIGHT_SUM_TOLERANCE):
+            raise _err(file, "domains", f"weights sum to {total:g}; they must sum to 1")
+        out["domain_weights"] = {d: float(domains.get(d, 0.0)) for d in EXPOSURE_DOMAINS}
+    exposure = data.get("exposure", {})
+    if not isinstance(exposure, dict):
+        raise _err(file, "exposure", "must be a table")
+    unknown_keys = sorted(set(exposure) - {"unknown", "status"})
+    if unknown_keys:
+        raise _err(file, f"exposure.{unknown_keys[0]}", "unknown key; allowed: unknown, status")
+    if "unknown" in exposure:
+        if exposure["unknown"] not in TIER_NAMES:
+            raise _err(
+                file, "exposure.unknown", f"was {exposure['unknown']!r}; tiers: {list(TIER_NAMES)}"
+            )
+        out["unknown_tier"] = exposure["unknown"]
+    status = exposure.get("status")
+    if status is not None:
+        if not isinstance(status, dict) or set(status) != set(EVIDENCE_STATUSES):
+            raise _err(
+                file, "exposure.status", f"must give a factor to exactly {list(EVIDENCE_STATUSES)}"
+            )
+        out["status_factors"] = {
+            k: _number(file, f"exposure.status.{k}", v, 0.0, 1.0) for k, v in status.items()
+        }
+    return out
 
 
 def load_chokepoints(path: str | Path | None = None) -> gpd.GeoDataFrame:
@@ -269,11 +348,15 @@ def _weights(file: Path, data: dict[str, Any]) -> dict[str, dict[str, float]]:
     table = data.get("weights")
     if not isinstance(table, dict):
         raise _err(file, "weights", "a [weights.<entity>] table per entity is required")
-    unknown = sorted(set(table) - set(ENTITIES))
+    unknown = sorted(set(table) - set(ENTITIES) - set(SITE_ENTITIES))
     if unknown:
-        raise _err(file, f"weights.{unknown[0]}", f"unknown entity; entities: {list(ENTITIES)}")
+        raise _err(
+            file,
+            f"weights.{unknown[0]}",
+            f"unknown entity; entities: {[*ENTITIES, *SITE_ENTITIES]}",
+        )
     out: dict[str, dict[str, float]] = {}
-    for entity in ENTITIES:
+    for entity in (*ENTITIES, *(e for e in SITE_ENTITIES if e in table)):
         weights = table.get(entity)
         if not isinstance(weights, dict) or not weights:
             raise _err(file, f"weights.{entity}", "missing")
@@ -400,6 +483,8 @@ def load_model(
             )
         topology["cross_border"].append((pair[0], pair[1]))
     weights = _weights(file, data)
+    site_weights = {e: weights.pop(e) for e in SITE_ENTITIES if e in weights}
+    sites = _sites(file, data)
     dcs = data.get("dcs", {})
     exclude = dcs.get("exclude", [])
     if not all(isinstance(c, str) and _ISO3.match(c) for c in exclude):
@@ -451,6 +536,8 @@ def load_model(
         resilience=resilience,
         land_routes=land_routes,
         plan=plan,
+        site_weights=site_weights,
+        sites=sites,
     )
 
 
@@ -485,3 +572,39 @@ def _land_routes(file: Path, data: dict[str, Any]) -> dict[str, Any]:
         raise _err(file, "land_routes.enabled", f"was {enabled!r}; expected true or false")
     exclude = _iso_pairs(file, "land_routes.exclude", table.get("exclude", []))
     return {"enabled": enabled, "exclude": exclude}
+
+
+def _sites(file: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Read ``[sites]``: facility distances and how metros are grouped."""
+    table = data.get("sites", {})
+    allowed = {
+        "landing_radius_km",
+        "nearest_max_km",
+        "metro_method",
+        "metro_radius_km",
+        "metro_same_country",
+    }
+    if not isinstance(table, dict):
+        raise _err(file, "sites", "must be a table")
+    if set(table) - allowed:
+        key = sorted(set(table) - allowed)[0]
+        raise _err(file, f"sites.{key}", f"unknown key; allowed: {sorted(allowed)}")
+    method = table.get("metro_method", "leader")
+    if method not in METRO_METHODS:
+        raise _err(file, "sites.metro_method", f"was {method!r}; methods: {list(METRO_METHODS)}")
+    same = table.get("metro_same_country", True)
+    if not isinstance(same, bool):
+        raise _err(file, "sites.metro_same_country", f"was {same!r}; expected true or false")
+    return {
+        "landing_radius_km": _number(
+            file, "sites.landing_radius_km", table.get("landing_radius_km", 50.0), 0.0, 1000.0
+        ),
+        "nearest_max_km": _number(
+            file, "sites.nearest_max_km", table.get("nearest_max_km", 200.0), 0.0, 5000.0
+        ),
+        "metro_method": method,
+        "metro_radius_km": _number(
+            file, "sites.metro_radius_km", table.get("metro_radius_km", 100.0), 0.1, 1000.0
+        ),
+        "metro_same_country": same,
+    }

@@ -74,4 +74,7 @@ def test_committed_sample_matches_its_facts(tmp_path):
 def test_sample_files_are_small():
     for path in Path(SAMPLE).rglob("*"):
         if path.is_file():
-            assert path.stat().st_size < 60_000, path
+            # cited footprint tables are hand-written text, a URL and a note per row, not
+            # extracts of a data set; they may grow with the research (issue 12)
+            limit = 150_000 if path.name.startswith("vendor_footprints") else 60_000
+            assert path.stat().st_size < limit, path

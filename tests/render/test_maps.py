@@ -103,8 +103,21 @@ def test_strategic_nodes(sample, tmp_path, outlines):
     scores = cm.score(sample)
     page = strategic_nodes_map(scores, sample, countries=outlines).get_root().render()
     data = layer_data(page)
-    assert set(data) == {"outlines", "cables", "chokepoints", "facilities", "landing_points"}
+    assert set(data) == {
+        "outlines",
+        "cables",
+        "chokepoints",
+        "facilities",
+        "landing_points",
+        "metros",
+    }
     facilities = {f["properties"]["id"]: f["properties"] for f in data["facilities"]["features"]}
+    # issue 12: facilities are scored, metros drawn with their members
+    assert facilities["cloud:huawei-cloud:ap-southeast-3"]["operator_tier"] == "high"
+    assert len(facilities["cloud:huawei-cloud:ap-southeast-3"]["components"]) == 4
+    metros = {f["properties"]["id"]: f["properties"] for f in data["metros"]["features"]}
+    assert "tuas-singapore" in metros["metro:sgp:singapore"]["members"]
+    assert "Top metro nodes (Indo-Pacific)" in page
     assert facilities["cloud:amazon-web-services:ap-southeast-1"]["kind"] == "cloud region"
     assert facilities["cloud:huawei-cloud:ap-southeast-3"]["home"] == "CHN"
     assert "cloud:amazon-web-services:us-west-2" not in facilities  # Oregon: outside the view
@@ -140,6 +153,19 @@ def test_vendor_exposure(sample, outlines):
         countries["PNG"]["vendor_exposure"] > 0 and "HMN Tech (high)" in countries["PNG"]["vendors"]
     )
     assert "TON" in countries  # no polygon at 1:110m: drawn as a dot at its landing points
+    # issue 12: per-domain breakdown and coverage in the popup, a layer per domain
+    assert countries["PHL"]["domain_mobile"].startswith("1.00 x 0.20 = 0.200")
+    assert countries["PHL"]["coverage"].endswith("of 5")
+    assert {
+        f"domain_{d}" for d in ("cables", "facilities", "cloud", "mobile", "government")
+    } <= set(data)
+    unknown = [
+        f["properties"]
+        for f in data["domain_facilities"]["features"]
+        if f["properties"]["status"] == "unknown"
+    ]
+    assert unknown
+    assert unknown[0]["_s"]["fillColor"] == "#c8c8c8"
 
 
 def test_scenario_map(sample, outlines):

@@ -149,3 +149,23 @@ def test_pages_without_folium_escape_names(sample, marker):
     assert "{{ 7*7 }}" not in page or shown("Tonga {{ 7*7 }}", page)
     scores = cm.score(layers)
     assert_safe(index_html(Path(), layers, scores.model), names, marker, every=False)
+
+
+def test_scored_facilities_and_metros_show_hostile_names_literally(sample, marker):
+    # metro names come from facility cities (PeeringDB, OpenStreetMap) or landing points
+    names = payloads(marker)
+    layers = hostile(sample, names)
+    facilities = layers.facilities.copy()
+    for i, name in enumerate(names):
+        facilities.loc[i, "city"] = name
+    layers.facilities = facilities
+    scores = cm.score(layers)
+    assert scores.facilities is not None
+    assert scores.metros is not None
+    assert set(names) & set(scores.metros["name"])
+    page = strategic_nodes_map(scores, layers, countries=bundled_countries()).get_root().render()
+    assert_safe(page, names, marker)
+    assert '"metros"' in page
+    assert "operator_tier" in page
+    vendor = vendor_exposure_map(scores, layers, countries=bundled_countries())
+    assert_safe(vendor.get_root().render(), names, marker)

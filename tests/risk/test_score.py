@@ -9,7 +9,7 @@ import pytest
 
 import cablemap as cm
 from cablemap.risk import kendall_tau, load_model
-from cablemap.risk.spec import COMPONENTS
+from cablemap.risk.spec import COMPONENTS, ENTITIES, EXPOSURE_DOMAINS
 
 
 def _check_breakdown(frame, entity):
@@ -28,7 +28,7 @@ def test_every_entity_is_scored(v3_scores, tg_v3):
     in_service = (tg_v3.cables["status"] == "in_service").sum()
     assert len(v3_scores.cables) == in_service
     assert len(v3_scores.countries) > 170
-    for entity in COMPONENTS:
+    for entity in (*ENTITIES, "metro"):  # no facilities layer: facilities are not scored
         _check_breakdown(v3_scores.table(entity), entity)
     assert v3_scores.landing_points.attrs["risk_model"] == "dcs-v1"
 
@@ -45,7 +45,10 @@ def test_tonga_has_one_cable_of_redundancy(v3_scores):
 def test_a_country_whose_only_cable_is_hmn_supplied_is_fully_exposed(v3_scores):
     sur = v3_scores.explain("SUR")  # SG-SCS, supplied by HMN Tech, is Suriname's only cable
     assert sur["cables"] == 1
-    assert sur["components"]["vendor_exposure"]["value"] == 1.0
+    assert sur["exposure_cables"] == 1.0
+    # the country's vendor exposure weighs every domain (issue 12); the others lack evidence
+    weighted = sum(sur[f"exposure_{d}_contribution"] for d in EXPOSURE_DOMAINS)
+    assert sur["components"]["vendor_exposure"]["value"] == pytest.approx(weighted, abs=1e-6)
     assert sur["tier_share_high"] == 1.0 and sur["tier_share_trusted"] == 0.0
     cable = v3_scores.explain("suriname-guyana-submarine-cable-system-sg-scs")
     assert cable["supplier_tier"] == "high" and cable["high_tier_vendors"] == ["HMN Tech"]
@@ -87,9 +90,9 @@ def test_dcs_priority_covers_region_third_countries_only(v3_scores):
 
 def test_sensitivity_reports_rank_stability(v3_scores):
     sens = v3_scores.sensitivity
-    assert set(sens["entity"]) == set(COMPONENTS)
+    assert set(sens["entity"]) == set(ENTITIES)
     one_at_a_time = sens[sens["test"].str.contains("%") & ~sens["test"].str.contains("draws")]
-    assert len(one_at_a_time) == 2 * sum(len(c) for c in COMPONENTS.values())
+    assert len(one_at_a_time) == 2 * sum(len(COMPONENTS[e]) for e in ENTITIES)
     assert sens["kendall_tau"].between(-1, 1).all() and sens["top_n_overlap"].between(0, 1).all()
     draws = sens[sens["test"].str.contains("draws")]
     assert (draws["kendall_tau_min"] <= draws["kendall_tau"]).all()
@@ -136,7 +139,9 @@ def test_planned_cables_can_be_counted(tmp_path, sample):
 
 def test_explain_unknown_id_lists_close_matches(sample_scores):
     with pytest.raises(
-        KeyError, match=r"no landing point, cable or country has id 'tonga-cabel'.*tonga-cable"
+        KeyError,
+        match=r"no landing point, cable, country, facility or metro has id 'tonga-cabel'.*"
+        r"tonga-cable",
     ):
         sample_scores.explain("tonga-cabel")
 

@@ -84,11 +84,11 @@ _MONTHS = {
 _CABLE_SKIP = frozenset({"all.json", "cable-geo.json", "search.json"})
 _POINT_SKIP = frozenset({"all.json", "landing-point-geo.json", "search.json"})
 
-Version = Literal["v2", "v3"]
+Version = Literal["v2", "v3", "geometry"]
 
 
 def detect_version(path: str | Path) -> Version | None:
-    """Tell whether a directory is a TeleGeography API v2 or v3 copy.
+    """Tell whether a directory is a TeleGeography API v2 or v3 copy, or geometry only.
 
     Parameters
     ----------
@@ -97,13 +97,17 @@ def detect_version(path: str | Path) -> Version | None:
 
     Returns
     -------
-    {"v2", "v3"} or None
-        ``None`` when the directory has no ``cable/cable-geo.json``.
+    {"v2", "v3", "geometry"} or None
+        ``"geometry"`` for a copy with the geometry files but no per-cable files
+        (:mod:`cablemap.layers.geometry_release`); ``None`` when the directory has no
+        ``cable/cable-geo.json``.
     """
     root = Path(path)
     geo = root / "cable" / "cable-geo.json"
     if not (geo.exists() or geo.is_symlink()):  # a directory or pipe is reported on reading
         return None
+    if not any(f.name not in _CABLE_SKIP for f in (root / "cable").glob("*.json")):
+        return "geometry"
     if (root / "supplier").is_dir() or (root / "status").is_dir():
         return "v3"
     if (root / "config.json").is_file() or (root / "ready-for-service").is_dir():
@@ -367,13 +371,19 @@ def _country_from_name(name: str, known: set[str]) -> str:
     return parts[-1] if len(parts) > 1 else ""
 
 
-def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
+def layers_from_telegeography(
+    path: str | Path, *, end_km: float | None = None, pass_km: float | None = None
+) -> dict[str, Any]:
     """Load a TeleGeography API v2 or v3 directory into the canonical layers.
 
     Parameters
     ----------
     path
-        The copy's root directory (holding ``cable/`` and ``landing-point/``).
+        The copy's root directory (holding ``cable/`` and ``landing-point/``). A copy with
+        only the geometry files is read by
+        :func:`cablemap.layers.geometry_release.layers_from_geometry_release`.
+    end_km, pass_km
+        Geometry-only copies: thresholds of the membership inference (km).
 
     Returns
     -------
@@ -394,6 +404,11 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
     if version is None:
         msg = f"{str(root)!r} is not a TeleGeography copy: no 'cable/cable-geo.json' in it"
         raise SourceFormatError(msg)
+    if version == "geometry":
+        # imported here: that module builds on this one's readers
+        from cablemap.layers.geometry_release import layers_from_geometry_release  # noqa: PLC0415
+
+        return layers_from_geometry_release(root, end_km=end_km, pass_km=pass_km)
     report = LoadReport()
     id_field = "id" if version == "v3" else "slug"
 

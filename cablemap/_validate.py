@@ -225,6 +225,23 @@ def is_missing(value: object) -> bool:
         return False
 
 
+def names_or_empty(value: object) -> list[str]:
+    """Return a list column's value as a list: ``[]`` where it is missing (``None``)."""
+    if is_missing(value):
+        return []
+    return list(value)  # type: ignore[call-overload]
+
+
+def status_counted(status: pd.Series) -> pd.Series:
+    """Return cable statuses for analysis: a missing status counts as ``"in_service"``.
+
+    A geometry-only release draws the cables without saying their status; the network
+    analysis counts them as in service (and the scores say how many, in their notes), while
+    the layer keeps the status missing.
+    """
+    return status.astype(object).where(~status.map(is_missing).astype(bool), "in_service")
+
+
 def number_from_text(text: str, *, unit: str | None = None) -> float | None:
     """Read a number written as text (``"10,400"``, ``"-5"``, ``"10,400 km"`` with ``unit="km"``).
 

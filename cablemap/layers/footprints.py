@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from cablemap._errors import LayerValidationError, UnknownVendorError
-from cablemap._validate import LoadReport
+from cablemap._validate import LoadReport, names_or_empty, status_counted
 from cablemap.layers.vendors import canonical_vendor, resolve_vendor
 
 DOMAINS = (
@@ -100,13 +100,13 @@ def footprints_from_cables(
     )
     rows = []
     unregistered = set()
-    live = cables[cables["status"] == "in_service"]
+    live = cables[status_counted(cables["status"]) == "in_service"]
     for cable in live.itertuples():
         for domain, names in (
             ("submarine_cable_supply", cable.suppliers),
             ("cable_ownership", cable.owners),
         ):
-            for name in names:
+            for name in names_or_empty(names):
                 canonical, known = canonical_vendor(name)
                 if not known:
                     unregistered.add(canonical)

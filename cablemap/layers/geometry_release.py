@@ -46,6 +46,11 @@ logger = logging.getLogger(__name__)
 ABSENT_FIELDS: tuple[str, ...] = ("status", "rfs_year", "length_km", "owners", "suppliers")
 
 
+def absent_count_name(fld: str) -> str:
+    """Name the report count of cables lacking ``fld`` because the layout has none."""
+    return f"cables without {fld} (not in a geometry-only release; left missing)"
+
+
 def country_in_name(name: str) -> str:
     """Return the country a landing-point name ends with (``"Muanda, Congo, Dem. Rep."``).
 
@@ -222,9 +227,7 @@ def layers_from_geometry_release(
         cables, landing_points, links, (str(route_file), str(lp_file)), (end_km, pass_km), report
     )
     for fld in ABSENT_FIELDS:
-        report.count(
-            f"cables without {fld} (not in a geometry-only release; left missing)", len(cables)
-        )
+        report.count(absent_count_name(fld), len(cables))
     report.count("cables loaded", len(cables))
     report.count("landing points loaded", len(landing_points))
     report.count("cable landings loaded", len(links))

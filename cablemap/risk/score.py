@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cablemap._tables import json_safe
+from cablemap._validate import is_missing
 from cablemap.risk.components import (
     Facts,
     cable_components,
@@ -428,6 +429,7 @@ def score(
     for frame in (lp_table, cable_table, country_table):
         frame.attrs["risk_model"] = spec.name
     notes = list(network.notes)
+    notes.extend(_gap_notes(layers.cables))
     unrouted = facts.cables.index[~facts.cables["has_route"]]
     if len(unrouted):
         notes.append(f"{len(unrouted)} cable(s) without a route count as crossing no chokepoint")
@@ -439,6 +441,21 @@ def score(
         spec.name,
     )
     return Scores(lp_table, cable_table, country_table, spec, network, sensitivity, notes)
+
+
+def _gap_notes(cables: pd.DataFrame) -> list[str]:
+    """Say how the scores treat what the source does not say (a geometry-only release)."""
+    notes = []
+    no_status = int(cables["status"].map(is_missing).sum())
+    if no_status:
+        notes.append(f"{no_status} cable(s) have no status in the source: counted as in service")
+    no_vendors = int((cables["suppliers"].map(is_missing) & cables["owners"].map(is_missing)).sum())
+    if no_vendors:
+        notes.append(
+            f"{no_vendors} cable(s) have no suppliers or owners in the source: their vendor "
+            "exposure is that of one unrated vendor"
+        )
+    return notes
 
 
 def _landing_point_table(

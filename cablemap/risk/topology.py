@@ -38,6 +38,7 @@ import shapely.ops
 
 from cablemap import settings
 from cablemap._geo import distances_m, geodesic_m, near_antimeridian, split_antimeridian
+from cablemap._validate import status_counted
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
@@ -378,7 +379,7 @@ def build_network(
         Nodes, segments, terrestrial links and notes.
     """
     notes: list[str] = []
-    cables = layers.cables[layers.cables["status"].isin(statuses)]
+    cables = layers.cables[status_counted(layers.cables["status"]).isin(statuses)]
     lp_geom = layers.landing_points.set_index("lp_id").geometry
     landings = layers.cable_landings.groupby("cable_id")["lp_id"].apply(list)
     segments: list[dict[str, Any]] = []

@@ -35,6 +35,7 @@ from typing import Any
 from cablemap import settings
 from cablemap._errors import BuildOutputError, CablemapWarning, SourceFormatError
 from cablemap._resources import risk_models_path, sample_path
+from cablemap._validate import Issue
 from cablemap._version import __version__
 from cablemap.layers import load
 from cablemap.layers.attach import add_extras
@@ -45,6 +46,7 @@ from cablemap.pipeline import cache, publish
 from cablemap.pipeline.diff import change_report, report_html, report_lines
 from cablemap.pipeline.exports import FORMATS, export_scores
 from cablemap.render import save_map, save_maps, scenario_map, write_index
+from cablemap.render.report import REPORT_JSON
 from cablemap.risk import ScenarioEngine, load_model, load_region, score
 
 logger = logging.getLogger(__name__)
@@ -148,6 +150,10 @@ class BuildResult:
     notices
         What the build found and mended before it ran: a discarded cache or state, an
         interrupted build completed, outputs found altered, leftovers removed.
+    skipped_records
+        Every record the load left out (the ``error`` issues of the load report), as text;
+        also in ``<out>/build_report.html`` and ``.json``, which the maps link to. An
+        up-to-date build reads them from that report.
     """
 
     ran: list[str] = field(default_factory=list)
@@ -158,6 +164,7 @@ class BuildResult:
     warnings: int = 0
     changes: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    skipped_records: list[str] = field(default_factory=list)
 
     @property
     def up_to_date(self) -> bool:
@@ -397,6 +404,7 @@ def _build(  # noqa: PLR0917 - one build's context, passed from build() only
     if config.formats and not any(o.startswith("exports/") for o in state.outputs):
         stale["exports"] = True
     if not any(stale.values()) and state.has("layers"):
+        result.skipped_records = _reported_skips(out)
         for stage in STAGES:
             result.skipped.append(stage)
             if on_stage:
@@ -430,6 +438,15 @@ def _build(  # noqa: PLR0917 - one build's context, passed from build() only
     result.outputs = publish.publish(moves, state.folder, record)
     state.objects = objects
     return result
+
+
+def _reported_skips(out: Path) -> list[str]:
+    """Read the skipped records from the last build report (an up-to-date build loads nothing)."""
+    try:
+        data = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
+        return [str(Issue(**issue)) for issue in data["skipped"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def _moves(
@@ -616,6 +633,7 @@ class _Run:
         if layers.facilities is not None:
             self.result.counts["facilities"] = len(layers.facilities)
         self.result.warnings = len(layers.report.issues)
+        self.result.skipped_records = [str(issue) for issue in layers.report.errors]
         model = load_model(self.model_file)
         polygons = layers.countries if self.src.countries else None
         scores = self.scores(layers, model, polygons)

@@ -33,6 +33,7 @@ from cablemap.render.elements import (
     ranked_list_html,
 )
 from cablemap.render.geometry import shift_to_pacific
+from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.render.style import CUT_COLOUR, MUTED_COLOUR, TIER_COLOURS, radius, ramp, ramp_stops
 from cablemap.risk.region import Region, load_region
 from cablemap.risk.spec import COMPONENTS, TIER_NAMES
@@ -262,6 +263,12 @@ def _info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> N
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
     attribution = " | ".join(html.escape(a) for a in layers.attributions) or "cablemap"
+    skipped = len(layers.report.errors)
+    if skipped:  # the build report sits beside the maps (cablemap.render.report)
+        extra += (
+            f'<br><a class="cm-skipped" href="{REPORT_HTML}">'
+            f"{html.escape(skipped_headline(skipped))} — see report</a>"
+        )
     add_panel(
         m,
         f"<h4>{html.escape(title)}</h4>data: {html.escape(versions)}<br>built {built}"

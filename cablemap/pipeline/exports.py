@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import geopandas as gpd
+import pandas as pd
+import shapely
+
 from cablemap._tables import write_tables
 from cablemap._version import __version__
 
@@ -33,6 +37,43 @@ def export_metadata(scores: Scores, layers: Layers) -> dict[str, Any]:
     }
 
 
+def countries_with_polygons(
+    table: pd.DataFrame, polygons: gpd.GeoDataFrame | None
+) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Give the scored countries their polygons (for a choropleth in QGIS), where known.
+
+    Parameters
+    ----------
+    table
+        The scored ``countries`` table (``iso3`` column).
+    polygons
+        ``layers.countries`` (``iso3``, Polygon/MultiPolygon geometry, EPSG:4326), or
+        ``None``: the table is returned as it is.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        With ``geometry`` (MultiPolygon; the parts of an ISO3 drawn as several features are
+        joined), ``None`` for a country without a polygon.
+    """
+    if polygons is None or polygons.empty:
+        return table
+    shapes = {
+        str(iso3): shapely.MultiPolygon(
+            [
+                p
+                for geom in group.geometry
+                for p in shapely.get_parts(geom)
+                if p.geom_type == "Polygon"
+            ]
+        )
+        for iso3, group in polygons[polygons.geometry.notna()].groupby("iso3")
+    }
+    geometry = [shapes.get(str(iso3)) for iso3 in table["iso3"]]
+    out = pd.DataFrame(table).drop(columns="geometry", errors="ignore")
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=polygons.crs or "EPSG:4326")
+
+
 def export_scores(
     scores: Scores, layers: Layers, out: str | Path, *, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
@@ -46,7 +87,9 @@ def export_scores(
         Folder: ``scores.gpkg`` (a table per layer plus ``cablemap_metadata``; opens in
         QGIS), ``parquet/<table>.parquet`` (GeoParquet, metadata under the ``cablemap``
         key, lists kept as lists) with ``parquet/metadata.json``, ``csv/<table>.csv`` with
-        ``csv/metadata.json`` (see :func:`cablemap._tables.write_tables`).
+        ``csv/metadata.json`` (see :func:`cablemap._tables.write_tables`). The countries
+        carry their polygons where ``layers.countries`` has them
+        (:func:`countries_with_polygons`; in the CSV as a representative point).
     formats
         Any of ``"gpkg"``, ``"parquet"``, ``"csv"``.
 
@@ -65,6 +108,7 @@ def export_scores(
         name: scores.table(name.removesuffix("s") if name != "countries" else "country")
         for name in _TABLES
     }
+    tables["countries"] = countries_with_polygons(tables["countries"], layers.countries)
     targets = {"gpkg": out / "scores.gpkg", "parquet": out / "parquet", "csv": out / "csv"}
     written: list[Path] = []
     for fmt in FORMATS:

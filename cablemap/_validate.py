@@ -225,6 +225,14 @@ def is_missing(value: object) -> bool:
         return False
 
 
+def absent_field_count(fld: str, layout: str) -> str:
+    """Name the report count of cables lacking ``fld`` because the source's layout has none.
+
+    E.g. ``"cables without owners (not in a geometry-only release; left missing)"``.
+    """
+    return f"cables without {fld} (not in {layout}; left missing)"
+
+
 def names_or_empty(value: object) -> list[str]:
     """Return a list column's value as a list: ``[]`` where it is missing (``None``)."""
     if is_missing(value):

@@ -22,7 +22,7 @@ def test_validate_real_release_reports_and_exits_0(runner, tg_v3_path):
     assert "cables loaded: 521" in result.output
     assert "landing points loaded: 1414" in result.output
     assert "33 warnings in field 'length': length not reported" in result.output
-    assert "... and 42 more issue(s)" in result.output
+    assert "... and 42 more warning(s)" in result.output
 
 
 def test_validate_fatal_problem_exits_1_with_message(runner, tiny_v3):

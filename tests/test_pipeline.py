@@ -135,7 +135,9 @@ def test_data_change_writes_the_change_report(tmp_path, tg_v2_path, tg_v3_path):
     assert len(accounted) + report["cables"]["unchanged"] == len(old_ids | new_ids) == 565
     assert set(report["cables"]["added"]) == new_ids - old_ids
     assert set(report["cables"]["removed"]) == old_ids - new_ids
-    assert "suppliers" in report["cables"]["changed"]["asia-pacific-gateway-apg"]
+    # v2 files carry no suppliers: not compared (never "changed" because they appear)
+    assert report["cables"]["changed"]["asia-pacific-gateway-apg"] == ["landing_points"]
+    assert "suppliers" in report["not_compared"]["cables"]
     assert "SUR" in report["scores"]["isolation"]["became_single_cable"]
     assert '<a href="changes.html">' in (out / "index.html").read_text()
     assert any(line.startswith("cables: 94 added, 44 removed") for line in result.changes)
@@ -150,7 +152,20 @@ def test_diff_cli(tg_v2_path, tg_v3_path):
     assert {"added", "removed", "changed", "unchanged"} <= set(report["cables"])
     assert len(report["cables"]["added"]) == 94 and len(report["landing_points"]["added"]) == 243
     table = CliRunner().invoke(cli, ["diff", str(tg_v2_path), str(tg_v3_path), "--no-scores"])
-    assert "cables: 94 added, 44 removed, 320 changed, 107 unchanged" in table.output
+    # reported length is compared too: cobracable changed only its length (326 -> 304 km)
+    assert "cables: 94 added, 44 removed, 199 changed, 228 unchanged" in table.output
+    assert report["cables"]["changed"]["cobracable"] == ["length_km"]
+    # a length that appears in the newer release is a change (the 2020 copy had none)
+    assert "length_km" in report["cables"]["changed"]["maldives-sri-lanka-cable-msc"]
+    # the 2020 (API v2) files have no suppliers: said, not counted as 266 changes
+    assert report["not_compared"] == {
+        "cables": {"suppliers": "not in OLD (API v2 (2020-06-26)): its files have no such field"}
+    }
+    assert (
+        "not compared: cable suppliers (not in OLD (API v2 (2020-06-26)): its files have no "
+        "such field)" in table.output
+    )
+    assert report["notes"] == []
 
 
 def test_exports_carry_licence_and_model(tmp_path, tg_v3):

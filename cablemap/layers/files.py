@@ -248,8 +248,7 @@ def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.Ge
                 msg = f"{file!r}, record {cable_id!r}, field {col!r}: {exc}"
                 raise LayerValidationError(msg) from None
         lists[col] = values
-    status = _column_or(frame, "status", None)
-    status = status.where(~status.map(lambda v: is_missing(v) or v == ""), None)
+    status = _texts(_column_or(frame, "status", None))
     if status.isna().any():
         report.count(
             "cables without status (left missing; the scores count them as in service)",
@@ -287,13 +286,18 @@ def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.Ge
         position = out.columns.get_loc("source_version") + 1
         carried = [_parse_list(v) or [] for v in frame["carried_over"]]
         out.insert(position, "carried_over", pd.Series(carried, index=out.index, dtype=object))
-        whence = _column_or(frame, "carried_from", None)
-        out.insert(position + 1, "carried_from", whence.where(~whence.map(_blank), None))
+        out.insert(position + 1, "carried_from", _texts(_column_or(frame, "carried_from", None)))
     return out
 
 
-def _blank(value: object) -> bool:
-    return is_missing(value) or (isinstance(value, str) and not value.strip())
+def _texts(values: pd.Series) -> pd.Series:
+    """Text values, ``None`` where blank or missing (an object column)."""
+    blank = [is_missing(v) or (isinstance(v, str) and not v.strip()) for v in values]
+    return pd.Series(
+        [None if b else str(v) for v, b in zip(values, blank, strict=True)],
+        index=values.index,
+        dtype=object,
+    )
 
 
 def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.GeoDataFrame:
@@ -388,8 +392,7 @@ def _conform_links(links: pd.DataFrame, file: str, report: LoadReport) -> pd.Dat
     if "distance_km" in links.columns:
         out["distance_km"] = _lengths(links["distance_km"], out["cable_id"], file, report)
     if "carried_from" in links.columns:
-        whence = links["carried_from"]
-        out["carried_from"] = whence.where(~whence.map(_blank), None).astype(object)
+        out["carried_from"] = _texts(links["carried_from"])
     return out.drop_duplicates(subset=["cable_id", "lp_id"]).reset_index(drop=True)
 
 

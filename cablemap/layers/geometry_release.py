@@ -28,7 +28,7 @@ import pandas as pd
 
 from cablemap import settings
 from cablemap._geo import geodesic_km
-from cablemap._validate import LoadReport
+from cablemap._validate import LoadReport, absent_field_count
 from cablemap.layers.iso_codes import assign_iso3, iso3_from_name
 from cablemap.layers.memberships import infer_landings
 from cablemap.layers.telegeography import (
@@ -44,11 +44,6 @@ logger = logging.getLogger(__name__)
 
 #: Cable fields a geometry-only release does not carry: left missing, counted in the report.
 ABSENT_FIELDS: tuple[str, ...] = ("status", "rfs_year", "length_km", "owners", "suppliers")
-
-
-def absent_count_name(fld: str) -> str:
-    """Name the report count of cables lacking ``fld`` because the layout has none."""
-    return f"cables without {fld} (not in a geometry-only release; left missing)"
 
 
 def country_in_name(name: str) -> str:
@@ -227,7 +222,7 @@ def layers_from_geometry_release(
         cables, landing_points, links, (str(route_file), str(lp_file)), (end_km, pass_km), report
     )
     for fld in ABSENT_FIELDS:
-        report.count(absent_count_name(fld), len(cables))
+        report.count(absent_field_count(fld, "a geometry-only release"), len(cables))
     report.count("cables loaded", len(cables))
     report.count("landing points loaded", len(landing_points))
     report.count("cable landings loaded", len(links))

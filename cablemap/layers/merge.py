@@ -30,7 +30,6 @@ import pandas as pd
 
 from cablemap._validate import LoadReport, is_missing
 from cablemap.layers.collection import Layers
-from cablemap.layers.geometry_release import absent_count_name
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -78,13 +77,13 @@ def _carry_attributes(
     for fld, n in counts.items():
         if n:
             report.count(f"cables with {fld} carried over from {where}", n)
-        gap = absent_count_name(fld)
-        if gap in report.counts:  # what is still missing after the merge
-            left = int(out[fld].map(is_missing).sum())
+        gap = f"cables without {fld} (not in "  # see absent_field_count
+        for name in [n for n in report.counts if n.startswith(gap)]:
+            left = int(out[fld].map(is_missing).sum())  # what is still missing after the merge
             if left:
-                report.counts[gap] = left
+                report.counts[name] = left
             else:
-                del report.counts[gap]
+                del report.counts[name]
     only_new = int((~out["cable_id"].isin(old.index)).sum())
     if only_new:
         report.count("cables only in the newer release (their gaps stay missing)", only_new)

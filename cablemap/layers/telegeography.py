@@ -46,6 +46,7 @@ from cablemap._errors import EmptyLayerError, SourceFormatError
 from cablemap._geo import geodesic_km, geodesic_m
 from cablemap._validate import (
     LoadReport,
+    absent_field_count,
     is_missing,
     parse_flag,
     parse_non_negative,
@@ -298,14 +299,20 @@ def parse_rfs(value: object) -> tuple[int | None, int | None]:
     return int(match.group(1)), month
 
 
-def _companies(raw: object, file: str, record: str, fld: str, report: LoadReport) -> list[str]:
-    names = []
-    for name in split_names(raw if isinstance(raw, str) else None):
+def _companies(
+    raw: object, file: str, record: str, fld: str, report: LoadReport
+) -> list[str] | None:
+    """Split and resolve company names; ``None`` where the file gives none (``null``)."""
+    if raw is None:
+        return None  # not reported: missing, not "no company"
+    if not isinstance(raw, str):
+        report.add("warning", file, record, fld, f"not a string: {raw!r}; read as missing")
+        return None
+    names: list[str] = []
+    for name in split_names(raw):
         canonical, _ = canonical_vendor(name)
         if canonical not in names:
             names.append(canonical)
-    if raw is not None and not isinstance(raw, str):
-        report.add("warning", file, record, fld, f"not a string: {raw!r}; read as empty")
     return names
 
 
@@ -476,13 +483,16 @@ def layers_from_telegeography(
         str(root),
         version,
     )
-    provenance = {
+    provenance: dict[str, Any] = {
         "source": TG_SOURCE,
         "source_version": release.source_version,
         "path": str(root),
         "licence": "CC BY-NC-SA 3.0",
         "attribution": TG_ATTRIBUTION,
     }
+    if version == "v2":  # API v2 cable files carry no suppliers
+        provenance["absent_fields"] = ["suppliers"]
+        report.count(absent_field_count("suppliers", "an API v2 release"), len(cables))
     return {
         "cables": cables,
         "landing_points": landing_points,

@@ -83,7 +83,7 @@ def _not_compared(old: Layers, new: Layers) -> dict[str, str]:
         for fld in sorted(_absent(layers)):
             reasons.setdefault(
                 fld,
-                f"not in {side} ({_release_name(layers)}): a geometry-only release has none",
+                f"not in {side} ({_release_name(layers)}): its files have no such field",
             )
     return reasons
 

@@ -84,9 +84,12 @@ def test_analyst_files_are_conformed_and_repairs_reported(tmp_path):
     assert cable["owners"] == ["Meta", "Telstra"] and cable["suppliers"] == ["HMN Tech"]
     assert cable["rfs_year"] == 2021
     assert cable["status"] is None  # the file has no status: left missing, never invented
-    assert layers.report.counts[
-        "cables without status (left missing; the scores count them as in service)"
-    ] == 1
+    assert (
+        layers.report.counts[
+            "cables without status (left missing; the scores count them as in service)"
+        ]
+        == 1
+    )
     assert cable["route_km"] > 100
     assert layers.landing_points.set_index("lp_id").loc["p2", "iso3"] == "HKG"
     assert any(i.field == "crs" and "reprojected" in i.message for i in layers.report.warnings)

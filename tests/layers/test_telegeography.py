@@ -106,7 +106,13 @@ def test_v2_values(tg_v2):
     apg = cables.loc["asia-pacific-gateway-apg"]
     assert "Meta" in apg["owners"]  # written "Facebook" in 2020
     assert apg["owners"].count("NTT") == 1  # "NTT,  China Telecom" spacing handled
-    assert apg["suppliers"] == []  # v2 has no suppliers
+    assert apg["suppliers"] is None  # v2 has no suppliers: missing, not "none"
+    assert tg_v2.cables["suppliers"].isna().all()
+    assert (
+        tg_v2.report.counts["cables without suppliers (not in an API v2 release; left missing)"]
+        == 471
+    )
+    assert tg_v2.sources["cables"]["absent_fields"] == ["suppliers"]
     assert apg["source_version"] == "API v2 (2020-06-26)"
     # status from the RFS date against the release date (2020-06-26)
     assert cables.loc["2africa", "status"] == "planned"

@@ -219,6 +219,10 @@ def is_missing(value: object) -> bool:
     """Tell whether a field value is absent: ``None``, NaN, ``pd.NA`` or ``NaT``."""
     if value is None:
         return True
+    if isinstance(value, str | list | tuple | dict | bool | int):  # the common cases, fast
+        return False
+    if type(value) is float:
+        return math.isnan(value)
     try:
         return bool(np.ndim(value) == 0 and pd.isna(value))
     except (TypeError, ValueError):
@@ -395,10 +399,8 @@ _KIND_TEST = {
 
 
 def _missing(values: pd.Series) -> pd.Series:
-    """Which values are missing (for list columns: ``None``/NaN, never an empty list)."""
-    if values.dtype == object:
-        return values.map(is_missing).astype(bool)
-    return values.isna()
+    """Which values are missing (``None``/NaN; a list, even empty, is present)."""
+    return values.isna()  # elementwise: a list cell is never NA
 
 
 def _kind_problems(name: str, col: Column, values: pd.Series) -> list[str]:
@@ -521,7 +523,10 @@ def links_problems(
         ("cable_id", "cables", cables["cable_id"]),
         ("lp_id", "landing_points", landing_points["lp_id"]),
     ):
-        dangling = cable_landings.loc[~cable_landings[col].isin(ids), col]
+        # hash lookups: Series.isin on Arrow-backed strings loops in Python
+        known = pd.Index(ids.to_numpy(dtype=object)).drop_duplicates()
+        values = cable_landings[col].to_numpy(dtype=object)
+        dangling = cable_landings.loc[known.get_indexer(values) < 0, col]
         if not dangling.empty:
             problems.append(
                 f"cable_landings.{col}: {len(dangling)} row(s) name no row of {layer}, "

@@ -92,16 +92,20 @@ def footprints_from_cables(
         One row per (country, registered vendor, domain) with the earliest RFS year.
     """
     report = LoadReport() if report is None else report
-    iso = landing_points.set_index("lp_id")["iso3"]
-    countries = (
-        cable_landings.assign(iso3=cable_landings["lp_id"].map(iso))
-        .groupby("cable_id")["iso3"]
-        .agg(lambda s: sorted({c for c in s if isinstance(c, str)}))
-    )
+    # plain lists: iterating Arrow-backed string columns costs a Python call per value
+    iso = dict(zip(landing_points["lp_id"].tolist(), landing_points["iso3"].tolist(), strict=True))
+    country_sets: dict[str, set[str]] = {}
+    pairs = zip(cable_landings["cable_id"].tolist(), cable_landings["lp_id"].tolist(), strict=True)
+    for cable_id, lp_id in pairs:
+        code = iso.get(lp_id)
+        if isinstance(code, str):
+            country_sets.setdefault(cable_id, set()).add(code)
+    countries = {c: sorted(s) for c, s in country_sets.items()}
     rows = []
     unregistered = set()
     live = cables[status_counted(cables["status"]) == "in_service"]
     for cable in live.itertuples():
+        lands = countries.get(cable.cable_id, [])
         for domain, names in (
             ("submarine_cable_supply", cable.suppliers),
             ("cable_ownership", cable.owners),
@@ -111,18 +115,10 @@ def footprints_from_cables(
                 if not known:
                     unregistered.add(canonical)
                     continue
+                source = f"{cable.source} ({cable.source_version}), cable {cable.cable_id}"
                 rows.extend(
-                    {
-                        "iso3": c,
-                        "vendor": canonical,
-                        "domain": domain,
-                        "status": "deployed",
-                        "year": cable.rfs_year,
-                        "source": f"{cable.source} ({cable.source_version}), "
-                        f"cable {cable.cable_id}",
-                        "notes": f"derived: {cable.name}",
-                    }
-                    for c in countries.get(cable.cable_id, [])
+                    (c, canonical, domain, "deployed", cable.rfs_year, source, cable.name)
+                    for c in lands
                 )
     if unregistered:
         report.count(
@@ -131,15 +127,17 @@ def footprints_from_cables(
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     if frame.empty:
         return frame
+    frame["notes"] = "derived: " + frame["notes"].astype(str)
     frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
     frame = frame.sort_values(["iso3", "vendor", "domain", "year"])
     counts = frame.groupby(["iso3", "vendor", "domain"]).size().rename("cables")
     frame = frame.drop_duplicates(["iso3", "vendor", "domain"]).join(
         counts, on=["iso3", "vendor", "domain"]
     )
-    frame["notes"] = frame.apply(
-        lambda r: f"derived from {r['cables']} cable(s), first {r['notes'][9:]}", axis=1
-    )
+    frame["notes"] = [
+        f"derived from {n} cable(s), first {note[9:]}"
+        for n, note in zip(frame["cables"], frame["notes"], strict=True)
+    ]
     return frame[list(COLUMNS)].reset_index(drop=True)
 
 

@@ -4,9 +4,11 @@
 
 Each replica is a TeleGeography v3 directory written to a temporary folder: every cable file,
 route feature, landing point and per-point file of the release (default
-``../shared/data/cables/tg-v3-2022``) copied ``k`` times with ids suffixed ``~r``, at the same
-coordinates, so cables, landing points and memberships all grow ``k``-fold while the
-countries stay the same (a denser network, not a bigger world). Every scale is built in a
+``../shared/data/cables/tg-v3-2022``) copied ``k`` times with ids suffixed ``~r`` and every
+coordinate moved north by ``r`` x 0.002 degrees (about 220 m), so cables, landing points and
+memberships all grow ``k``-fold while the countries stay the same (a denser network, not a
+bigger world), and no two landing points coincide (the membership inference of a
+geometry-only copy would otherwise see ``k`` equally near points). Every scale is built in a
 fresh process (``cablemap.pipeline.build`` with Natural Earth countries) and measured per
 stage: wall time and peak resident memory (sampled every 5 ms; reported as the peak and as
 the rise over the memory at the stage's start). Then a no-change rebuild (target < 0.5 s), and
@@ -39,8 +41,29 @@ _SKIP = {"all.json", "cable-geo.json", "search.json", "landing-point-geo.json"}
 
 
 # ----------------------------------------------------------------------------- replicas
+#: Degrees of latitude between replicas (about 220 m).
+SHIFT_DEG = 0.002
+
+
 def _suffix(value: str, r: int) -> str:
     return value if r == 0 else f"{value}~{r}"
+
+
+def _shifted(coords: object, dy: float) -> object:
+    """Move every (lon, lat) of nested GeoJSON coordinates north by ``dy`` degrees."""
+    if isinstance(coords, list) and coords and isinstance(coords[0], int | float):
+        return [coords[0], coords[1] + dy, *coords[2:]]
+    return [_shifted(c, dy) for c in coords] if isinstance(coords, list) else coords
+
+
+def _moved(feature: dict, r: int) -> dict:
+    geom = feature.get("geometry")
+    if r == 0 or not geom:
+        return feature
+    return {
+        **feature,
+        "geometry": {**geom, "coordinates": _shifted(geom["coordinates"], r * SHIFT_DEG)},
+    }
 
 
 def write_replica(source: Path, target: Path, copies: int, *, geometry_only: bool = False) -> Path:
@@ -57,11 +80,10 @@ def write_replica(source: Path, target: Path, copies: int, *, geometry_only: boo
     for r in range(copies):
         for f in cable_geo["features"]:
             props = dict(f["properties"], id=_suffix(f["properties"]["id"], r))
-            features.append({**f, "properties": props})
+            features.append({**_moved(f, r), "properties": props})
         for f in lp_geo["features"]:
-            points.append(
-                {**f, "properties": dict(f["properties"], id=_suffix(f["properties"]["id"], r))}
-            )
+            props = dict(f["properties"], id=_suffix(f["properties"]["id"], r))
+            points.append({**_moved(f, r), "properties": props})
         names.extend({"id": _suffix(c["id"], r), "name": c["name"]} for c in index)
     for name, data in (
         ("cable/cable-geo.json", {**cable_geo, "features": features}),

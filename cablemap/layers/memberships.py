@@ -87,7 +87,7 @@ def _candidates(
     shifted = lp_xy[seam] - np.c_[np.sign(lp_xy[seam, 0]) * 360.0, np.zeros(seam.sum())]
     tree_xy = np.vstack([lp_xy, shifted])
     tree_index = np.r_[lp_index, lp_index[seam]]
-    tree = shapely.STRtree(shapely.points(tree_xy))
+    tree = shapely.STRtree(np.asarray(shapely.points(tree_xy), dtype=object))
     vx, vy = vertices["x"].to_numpy(), vertices["y"].to_numpy()
     limit_km = np.where(vertices["end"].to_numpy(), end_km, pass_km)
     cos_lat = np.cos(np.radians(np.minimum(np.abs(vy), _MAX_LAT)))

@@ -369,7 +369,7 @@ def _clean_routes(
         return {}
     codes, names = pd.factorize(ids[feature_of], sort=False)
     order = np.lexsort((feature_of, codes))  # by cable, parts in file order
-    merged = shapely.multilinestrings(all_parts[order], indices=codes[order])
+    merged = np.asarray(shapely.multilinestrings(all_parts[order], indices=codes[order]))
     return dict(zip((str(n) for n in names), merged, strict=True))
 
 

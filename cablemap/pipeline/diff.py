@@ -308,7 +308,7 @@ def report_lines(report: dict[str, Any], *, limit: int = 15) -> list[str]:
 
 def _caveat_lines(report: dict[str, Any]) -> list[str]:
     """Say what the comparison could not: fields not compared, carried values, inference."""
-    lines = []
+    lines: list[str] = []
     by_reason: dict[str, list[str]] = {}
     for fld, reason in report.get("not_compared", {}).get("cables", {}).items():
         by_reason.setdefault(reason, []).append(fld)

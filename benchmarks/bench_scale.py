@@ -234,8 +234,11 @@ def main() -> None:
                 [sys.executable, __file__, "one", replica, root / f"x{k}", countries],
                 capture_output=True,
                 text=True,
-                check=True,
+                check=False,
             )
+            if child.returncode:
+                print(child.stderr, file=sys.stderr)
+                raise SystemExit(child.returncode)
             results[k] = json.loads(child.stdout.strip().splitlines()[-1])
             print(f"{k}x: {json.dumps(results[k])}", file=sys.stderr)
             shutil.rmtree(root / f"x{k}", ignore_errors=True)

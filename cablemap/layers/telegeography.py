@@ -561,6 +561,10 @@ def layers_from_telegeography(
     if version == "v2":  # API v2 cable files carry no suppliers
         provenance["absent_fields"] = ["suppliers"]
         report.count(absent_field_count("suppliers", "an API v2 release"), len(cables))
+    for fld in ("owners", "suppliers"):
+        gaps = int(cables[fld].isna().sum())
+        if gaps and fld not in provenance.get("absent_fields", ()):
+            report.count(f"cables without {fld} (null in the cable file; left missing)", gaps)
     return {
         "cables": cables,
         "landing_points": landing_points,

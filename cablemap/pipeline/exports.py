@@ -74,6 +74,44 @@ def countries_with_polygons(
     return gpd.GeoDataFrame(out, geometry=geometry, crs=polygons.crs or "EPSG:4326")
 
 
+def with_provenance(tables: dict[str, pd.DataFrame], layers: Layers) -> dict[str, pd.DataFrame]:
+    """Add to the scored tables what was inferred or carried over, where anything was.
+
+    Cables get ``landings_inferred`` (how many of their landings were inferred from the
+    drawn route), ``carried_over`` and ``carried_from`` (after a merge); landing points get
+    ``cables_inferred``. Tables of a release with listed memberships and no merge are
+    returned as they are.
+
+    Returns
+    -------
+    dict
+        The tables, copied where columns were added.
+    """
+    links = layers.cable_landings
+    out = dict(tables)
+    if "inferred" in links.columns and links["inferred"].any():
+        inferred = links[links["inferred"].astype(bool)]
+        per_cable = inferred.groupby("cable_id").size()
+        per_point = inferred.groupby("lp_id").size()
+        cables, points = out["cables"].copy(), out["landing_points"].copy()
+        cables["landings_inferred"] = cables["cable_id"].map(per_cable).fillna(0).astype(int)
+        points["cables_inferred"] = points["lp_id"].map(per_point).fillna(0).astype(int)
+        out["cables"], out["landing_points"] = cables, points
+    if "carried_over" in layers.cables.columns:
+        carried = layers.cables.set_index("cable_id")[["carried_over", "carried_from"]]
+        cables = out["cables"].copy()
+        cables["carried_over"] = [
+            list(carried.at[c, "carried_over"]) if c in carried.index else []
+            for c in cables["cable_id"]
+        ]
+        cables["carried_from"] = [
+            carried.at[c, "carried_from"] if c in carried.index else None
+            for c in cables["cable_id"]
+        ]
+        out["cables"] = cables
+    return out
+
+
 def export_scores(
     scores: Scores, layers: Layers, out: str | Path, *, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
@@ -109,6 +147,7 @@ def export_scores(
         for name in _TABLES
     }
     tables["countries"] = countries_with_polygons(tables["countries"], layers.countries)
+    tables = with_provenance(tables, layers)
     targets = {"gpkg": out / "scores.gpkg", "parquet": out / "parquet", "csv": out / "csv"}
     written: list[Path] = []
     for fmt in FORMATS:

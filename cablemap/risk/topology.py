@@ -450,8 +450,11 @@ def build_network(
         geometry=lps.geometry.to_numpy(),
         crs=settings.default_crs,
     )
-    other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
-    nodes = pd.concat([lp_nodes, other], ignore_index=True)
+    if bu_nodes:
+        other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
+        nodes = pd.concat([lp_nodes, other], ignore_index=True)
+    else:  # routes without branching units (a small network)
+        nodes = lp_nodes
     terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
     logger.info(
         "Built network: %d segments, %d nodes, %d terrestrial links",

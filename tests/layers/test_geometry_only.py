@@ -418,3 +418,21 @@ def test_2022_diff_full_to_geometry_only(geometry_2022, tg_v3):
             changed[f] = changed.get(f, 0) + 1
     assert changed == {"landing_points": 59}  # the inference's misses and extras, nothing else
     assert report["cables"]["added"] == report["cables"]["removed"] == []
+
+
+def test_scored_exports_say_what_was_inferred_or_carried(tiny, older, tmp_path):
+    from cablemap.pipeline import export_scores  # noqa: PLC0415 - a later stage
+
+    layers = cm.load(tiny)
+    export_scores(cm.score(layers), layers, tmp_path / "a", formats=("parquet",))
+    cables = pd.read_parquet(tmp_path / "a" / "parquet" / "cables.parquet").set_index("cable_id")
+    assert cables.loc["ring", "landings_inferred"] == 4
+    points = pd.read_parquet(tmp_path / "a" / "parquet" / "landing_points.parquet")
+    assert points.set_index("lp_id").loc["suva", "cables_inferred"] == 2
+    merged = cm.load(tiny, merge_from=older)
+    export_scores(cm.score(merged), merged, tmp_path / "b", formats=("parquet",))
+    cables = pd.read_parquet(tmp_path / "b" / "parquet" / "cables.parquet").set_index("cable_id")
+    assert list(cables.loc["c1", "carried_over"]) == ["status", "rfs_year", "owners", "suppliers"]
+    assert cables.loc["c1", "carried_from"] == "API v3 (older)"
+    assert cables.loc["c1", "landings_inferred"] == 0  # the older list replaced them
+    assert "ring" not in cables.index  # planned, as the older release says: not scored

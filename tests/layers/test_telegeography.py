@@ -60,6 +60,10 @@ def test_v3_values(tg_v3):
     )
     suppliers = {s for lst in tg_v3.cables["suppliers"].dropna() for s in lst}
     assert tg_v3.cables["suppliers"].isna().sum() == 212  # "suppliers": null, not reported
+    assert (
+        tg_v3.report.counts["cables without suppliers (null in the cable file; left missing)"]
+        == 212
+    )
     assert suppliers <= set(cm.layers.vendors.vendor_registry())
     hmn = tg_v3.cables[tg_v3.cables["suppliers"].map(lambda s: "HMN Tech" in (s or []))]
     assert len(hmn) == 35

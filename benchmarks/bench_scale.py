@@ -9,9 +9,10 @@ coordinate moved north by ``r`` x 0.002 degrees (about 220 m), so cables, landin
 memberships all grow ``k``-fold while the countries stay the same (a denser network, not a
 bigger world), and no two landing points coincide (the membership inference of a
 geometry-only copy would otherwise see ``k`` equally near points). Every scale is built in a
-fresh process (``cablemap.pipeline.build`` with Natural Earth countries) and measured per
-stage: wall time and peak resident memory (sampled every 5 ms; reported as the peak and as
-the rise over the memory at the stage's start). Then a no-change rebuild (target < 0.5 s), and
+fresh process (``cablemap.pipeline.build`` with Natural Earth countries), twice, and measured
+per stage: wall time (the lower of the two builds) and peak resident memory (sampled every
+5 ms in the first build; reported as the peak and as the rise over the memory at the stage's
+start). Then a no-change rebuild (target < 0.5 s), and
 the load of the same replica with its per-cable files stripped (geometry only: memberships
 inferred). Growth ratios are each figure at scale ``k`` over the figure at scale 1; a stage
 that grows linearly in cables x landing points grows by ``k**2`` (the budget the issue sets),
@@ -30,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -173,6 +175,12 @@ def _one(source: Path, countries: Path, work: Path) -> dict:
     first = build(config, on_stage=on_stage)
     total = time.perf_counter() - start
     sampler.stop.set()
+    # the same build again from scratch: each stage's time is the lower of the two (a shared
+    # machine adds noise, never speed); memory comes from the first, fresh process
+    again = build(replace(config, out=work / "maps-again"), force=True)
+    for stage, seconds in again.timings.items():
+        stages[stage]["s"] = round(min(stages[stage]["s"], seconds), 3)
+    total = min(total, sum(again.timings.values()))
     nochange = []
     for _ in range(5):
         t = time.perf_counter()

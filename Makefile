@@ -43,9 +43,12 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_load.py
 	$(BIN)/python benchmarks/bench_score.py
 	$(BIN)/python benchmarks/bench_stack.py
-		$(BIN)/python benchmarks/bench_scenarios.py
-		$(BIN)/python benchmarks/bench_maps.py
+	$(BIN)/python benchmarks/bench_resilience.py
+	$(BIN)/python benchmarks/bench_scenarios.py
+	$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/measure_inference.py --sweep
+	$(BIN)/python benchmarks/bench_scale.py
 
 
 

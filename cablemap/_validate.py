@@ -3,13 +3,17 @@
 Canonical layers (all geometry in EPSG:4326):
 
 ``cables`` (GeoDataFrame, one row per cable system)
-    ``cable_id`` str, unique; ``name`` str; ``status`` ``"in_service"`` or ``"planned"``;
-    ``rfs_year`` Int64, nullable (ready-for-service year); ``length_km`` float, nullable (length
-    the source reports); ``route_km`` float, nullable (geodesic length of the drawn route on the
-    WGS84 ellipsoid, computed with ``pyproj.Geod``); ``owners`` and ``suppliers`` lists of
-    canonical company names; ``route_synthetic`` bool (True where the route was synthesised, not
-    drawn by the source); ``source`` str; ``source_version`` str; ``geometry`` MultiLineString,
-    nullable (a cable with no drawn route has none).
+    ``cable_id`` str, unique; ``name`` str; ``status`` ``"in_service"`` or ``"planned"``,
+    nullable (a geometry-only release has none); ``rfs_year`` Int64, nullable
+    (ready-for-service year); ``length_km`` float, nullable (length the source reports);
+    ``route_km`` float, nullable (geodesic length of the drawn route on the WGS84 ellipsoid,
+    computed with ``pyproj.Geod``); ``owners`` and ``suppliers`` lists of canonical company
+    names, nullable (``None``: the source does not say; ``[]``: it names none);
+    ``route_synthetic`` bool (True where the route was synthesised, not drawn by the source);
+    ``source`` str; ``source_version`` str; ``geometry`` MultiLineString, nullable (a cable
+    with no drawn route has none). Optional, after a merge with an older release
+    (:mod:`cablemap.layers.merge`): ``carried_over`` list of the fields taken from it,
+    ``carried_from`` str, nullable (that release's ``source_version``).
 ``landing_points`` (GeoDataFrame)
     ``lp_id`` str, unique; ``name`` str; ``country`` str; ``iso3`` str (ISO 3166 alpha-3),
     nullable when the country is unknown; ``is_tbd`` bool (site not yet decided); ``source``,
@@ -18,6 +22,13 @@ Canonical layers (all geometry in EPSG:4326):
     given).
 ``cable_landings`` (DataFrame, many-to-many)
     ``cable_id``, ``lp_id``: every pair must name a row of ``cables`` and of ``landing_points``.
+    Optional (geometry-only releases, merges): ``inferred`` bool (the link was read from the
+    drawn routes, not listed by the source), ``distance_km`` float, nullable (from the
+    landing point to the route vertex that matched it), ``carried_from`` str, nullable (the
+    older release that listed the link).
+
+Optional columns are checked like the others wherever a layer has them
+(:data:`OPTIONAL_COLUMNS`).
 """
 
 from __future__ import annotations
@@ -55,12 +66,12 @@ LAYER_SCHEMAS: dict[str, tuple[Column, ...]] = {
     "cables": (
         Column("cable_id", "str"),
         Column("name", "str"),
-        Column("status", "str", choices=("in_service", "planned")),
+        Column("status", "str", nullable=True, choices=("in_service", "planned")),
         Column("rfs_year", "int", nullable=True),
         Column("length_km", "float", nullable=True),
         Column("route_km", "float", nullable=True),
-        Column("owners", "list"),
-        Column("suppliers", "list"),
+        Column("owners", "list", nullable=True),
+        Column("suppliers", "list", nullable=True),
         Column("route_synthetic", "bool"),
         Column("source", "str"),
         Column("source_version", "str"),
@@ -77,6 +88,20 @@ LAYER_SCHEMAS: dict[str, tuple[Column, ...]] = {
         Column("geometry", "geometry"),
     ),
     "cable_landings": (Column("cable_id", "str"), Column("lp_id", "str")),
+}
+
+#: Columns a layer may have; checked where present.
+OPTIONAL_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "cables": (
+        Column("carried_over", "list"),
+        Column("carried_from", "str", nullable=True),
+    ),
+    "landing_points": (Column("landmass", "str", nullable=True),),
+    "cable_landings": (
+        Column("inferred", "bool"),
+        Column("distance_km", "float", nullable=True),
+        Column("carried_from", "str", nullable=True),
+    ),
 }
 
 #: Primary key of each layer.
@@ -194,11 +219,40 @@ def is_missing(value: object) -> bool:
     """Tell whether a field value is absent: ``None``, NaN, ``pd.NA`` or ``NaT``."""
     if value is None:
         return True
+    if isinstance(value, str | list | tuple | dict | bool | int):  # the common cases, fast
+        return False
+    if type(value) is float:
+        return math.isnan(value)
     try:
         scalar = np.ndim(value) == 0  # type: ignore[arg-type]  # numpy's hint is too narrow
         return bool(scalar and pd.isna(value))
     except (TypeError, ValueError):
         return False
+
+
+def absent_field_count(fld: str, layout: str) -> str:
+    """Name the report count of cables lacking ``fld`` because the source's layout has none.
+
+    E.g. ``"cables without owners (not in a geometry-only release; left missing)"``.
+    """
+    return f"cables without {fld} (not in {layout}; left missing)"
+
+
+def names_or_empty(value: object) -> list[str]:
+    """Return a list column's value as a list: ``[]`` where it is missing (``None``)."""
+    if is_missing(value):
+        return []
+    return list(value)  # type: ignore[call-overload]
+
+
+def status_counted(status: pd.Series) -> pd.Series:
+    """Return cable statuses for analysis: a missing status counts as ``"in_service"``.
+
+    A geometry-only release draws the cables without saying their status; the network
+    analysis counts them as in service (and the scores say how many, in their notes), while
+    the layer keeps the status missing.
+    """
+    return status.astype(object).where(~status.map(is_missing).astype(bool), "in_service")
 
 
 def number_from_text(text: str, *, unit: str | None = None) -> float | None:
@@ -348,10 +402,15 @@ _KIND_TEST = {
 }
 
 
+def _missing(values: pd.Series) -> pd.Series:
+    """Which values are missing (``None``/NaN; a list, even empty, is present)."""
+    return values.isna()  # elementwise: a list cell is never NA
+
+
 def _kind_problems(name: str, col: Column, values: pd.Series) -> list[str]:
     if col.kind == "geometry":
         return []
-    present = values if col.kind == "list" else values[values.notna()]
+    present = values[~_missing(values)]
     # fast path: pandas infers the type of a whole column in C
     if (
         col.kind in _INFERRED_OK
@@ -396,14 +455,14 @@ def layer_problems(name: str, frame: pd.DataFrame) -> list[str]:
         crs = getattr(frame, "crs", None)
         if crs is None or crs.to_epsg() != 4326:
             problems.append(f"{name}: CRS is {crs!r}, expected EPSG:4326")
-    for col in schema:
+    for col in (*schema, *OPTIONAL_COLUMNS.get(name, ())):
         if col.name not in frame.columns:
             continue
         values = frame[col.name]
-        if not col.nullable and values.isna().any():
-            first = values.index[values.isna()][0]
+        if not col.nullable and _missing(values).any():
+            first = values.index[_missing(values)][0]
             problems.append(
-                f"{name}.{col.name}: {int(values.isna().sum())} missing value(s), "
+                f"{name}.{col.name}: {int(_missing(values).sum())} missing value(s), "
                 f"first at row {first!r}"
             )
         if col.choices is not None:
@@ -468,7 +527,10 @@ def links_problems(
         ("cable_id", "cables", cables["cable_id"]),
         ("lp_id", "landing_points", landing_points["lp_id"]),
     ):
-        dangling = cable_landings.loc[~cable_landings[col].isin(ids), col]
+        # hash lookups: Series.isin on Arrow-backed strings loops in Python
+        known = pd.Index(ids.to_numpy(dtype=object)).drop_duplicates()
+        values = cable_landings[col].to_numpy(dtype=object)
+        dangling = cable_landings.loc[known.get_indexer(values) < 0, col]
         if not dangling.empty:
             problems.append(
                 f"cable_landings.{col}: {len(dangling)} row(s) name no row of {layer}, "

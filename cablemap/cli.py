@@ -21,6 +21,7 @@ import click
 from cablemap import settings
 from cablemap._errors import CablemapError
 from cablemap._resources import sample_path
+from cablemap._validate import Issue
 from cablemap._version import __version__
 from cablemap.layers import Layers, load, save_layers
 from cablemap.layers.boundaries import bundled_countries, countries_from_file
@@ -39,6 +40,7 @@ from cablemap.pipeline import BuildConfig, BuildResult, change_report, config_fr
 from cablemap.pipeline import build as run_build
 from cablemap.pipeline.diff import report_html, report_lines
 from cablemap.render import save_map, scenario_map, write_index
+from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, score
 from cablemap.risk.score import ID_COLUMNS, PLURALS
 
@@ -102,29 +104,58 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _skipped_where(errors: list[Issue], root: Path) -> str:
+    """Say where skipped records are: ``"cable/c2.json (1), landing-point/x.json (2)"``."""
+    per_file: dict[str, int] = {}
+    for issue in errors:
+        file = Path(issue.file.split(":", 1)[0] if ".gpkg:" in issue.file else issue.file)
+        name = file.relative_to(root).as_posix() if file.is_relative_to(root) else str(file)
+        per_file[name] = per_file.get(name, 0) + 1
+    shown = ", ".join(f"{name} ({n})" for name, n in list(per_file.items())[:5])
+    more = len(per_file) - 5
+    return shown + (f" and {more} more file(s)" if more > 0 else "")
+
+
 @cli.command()
 @click.argument("path", type=click.Path(path_type=Path), required=False)
-@click.option("--strict", is_flag=True, help="Treat skipped records as fatal (exit 1).")
-@click.option("--max-issues", default=20, show_default=True, help="Issues to list in full.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Stop at load with an error listing the skipped records, instead of the full report.",
+)
+@click.option("--max-issues", default=20, show_default=True, help="Warnings to list in full.")
 def validate(path: Path | None, strict: bool, max_issues: int) -> None:
-    """Load PATH, print what was loaded, skipped and repaired; exit 1 on fatal problems.
+    """Load PATH, print what was loaded, skipped and repaired; exit 1 if anything was skipped.
 
-    Fatal: the source cannot be read or a layer breaks its schema; with --strict also any
-    skipped record. PATH defaults to the embedded sample.
+    Prints "PATH: OK" and exits 0 only when no record was skipped (warnings alone, records
+    kept but repaired or flagged, keep exit 0). Any skipped record: a headline saying how many
+    and in which files, every skipped record listed, exit 1. Fatal problems (the source cannot
+    be read, a layer breaks its schema) print "Error: ..." and exit 1. PATH defaults to the
+    embedded sample.
 
     \b
     Example:
         cablemap validate ../shared/data/cables/tg-v3-2022
+        cablemap validate cablemap.toml
     """
     layers = _load(path, strict=strict)
     report = layers.report
-    click.echo(f"{path or sample_path()}: OK")
+    source = path or sample_path()
+    errors = report.errors
+    if errors:
+        root = source if source.is_dir() else source.parent
+        click.echo(f"{source}: {skipped_headline(len(errors))}, in {_skipped_where(errors, root)}")
+    else:
+        click.echo(f"{source}: OK")
     for line in report.summary_lines():
         click.echo(f"  {line}")
-    for issue in report.issues[:max_issues]:
+    warned = report.warnings
+    for issue in [*errors, *warned[:max_issues]]:
         click.echo(f"  - {issue}")
-    if len(report.issues) > max_issues:
-        click.echo(f"  ... and {len(report.issues) - max_issues} more issue(s)")
+    if len(warned) > max_issues:
+        click.echo(f"  ... and {len(warned) - max_issues} more warning(s)")
+    if errors:
+        sys.exit(1)
 
 
 @cli.command()
@@ -294,12 +325,26 @@ def _build_progress(stage: str, status: str, seconds: float) -> None:
         click.echo(f"  {stage:<10} {seconds:6.2f} s", err=True)
 
 
+def _print_skipped(result: BuildResult, config: BuildConfig | None) -> None:
+    """List the records the load left out: last, so that they are what the analyst reads."""
+    if not result.skipped_records:
+        return
+    report = (config.out_folder if config else Path()) / REPORT_HTML
+    click.echo(
+        f"{skipped_headline(len(result.skipped_records))} (left out of the maps and scores; "
+        f"see {report}):"
+    )
+    for line in result.skipped_records:
+        click.echo(f"  - {line}")
+
+
 def _build_summary(result: BuildResult, config: BuildConfig | None = None) -> None:
     for notice in result.notices:
         click.echo(f"Warning: {notice}", err=True)
     if result.up_to_date:
         where = f" ({config.out_folder})" if config else ""
         click.echo(f"Up to date: nothing changed since the last build{where}.")
+        _print_skipped(result, config)
         return
     counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
     click.echo(
@@ -312,6 +357,7 @@ def _build_summary(result: BuildResult, config: BuildConfig | None = None) -> No
     for path in result.outputs:
         if path.suffix == ".html" or path.name in ("scores.gpkg", "metadata.json"):
             click.echo(f"Wrote {path}")
+    _print_skipped(result, config)
 
 
 @cli.command()

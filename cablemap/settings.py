@@ -21,6 +21,13 @@ connect_timeout : float
     Seconds to wait for a connection before failing fast (no network). Default ``5``.
 use_cache : bool
     Reuse cached downloads instead of downloading again. Default ``True``.
+landing_end_km : float
+    Geometry-only releases: a route end (of any drawn part, so branch ends too) lands at the
+    nearest landing point within this geodesic distance, in km. Default ``5.0``.
+landing_pass_km : float
+    Geometry-only releases: a route vertex between the ends lands at the nearest landing
+    point within this distance, in km (ring cables are drawn through their stations).
+    Default ``1.0``. See :mod:`cablemap.layers.memberships` for how both were chosen.
 """
 
 from __future__ import annotations
@@ -34,3 +41,5 @@ default_crs: str = "EPSG:4326"
 requests_timeout: float = 30
 connect_timeout: float = 5
 use_cache: bool = True
+landing_end_km: float = 5.0
+landing_pass_km: float = 1.0

@@ -22,7 +22,7 @@ def test_validate_real_release_reports_and_exits_0(runner, tg_v3_path):
     assert "cables loaded: 521" in result.output
     assert "landing points loaded: 1414" in result.output
     assert "33 warnings in field 'length': length not reported" in result.output
-    assert "... and 42 more issue(s)" in result.output
+    assert "... and 42 more warning(s)" in result.output
 
 
 def test_validate_fatal_problem_exits_1_with_message(runner, tiny_v3):
@@ -33,13 +33,35 @@ def test_validate_fatal_problem_exits_1_with_message(runner, tiny_v3):
     assert "landing-point-geo.json' does not exist" in result.output
 
 
-def test_validate_strict_fails_on_skipped_records(runner, tiny_v3):
-    (tiny_v3 / "cable" / "c2.json").write_text("{")
-    assert runner.invoke(cli, ["validate", str(tiny_v3)]).exit_code == 0
-    result = runner.invoke(cli, ["validate", str(tiny_v3), "--strict"])
+def test_validate_exits_1_with_a_headline_when_a_record_was_skipped(runner, tiny_v3):
+    c2 = tiny_v3 / "cable" / "c2.json"
+    c2.write_text("{")
+    result = runner.invoke(cli, ["validate", str(tiny_v3)])
     assert result.exit_code == 1
-    assert "1 record(s) skipped (strict mode)" in result.output
-    assert "c2.json, record 'c2', field '(file)'" in result.output
+    lines = result.output.splitlines()
+    assert lines[0] == f"{tiny_v3}: 1 record skipped, in cable/c2.json (1)"
+    assert "  cables loaded: 1" in lines
+    assert (
+        f"  - error: {c2}, record 'c2', field '(file)': file is not valid JSON: "
+        "Expecting property name enclosed in double quotes: line 1 column 2 (char 1); "
+        "cable skipped"
+    ) in lines
+    assert "OK" not in result.output
+    strict = runner.invoke(cli, ["validate", str(tiny_v3), "--strict"])
+    assert strict.exit_code == 1
+    assert strict.output.startswith("Error: ")
+    assert "1 record(s) skipped (strict mode)" in strict.output
+    assert "c2.json, record 'c2', field '(file)'" in strict.output
+
+
+def test_validate_warnings_alone_exit_0(runner, tiny_v3):
+    record = json.loads((tiny_v3 / "cable" / "c1.json").read_text())
+    record["length"] = "n.a."
+    (tiny_v3 / "cable" / "c1.json").write_text(json.dumps(record))
+    result = runner.invoke(cli, ["validate", str(tiny_v3)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == f"{tiny_v3}: OK"
+    assert "1 warning in field 'length': length not reported" in result.output
 
 
 def test_missing_source_is_a_usage_error(runner, tmp_path):

@@ -135,7 +135,9 @@ def test_data_change_writes_the_change_report(tmp_path, tg_v2_path, tg_v3_path):
     assert len(accounted) + report["cables"]["unchanged"] == len(old_ids | new_ids) == 565
     assert set(report["cables"]["added"]) == new_ids - old_ids
     assert set(report["cables"]["removed"]) == old_ids - new_ids
-    assert "suppliers" in report["cables"]["changed"]["asia-pacific-gateway-apg"]
+    # v2 files carry no suppliers: not compared (never "changed" because they appear)
+    assert report["cables"]["changed"]["asia-pacific-gateway-apg"] == ["landing_points"]
+    assert "suppliers" in report["not_compared"]["cables"]
     # Kiribati's first cable (Southern Cross NEXT) arrives in the 2022 release; Suriname, the
     # earlier example, is now land-linked (land routes through Guyana and Brazil)
     assert "KIR" in report["scores"]["isolation"]["became_single_cable"]
@@ -152,7 +154,20 @@ def test_diff_cli(tg_v2_path, tg_v3_path):
     assert {"added", "removed", "changed", "unchanged"} <= set(report["cables"])
     assert len(report["cables"]["added"]) == 94 and len(report["landing_points"]["added"]) == 243
     table = CliRunner().invoke(cli, ["diff", str(tg_v2_path), str(tg_v3_path), "--no-scores"])
-    assert "cables: 94 added, 44 removed, 320 changed, 107 unchanged" in table.output
+    # reported length is compared too: cobracable changed only its length (326 -> 304 km)
+    assert "cables: 94 added, 44 removed, 199 changed, 228 unchanged" in table.output
+    assert report["cables"]["changed"]["cobracable"] == ["length_km"]
+    # a length that appears in the newer release is a change (the 2020 copy had none)
+    assert "length_km" in report["cables"]["changed"]["maldives-sri-lanka-cable-msc"]
+    # the 2020 (API v2) files have no suppliers: said, not counted as 266 changes
+    assert report["not_compared"] == {
+        "cables": {"suppliers": "not in OLD (API v2 (2020-06-26)): its files have no such field"}
+    }
+    assert (
+        "not compared: cable suppliers (not in OLD (API v2 (2020-06-26)): its files have no "
+        "such field)" in table.output
+    )
+    assert report["notes"] == []
 
 
 def test_exports_carry_licence_and_model(tmp_path, tg_v3):
@@ -195,3 +210,65 @@ def test_change_report_on_identical_releases_is_empty(sample):
         report["cables"]["added"] == report["cables"]["removed"] == []
         and report["cables"]["changed"] == {}
     )
+
+
+def test_build_with_skipped_records_builds_and_says_so(tmp_path, tiny_v3):
+    (tiny_v3 / "cable" / "c2.json").write_text("{")  # a truncated cable file
+    out = tmp_path / "maps"
+    args = ["build", "--source", str(tiny_v3), "--out", str(out), "--format", "csv"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output  # the analyst still gets the map
+    lines = result.output.splitlines()
+    issue = f"error: {tiny_v3 / 'cable' / 'c2.json'}, record 'c2', field '(file)'"
+    # the skipped records come last
+    assert lines[-2] == (
+        f"1 record skipped (left out of the maps and scores; see {out / 'build_report.html'}):"
+    )
+    assert lines[-1].startswith(f"  - {issue}")
+    report = json.loads((out / "build_report.json").read_text())
+    assert [(i["record"], i["field"]) for i in report["skipped"]] == [("c2", "(file)")]
+    assert "c2" in (out / "build_report.html").read_text()
+    for page in ("strategic_nodes.html", "vendor_exposure.html"):
+        assert (
+            '<a class="cm-skipped" href="build_report.html">1 record skipped — see report</a>'
+            in ((out / page).read_text())
+        )
+    assert '<a href="build_report.html">1 record skipped, 3 warning(s)</a>' in (
+        (out / "index.html").read_text()
+    )
+    again = CliRunner().invoke(cli, args)
+    assert again.output.splitlines()[0].startswith("Up to date")
+    assert again.output.splitlines()[-1].startswith(f"  - {issue}")
+
+
+def test_exports_give_countries_their_polygons(tmp_path, sample):
+    export_scores(cm.score(sample), sample, tmp_path, formats=("gpkg", "parquet"))
+    countries = gpd.read_file(tmp_path / "scores.gpkg", layer="countries")
+    assert countries.crs.to_epsg() == 4326
+    assert set(countries.geom_type.dropna()) == {"MultiPolygon"}
+    fiji = countries.set_index("iso3").loc["FJI"]
+    assert fiji.geometry.contains(gpd.points_from_xy([178.44], [-18.0])[0].buffer(0.01))
+    # a country the polygons lack (none in the bundled 1:110m outlines) keeps its row
+    assert len(countries) == len(cm.score(sample).countries)
+    parquet = gpd.read_parquet(tmp_path / "parquet" / "countries.parquet")
+    assert parquet.geometry.notna().sum() == countries.geometry.notna().sum() > 0
+
+
+def test_fingerprint_sees_nested_and_symlinked_files_but_not_build_state(tmp_path):
+    from cablemap.pipeline.builder import fingerprint  # noqa: PLC0415
+
+    data = tmp_path / "data"
+    (data / "cable").mkdir(parents=True)
+    (data / "cable" / "a.json").write_text("{}")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "b.json").write_text("{}")
+    (data / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (data / "loop").symlink_to(data, target_is_directory=True)  # walked once, no hang
+    before = fingerprint([data])
+    (data / ".cablemap-build").mkdir()
+    (data / ".cablemap-build" / "state.json").write_text("{}")
+    assert fingerprint([data]) == before
+    (elsewhere / "b.json").write_text('{"x": 1}')
+    assert fingerprint([data]) != before
+    assert fingerprint([tmp_path / "missing"]) != fingerprint([data])

@@ -38,6 +38,7 @@ from cablemap._tables import METADATA_KEY, write_tables
 from cablemap._validate import (
     LAYER_SCHEMAS,
     LoadReport,
+    is_missing,
     number_from_text,
     parse_flag,
     parse_non_negative,
@@ -121,13 +122,16 @@ def _read_table(path: Path, layer: str | None = None) -> pd.DataFrame:
         raise SourceFormatError(msg) from None
 
 
-def _parse_list(value: object) -> list[str]:
+def _parse_list(value: object) -> list[str] | None:
+    """Read a list of names; ``None`` (the file does not say) where the value is missing."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
-        return []
+        return None
     if isinstance(value, list | tuple | np.ndarray):
         items = [str(v) for v in value]
     elif isinstance(value, str) and value.strip().startswith("["):
         items = [str(v) for v in json.loads(value)]
+    elif isinstance(value, str) and value.strip().lower() in ("null", "none"):
+        return None
     elif isinstance(value, str):
         items = list(value.split(";")) if ";" in value else split_names(value)
     else:
@@ -244,15 +248,18 @@ def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.Ge
                 msg = f"{file!r}, record {cable_id!r}, field {col!r}: {exc}"
                 raise LayerValidationError(msg) from None
         lists[col] = values
-    status = _column_or(frame, "status", None)
+    status = _texts(_column_or(frame, "status", None))
     if status.isna().any():
-        report.count("cables without status (assumed in_service)", int(status.isna().sum()))
+        report.count(
+            "cables without status (left missing; the scores count them as in service)",
+            int(status.isna().sum()),
+        )
     synthetic = _column_or(frame, "route_synthetic", False)
     out = gpd.GeoDataFrame(
         {
             "cable_id": ids,
             "name": frame["name"].astype(str).str.strip(),
-            "status": status.fillna("in_service").astype(str),
+            "status": status.astype(object) if status.isna().any() else status.astype(str),
             "rfs_year": _int_years(_column_or(frame, "rfs_year", None), ids, file, report),
             "length_km": _lengths(_column_or(frame, "length_km", None), ids, file, report),
             "route_km": geodesic_km(geoms),
@@ -275,7 +282,22 @@ def conform_cables(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.Ge
         crs=settings.default_crs,
     )
     out.loc[out["source_version"] == "", "source_version"] = "unversioned"
+    if "carried_over" in frame.columns:  # written by save_layers after a merge
+        position = out.columns.get_loc("source_version") + 1
+        carried = [_parse_list(v) or [] for v in frame["carried_over"]]
+        out.insert(position, "carried_over", pd.Series(carried, index=out.index, dtype=object))
+        out.insert(position + 1, "carried_from", _texts(_column_or(frame, "carried_from", None)))
     return out
+
+
+def _texts(values: pd.Series) -> pd.Series:
+    """Text values, ``None`` where blank or missing (an object column)."""
+    blank = [is_missing(v) or (isinstance(v, str) and not v.strip()) for v in values]
+    return pd.Series(
+        [None if b else str(v) for v, b in zip(values, blank, strict=True)],
+        index=values.index,
+        dtype=object,
+    )
 
 
 def conform_landing_points(frame: pd.DataFrame, file: str, report: LoadReport) -> gpd.GeoDataFrame:
@@ -356,6 +378,24 @@ def _metadata_sources(meta: dict[str, Any] | None, fallback: str) -> dict[str, d
     return {name: {"source": fallback, "path": fallback} for name in ("cables", "landing_points")}
 
 
+def _conform_links(links: pd.DataFrame, file: str, report: LoadReport) -> pd.DataFrame:
+    """Keep the link columns: ids, and ``inferred``, ``distance_km``, ``carried_from`` if given."""
+    out = pd.DataFrame(
+        {"cable_id": links["cable_id"].astype(str), "lp_id": links["lp_id"].astype(str)}
+    )
+    if "inferred" in links.columns:
+        out["inferred"] = [
+            _flag(v, file, f"{c}/{lp}", "inferred", report)
+            for c, lp, v in zip(out["cable_id"], out["lp_id"], links["inferred"], strict=True)
+        ]
+        out["inferred"] = out["inferred"].astype(bool)
+    if "distance_km" in links.columns:
+        out["distance_km"] = _lengths(links["distance_km"], out["cable_id"], file, report)
+    if "carried_from" in links.columns:
+        out["carried_from"] = _texts(links["carried_from"])
+    return out.drop_duplicates(subset=["cable_id", "lp_id"]).reset_index(drop=True)
+
+
 def _assemble(
     cables: pd.DataFrame,
     landing_points: pd.DataFrame,
@@ -367,7 +407,7 @@ def _assemble(
     cables_gdf = conform_cables(cables, files[0], report)
     lps = conform_landing_points(landing_points, files[1], report)
     _require(links, ("cable_id", "lp_id"), files[2])
-    links = links[["cable_id", "lp_id"]].astype(str).drop_duplicates().reset_index(drop=True)
+    links = _conform_links(links, files[2], report)
     dangling = ~links["cable_id"].isin(cables_gdf["cable_id"]) | ~links["lp_id"].isin(lps["lp_id"])
     for row in links[dangling].itertuples(index=False):
         missing = "cable" if row.cable_id not in set(cables_gdf["cable_id"]) else "landing point"

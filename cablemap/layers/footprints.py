@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from cablemap._errors import LayerValidationError, UnknownVendorError
-from cablemap._validate import LoadReport
+from cablemap._validate import LoadReport, names_or_empty, status_counted
 from cablemap.layers.vendors import canonical_vendor, resolve_vendor
 
 DOMAINS = (
@@ -138,38 +137,33 @@ def footprints_from_cables(
         One row per (country, registered vendor, domain) with the earliest RFS year.
     """
     report = LoadReport() if report is None else report
-    iso = landing_points.set_index("lp_id")["iso3"]
-    countries = (
-        cable_landings.assign(iso3=cable_landings["lp_id"].map(iso))
-        .groupby("cable_id")["iso3"]
-        .agg(lambda s: sorted({c for c in s if isinstance(c, str)}))
-    )
-    rows: list[dict[str, Any]] = []
+    # plain lists: iterating Arrow-backed string columns costs a Python call per value
+    iso = dict(zip(landing_points["lp_id"].tolist(), landing_points["iso3"].tolist(), strict=True))
+    country_sets: dict[str, set[str]] = {}
+    pairs = zip(cable_landings["cable_id"].tolist(), cable_landings["lp_id"].tolist(), strict=True)
+    for cable_id, lp_id in pairs:
+        code = iso.get(lp_id)
+        if isinstance(code, str):
+            country_sets.setdefault(cable_id, set()).add(code)
+    countries = {c: sorted(s) for c, s in country_sets.items()}
+    rows: list[tuple[object, ...]] = []
     unregistered = set()
-    live = cables[cables["status"] == "in_service"]
+    live = cables[status_counted(cables["status"]) == "in_service"]
     for cable in live.itertuples():
+        lands = countries.get(cable.cable_id, [])
         for domain, names in (
             ("submarine_cable_supply", cable.suppliers),
             ("cable_ownership", cable.owners),
         ):
-            for name in names:
+            for name in names_or_empty(names):
                 canonical, known = canonical_vendor(name)
                 if not known:
                     unregistered.add(canonical)
                     continue
+                source = f"{cable.source} ({cable.source_version}), cable {cable.cable_id}"
                 rows.extend(
-                    {
-                        "iso3": c,
-                        "vendor": canonical,
-                        "domain": domain,
-                        "status": "deployed",
-                        "year": cable.rfs_year,
-                        "source": f"{cable.source} ({cable.source_version}), "
-                        f"cable {cable.cable_id}",
-                        "source_date": "",
-                        "notes": f"derived: {cable.name}",
-                    }
-                    for c in countries.get(cable.cable_id, [])
+                    (c, canonical, domain, "deployed", cable.rfs_year, source, "", cable.name)
+                    for c in lands
                 )
     if unregistered:
         report.count(
@@ -178,15 +172,17 @@ def footprints_from_cables(
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     if frame.empty:
         return frame
+    frame["notes"] = "derived: " + frame["notes"].astype(str)
     frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
     frame = frame.sort_values(["iso3", "vendor", "domain", "year"])
     counts = frame.groupby(["iso3", "vendor", "domain"]).size().rename("cables")
     frame = frame.drop_duplicates(["iso3", "vendor", "domain"]).join(
         counts, on=["iso3", "vendor", "domain"]
     )
-    frame["notes"] = frame.apply(
-        lambda r: f"derived from {r['cables']} cable(s), first {r['notes'][9:]}", axis=1
-    )
+    frame["notes"] = [
+        f"derived from {n} cable(s), first {note[9:]}"
+        for n, note in zip(frame["cables"], frame["notes"], strict=True)
+    ]
     return frame[list(COLUMNS)].reset_index(drop=True)
 
 

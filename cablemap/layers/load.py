@@ -14,41 +14,50 @@ from cablemap._validate import LoadReport
 from cablemap.layers.attach import add_extras
 from cablemap.layers.collection import LAYER_NAMES, Layers
 from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
+from cablemap.layers.merge import merge_older
 from cablemap.layers.project import read_project
 from cablemap.layers.telegeography import detect_version, layers_from_telegeography
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED = (
-    "a TeleGeography API v2/v3 directory (cable/, landing-point/)",
+    "a TeleGeography API v2/v3 directory (cable/, landing-point/), or one with only the "
+    "geometry files (cable/cable-geo.json, landing-point/landing-point-geo.json)",
     "a directory of layer files "
     "(cables.geojson|parquet|gpkg, landing_points.*, cable_landings.csv|parquet)",
     "a GeoPackage (.gpkg) with tables cables, landing_points, cable_landings",
-    "a project file (.toml) whose [layers] table names a source per layer",
+    "a project file (.toml) whose [layers] table names a source per layer (and merge_from)",
 )
 
 
-def _load_one(path: Path) -> Layers:
+def _merged(layers: Layers, merge_from: Path | None) -> Layers:
+    return layers if merge_from is None else merge_older(layers, _load_one(merge_from))
+
+
+def _load_one(path: Path, merge_from: Path | None = None) -> Layers:
     if not path.exists():
         msg = f"source {str(path)!r} does not exist"
         raise SourceFormatError(msg)
     if path.is_dir():
         if detect_version(path) is not None:
-            return add_extras(Layers(**layers_from_telegeography(path)))
+            return add_extras(_merged(Layers(**layers_from_telegeography(path)), merge_from))
         if has_layer_files(path):
-            return add_extras(layers_from_dir(path), folder=path)
+            return add_extras(_merged(layers_from_dir(path), merge_from), folder=path)
     elif path.suffix.lower() == ".gpkg":
-        return add_extras(layers_from_gpkg(path))
+        return add_extras(_merged(layers_from_gpkg(path), merge_from))
     elif path.suffix.lower() == ".toml":
-        return _load_project(path)
+        return _load_project(path, merge_from)
     msg = f"source {str(path)!r} is of no supported format; cablemap reads:\n  - " + "\n  - ".join(
         SUPPORTED
     )
     raise SourceFormatError(msg)
 
 
-def _load_project(path: Path) -> Layers:
-    """Load a project file: ``[layers]`` maps each canonical layer to a source path."""
+def _load_project(path: Path, merge_from: Path | None = None) -> Layers:
+    """Load a project file: ``[layers]`` maps each canonical layer to a source path.
+
+    ``merge_from`` (given to :func:`load`) overrides the project's ``[layers] merge_from``.
+    """
     project = read_project(path)
     if not project.has_layers:
         msg = f"{str(path)!r}: needs a [layers] table with at least a 'cables' source"
@@ -73,6 +82,7 @@ def _load_project(path: Path) -> Layers:
             "landing_points": picked["landing_points"].sources.get("landing_points", {}),
         },
     )
+    layers = _merged(layers, merge_from or project.merge_from)
     return add_extras(
         layers,
         facilities=list(project.facilities),
@@ -82,7 +92,12 @@ def _load_project(path: Path) -> Layers:
     )
 
 
-def load(source: str | Path | None = None, *, strict: bool = False) -> Layers:
+def load(
+    source: str | Path | None = None,
+    *,
+    strict: bool = False,
+    merge_from: str | Path | None = None,
+) -> Layers:
     """Load a source of any supported format into validated canonical layers.
 
     Parameters
@@ -94,6 +109,10 @@ def load(source: str | Path | None = None, *, strict: bool = False) -> Layers:
     strict
         If ``True``, any skipped record (an ``error`` in the report) raises instead of being
         reported.
+    merge_from
+        An older full release (any supported source) whose attributes fill what ``source``
+        lacks, each value flagged as carried over (see :mod:`cablemap.layers.merge`); a
+        project file says the same with ``[layers] merge_from``.
 
     Returns
     -------
@@ -116,7 +135,7 @@ def load(source: str | Path | None = None, *, strict: bool = False) -> Layers:
     >>> layers.cables[["cable_id", "suppliers"]].head(2)  # doctest: +SKIP
     """
     path = sample_path() if source is None else Path(source)
-    layers = _load_one(path)
+    layers = _load_one(path, None if merge_from is None else Path(merge_from))
     layers.cable_landings = pd.DataFrame(layers.cable_landings).reset_index(drop=True)
     layers.validate()
     errors = layers.report.errors

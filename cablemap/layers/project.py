@@ -6,6 +6,8 @@ A project file has two tables; paths are relative to the file::
     cables = "geodata/raw/telegeography"          # required: any source cablemap.load reads
     landing_points = "..."                        # optional: default, the cables source
     cable_landings = "..."                        # optional: default, the cables source
+    merge_from = "geodata/raw/telegeography-2022"  # optional: an older full release whose
+                                                  # attributes fill the gaps (carried over)
     facilities = ["geodata/raw/peeringdb", "x.csv"]  # a path or a list of paths
     countries = "geodata/raw/naturalearth/ne_10m_admin_0_countries.shp"
     vendor_footprints = ["geodata/sample/vendor_footprints.csv", "research.csv"]  # path or list
@@ -37,7 +39,14 @@ from cablemap._errors import SourceFormatError
 #: Export formats a project may ask for.
 EXPORT_FORMATS: tuple[str, ...] = ("gpkg", "parquet", "csv")
 
-_LAYER_PATHS = ("cables", "landing_points", "cable_landings", "countries", "aiddata")
+_LAYER_PATHS = (
+    "cables",
+    "landing_points",
+    "cable_landings",
+    "merge_from",
+    "countries",
+    "aiddata",
+)
 _LAYER_LISTS = ("facilities", "vendor_footprints")
 _LAYER_KEYS = (*_LAYER_PATHS, *_LAYER_LISTS)
 _BUILD_PATHS = ("model", "out", "exports", "region")
@@ -57,6 +66,9 @@ class ProjectSources:
     cables, landing_points, cable_landings
         The source of each canonical layer (``None`` where the file has no ``[layers]``;
         ``landing_points`` and ``cable_landings`` default to the ``cables`` source).
+    merge_from
+        An older full release whose attributes fill what the sources lack, each value flagged
+        as carried over (:func:`cablemap.layers.merge.merge_older`), where given.
     facilities
         Facility sources, in order.
     countries
@@ -77,6 +89,7 @@ class ProjectSources:
     cables: Path | None = None
     landing_points: Path | None = None
     cable_landings: Path | None = None
+    merge_from: Path | None = None
     facilities: tuple[Path, ...] = ()
     countries: Path | None = None
     vendor_footprints: tuple[Path, ...] = ()
@@ -91,8 +104,8 @@ class ProjectSources:
 
     @property
     def cable_sources(self) -> tuple[Path, ...]:
-        """The distinct sources of the three canonical layers, sorted."""
-        given = (self.cables, self.landing_points, self.cable_landings)
+        """The distinct sources of the three canonical layers (and ``merge_from``), sorted."""
+        given = (self.cables, self.landing_points, self.cable_landings, self.merge_from)
         return tuple(sorted({p for p in given if p is not None}))
 
     @property

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import stat
 import warnings
-from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -46,6 +46,7 @@ from cablemap._errors import EmptyLayerError, SourceFormatError
 from cablemap._geo import geodesic_km, geodesic_m
 from cablemap._validate import (
     LoadReport,
+    absent_field_count,
     is_missing,
     parse_flag,
     parse_non_negative,
@@ -84,11 +85,11 @@ _MONTHS = {
 _CABLE_SKIP = frozenset({"all.json", "cable-geo.json", "search.json"})
 _POINT_SKIP = frozenset({"all.json", "landing-point-geo.json", "search.json"})
 
-Version = Literal["v2", "v3"]
+Version = Literal["v2", "v3", "geometry"]
 
 
 def detect_version(path: str | Path) -> Version | None:
-    """Tell whether a directory is a TeleGeography API v2 or v3 copy.
+    """Tell whether a directory is a TeleGeography API v2 or v3 copy, or geometry only.
 
     Parameters
     ----------
@@ -97,19 +98,23 @@ def detect_version(path: str | Path) -> Version | None:
 
     Returns
     -------
-    {"v2", "v3"} or None
-        ``None`` when the directory has no ``cable/cable-geo.json``.
+    {"v2", "v3", "geometry"} or None
+        ``"geometry"`` for a copy with the geometry files but no per-cable files
+        (:mod:`cablemap.layers.geometry_release`); ``None`` when the directory has no
+        ``cable/cable-geo.json``.
     """
     root = Path(path)
     geo = root / "cable" / "cable-geo.json"
     if not (geo.exists() or geo.is_symlink()):  # a directory or pipe is reported on reading
         return None
+    if not _json_files(root / "cable", _CABLE_SKIP):
+        return "geometry"
     if (root / "supplier").is_dir() or (root / "status").is_dir():
         return "v3"
     if (root / "config.json").is_file() or (root / "ready-for-service").is_dir():
         return "v2"
     # Fall back on the shape of the first readable cable file: v2 has cable_id.
-    for cable_file in sorted((root / "cable").glob("*.json")):
+    for cable_file in _json_files(root / "cable", _CABLE_SKIP):
         if cable_file.name not in _CABLE_SKIP:
             record, problem = _json_or_problem(cable_file)
             if problem is None:
@@ -126,16 +131,36 @@ _FILE_KINDS = (
 )
 
 
-def _file_problem(path: Path) -> str | None:
+def _json_names(folder: Path, skip: frozenset[str] = frozenset()) -> list[str]:
+    """List the ``*.json`` entry names of a folder (any kind: checked on reading), sorted.
+
+    One ``scandir`` and a sort of plain strings: ``sorted(folder.glob(...))`` builds and
+    compares ``Path`` objects, which cost a tenth of the whole load of a release.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(
+                e.name for e in entries if e.name.endswith(".json") and e.name not in skip
+            )
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def _json_files(folder: Path, skip: frozenset[str] = frozenset()) -> list[Path]:
+    """Like :func:`_json_names`, as paths."""
+    return [folder / name for name in _json_names(folder, skip)]
+
+
+def _file_problem(path: str | Path) -> str | None:
     """Say why ``path`` is no regular file to read, without opening it; ``None`` if it is one.
 
     Symlinks are followed; a loop or a dangling link is a problem, as is anything but a
     regular file (a directory or named pipe called ``x.json`` would fail or block on open).
     """
     try:
-        mode = path.stat().st_mode
+        mode = os.stat(path).st_mode  # noqa: PTH116 - strings: no pathlib overhead per file
     except FileNotFoundError:
-        return "does not exist" if not path.is_symlink() else "is a dangling symlink"
+        return "does not exist" if not Path(path).is_symlink() else "is a dangling symlink"
     except OSError as exc:  # ELOOP (a symlink loop), EACCES, ENAMETOOLONG, ...
         return f"cannot be read: {exc.strerror or exc}"
     if stat.S_ISREG(mode):
@@ -144,13 +169,15 @@ def _file_problem(path: Path) -> str | None:
     return f"is not a regular file ({kind})"
 
 
-def _json_or_problem(path: Path) -> tuple[Any, str | None]:
+def _json_or_problem(path: str | Path) -> tuple[Any, str | None]:
     """Read a JSON file: ``(data, None)``, or ``(None, why it cannot be read)``."""
     problem = _file_problem(path)
     if problem is not None:
         return None, problem
     try:
-        return json.loads(path.read_bytes().decode("utf-8")), None
+        with open(path, "rb") as fh:  # noqa: PTH123 - many small files: no pathlib overhead
+            data = fh.read()
+        return json.loads(data.decode("utf-8")), None
     except UnicodeDecodeError as exc:
         return None, f"is not UTF-8 text: {exc.reason} at byte {exc.start}"
     except ValueError as exc:  # json.JSONDecodeError, or an integer of > 4300 digits
@@ -294,45 +321,98 @@ def parse_rfs(value: object) -> tuple[int | None, int | None]:
     return int(match.group(1)), month
 
 
-def _companies(raw: object, file: str, record: str, fld: str, report: LoadReport) -> list[str]:
-    names = []
-    for name in split_names(raw if isinstance(raw, str) else None):
+def _companies(
+    raw: object, file: str, record: str, fld: str, report: LoadReport
+) -> list[str] | None:
+    """Split and resolve company names; ``None`` where the file gives none (``null``)."""
+    if raw is None:
+        return None  # not reported: missing, not "no company"
+    if not isinstance(raw, str):
+        report.add("warning", file, record, fld, f"not a string: {raw!r}; read as missing")
+        return None
+    names: list[str] = []
+    for name in split_names(raw):
         canonical, _ = canonical_vendor(name)
         if canonical not in names:
             names.append(canonical)
-    if raw is not None and not isinstance(raw, str):
-        report.add("warning", file, record, fld, f"not a string: {raw!r}; read as empty")
     return names
 
 
 def _clean_routes(
     geo: gpd.GeoDataFrame, id_field: str, file: str, report: LoadReport
 ) -> dict[str, shapely.MultiLineString]:
-    """Merge route features per cable, dropping unusable parts (reported)."""
-    parts_by_cable: dict[str, list[shapely.LineString]] = defaultdict(list)
-    ids = geo[id_field].astype("string").to_numpy()
-    for cable_id, geom in zip(ids, geo.geometry.to_numpy(), strict=True):
-        if geom is None or geom.is_empty:
-            report.add("warning", file, str(cable_id), "geometry", "empty route feature: ignored")
-            continue
-        parts_by_cable[str(cable_id)].extend(
-            clean_route(geom, file=file, record=str(cable_id), report=report)
-        )
-    return {cid: shapely.MultiLineString(parts) for cid, parts in parts_by_cable.items() if parts}
+    """Merge route features per cable, dropping unusable parts (reported).
+
+    Features whose parts are all usable lines (every one in a real release) are checked and
+    merged in whole-array operations; the others go through :func:`clean_route` one by one,
+    which reports each dropped part.
+    """
+    ids = np.array([str(i) for i in geo[id_field].astype("string").to_numpy()], dtype=object)
+    geoms = geo.geometry.to_numpy()
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    for cable_id in ids[~present]:
+        report.add("warning", file, str(cable_id), "geometry", "empty route feature: ignored")
+    feature = np.flatnonzero(present)
+    parts, of = shapely.get_parts(geoms[feature], return_index=True)
+    usable = _usable_parts(parts)
+    clean = np.ones(len(feature), dtype=bool)
+    np.logical_and.at(clean, of, usable)
+    part_lists: list[np.ndarray] = [parts[clean[of]]]
+    owners: list[np.ndarray] = [feature[of[clean[of]]]]
+    for i in feature[~clean]:  # report part by part, exactly as for analysts' files
+        kept = clean_route(geoms[i], file=file, record=str(ids[i]), report=report)
+        part_lists.append(np.array(kept, dtype=object))
+        owners.append(np.full(len(kept), i))
+    all_parts = np.concatenate(part_lists)
+    feature_of = np.concatenate(owners).astype(int)
+    if not len(all_parts):
+        return {}
+    codes, names = pd.factorize(ids[feature_of], sort=False)
+    order = np.lexsort((feature_of, codes))  # by cable, parts in file order
+    merged = np.asarray(shapely.multilinestrings(all_parts[order], indices=codes[order]))
+    return dict(zip((str(n) for n in names), merged, strict=True))
+
+
+def _usable_parts(parts: np.ndarray) -> np.ndarray:
+    """Which parts are lines of at least two distinct, finite, in-range points."""
+    if not len(parts):
+        return np.zeros(0, dtype=bool)
+    is_line = shapely.get_type_id(parts) == shapely.GeometryType.LINESTRING
+    xy, part = shapely.get_coordinates(parts, return_index=True)
+    ok = np.isfinite(xy).all(axis=1) & (np.abs(xy) <= (180.0, 90.0)).all(axis=1)
+    good = np.ones(len(parts), dtype=bool)
+    np.logical_and.at(good, part, ok)
+    starts = np.searchsorted(part, np.arange(len(parts)))
+    first = xy[np.minimum(starts, max(len(xy) - 1, 0))]
+    moves = (xy != first[part]).any(axis=1)
+    distinct = np.zeros(len(parts), dtype=bool)
+    np.logical_or.at(distinct, part, moves)
+    return is_line & good & distinct
 
 
 def _landing_points_geo(
     geo: gpd.GeoDataFrame, id_field: str, file: str, report: LoadReport
 ) -> dict[str, dict[str, Any]]:
     points: dict[str, dict[str, Any]] = {}
-    for row in geo.itertuples(index=False):
-        lp_id = getattr(row, id_field)
-        geom = row.geometry
-        if lp_id is None or (isinstance(lp_id, float) and np.isnan(lp_id)):
+    geoms = geo.geometry.to_numpy()
+    # whole-array check; check_point reports the unusable ones
+    usable = shapely.get_type_id(geoms) == shapely.GeometryType.POINT
+    usable &= ~shapely.is_empty(geoms)
+    xy = np.full((len(geoms), 2), np.nan)
+    xy[usable] = shapely.get_coordinates(geoms[usable])
+    usable &= np.isfinite(xy).all(axis=1) & (np.abs(xy) <= (180.0, 90.0)).all(axis=1)
+    columns = {
+        name: geo[name].to_numpy(dtype=object) if name in geo.columns else np.full(len(geo), None)
+        for name in (id_field, "name", "is_tbd")
+    }
+    for raw_id, name, flag, geom, ok in zip(
+        columns[id_field], columns["name"], columns["is_tbd"], geoms, usable, strict=True
+    ):
+        if is_missing(raw_id):
             report.add("error", file, "?", id_field, "landing point feature without an id; skipped")
             continue
-        lp_id = str(lp_id)
-        if not check_point(geom, file=file, record=lp_id, report=report):
+        lp_id = str(raw_id)
+        if not ok and not check_point(geom, file=file, record=lp_id, report=report):
             continue
         if lp_id in points:
             first = points[lp_id]["geometry"]
@@ -345,10 +425,9 @@ def _landing_points_geo(
                 f"duplicate feature: repeats the landing point {dist:.0f} m away; kept the first",
             )
             continue
-        is_tbd, problem = parse_flag(getattr(row, "is_tbd", None))
+        is_tbd, problem = (bool(flag), None) if isinstance(flag, bool) else parse_flag(flag)
         if problem is not None:
             report.add("warning", file, lp_id, "is_tbd", f"{problem}; ignored")
-        name = getattr(row, "name", None)
         points[lp_id] = {
             "name": name if isinstance(name, str) else None,
             "is_tbd": bool(is_tbd),
@@ -367,13 +446,19 @@ def _country_from_name(name: str, known: set[str]) -> str:
     return parts[-1] if len(parts) > 1 else ""
 
 
-def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
+def layers_from_telegeography(
+    path: str | Path, *, end_km: float | None = None, pass_km: float | None = None
+) -> dict[str, Any]:
     """Load a TeleGeography API v2 or v3 directory into the canonical layers.
 
     Parameters
     ----------
     path
-        The copy's root directory (holding ``cable/`` and ``landing-point/``).
+        The copy's root directory (holding ``cable/`` and ``landing-point/``). A copy with
+        only the geometry files is read by
+        :func:`cablemap.layers.geometry_release.layers_from_geometry_release`.
+    end_km, pass_km
+        Geometry-only copies: thresholds of the membership inference (km).
 
     Returns
     -------
@@ -394,6 +479,11 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
     if version is None:
         msg = f"{str(root)!r} is not a TeleGeography copy: no 'cable/cable-geo.json' in it"
         raise SourceFormatError(msg)
+    if version == "geometry":
+        # imported here: that module builds on this one's readers
+        from cablemap.layers.geometry_release import layers_from_geometry_release  # noqa: PLC0415
+
+        return layers_from_geometry_release(root, end_km=end_km, pass_km=pass_km)
     report = LoadReport()
     id_field = "id" if version == "v3" else "slug"
 
@@ -408,7 +498,7 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
 
     release = _release_meta(root, version, report)
     per_point = _per_point_records(root, report)
-    cable_files = sorted(f for f in (root / "cable").glob("*.json") if f.name not in _CABLE_SKIP)
+    cable_files = _json_files(root / "cable", _CABLE_SKIP)
     cable_rows, links, lp_info, first_file = _read_cables(
         cable_files, routes=routes, geo_file=str(cable_geo_file), release=release, report=report
     )
@@ -461,13 +551,20 @@ def layers_from_telegeography(path: str | Path) -> dict[str, Any]:
         str(root),
         version,
     )
-    provenance = {
+    provenance: dict[str, Any] = {
         "source": TG_SOURCE,
         "source_version": release.source_version,
         "path": str(root),
         "licence": "CC BY-NC-SA 3.0",
         "attribution": TG_ATTRIBUTION,
     }
+    if version == "v2":  # API v2 cable files carry no suppliers
+        provenance["absent_fields"] = ["suppliers"]
+        report.count(absent_field_count("suppliers", "an API v2 release"), len(cables))
+    for fld in ("owners", "suppliers"):
+        gaps = int(cables[fld].isna().sum())
+        if gaps and fld not in provenance.get("absent_fields", ()):
+            report.count(f"cables without {fld} (null in the cable file; left missing)", gaps)
     return {
         "cables": cables,
         "landing_points": landing_points,
@@ -558,7 +655,7 @@ def _release_meta(root: Path, version: Version, report: LoadReport) -> _Release:
             if re.match(r"\d{4}-\d{2}", created):
                 as_of = (int(created[:4]), int(created[5:7]))
                 source_version = f"API v2 ({created[:10]})"
-        for country_file in sorted((root / "country").glob("*.json")):
+        for country_file in _json_files(root / "country"):
             record, problem = _json_or_problem(country_file)
             if problem is not None:
                 report.add(
@@ -580,16 +677,16 @@ def _per_point_records(root: Path, report: LoadReport) -> dict[str, dict[str, An
     are checked, so that ``cablemap validate`` shows a broken one.
     """
     records: dict[str, dict[str, Any]] = {}
-    for lp_file in sorted((root / "landing-point").glob("*.json")):
-        if lp_file.name in _POINT_SKIP:
-            continue
+    folder = str(root / "landing-point")
+    for name in _json_names(root / "landing-point", _POINT_SKIP):
+        lp_file, stem = os.path.join(folder, name), name[: -len(".json")]  # noqa: PTH118
         record, problem = _json_or_problem(lp_file)
         if problem is None and not isinstance(record, dict):
             problem = f"holds {type(record).__name__}, not a JSON object"
         if problem is not None:
-            report.add("error", str(lp_file), lp_file.stem, "(file)", f"file {problem}; skipped")
+            report.add("error", lp_file, stem, "(file)", f"file {problem}; skipped")
             continue
-        records[lp_file.stem] = record
+        records[stem] = record
     return records
 
 

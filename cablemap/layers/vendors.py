@@ -17,6 +17,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from cablemap._errors import LayerValidationError, UnknownVendorError
+from cablemap._validate import names_or_empty
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,7 +204,12 @@ def count_unregistered(cables: pd.DataFrame, report: LoadReport) -> None:
         Receives one count per column with unregistered names.
     """
     for column in ("suppliers", "owners"):
-        names = {n for names in cables[column] for n in names if not canonical_vendor(n)[1]}
+        names = {
+            n
+            for names in cables[column]
+            for n in names_or_empty(names)
+            if not canonical_vendor(n)[1]
+        }
         if names:
             report.count(
                 f"distinct {column} not in the vendor registry (kept as written)", len(names)

@@ -10,14 +10,31 @@ import numpy as np
 import pandas as pd
 
 from cablemap._geo import geodesic_m
+from cablemap._validate import is_missing
+from cablemap.layers.memberships import MEASURED_ACCURACY
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
     from cablemap.risk.score import Scores
 
-#: Fields compared per cable; ``landing_points`` and ``route`` are derived.
-CABLE_FIELDS = ("name", "status", "rfs_year", "owners", "suppliers", "landing_points", "route")
-LANDING_FIELDS = ("name", "country", "iso3", "location")
+#: Fields compared per cable; ``landing_points`` and ``route`` are derived. ``length_km`` is
+#: the reported length (a length that appears, disappears or changes is a change).
+CABLE_FIELDS = (
+    "name",
+    "status",
+    "rfs_year",
+    "length_km",
+    "owners",
+    "suppliers",
+    "route_synthetic",
+    "landing_points",
+    "route",
+)
+LANDING_FIELDS = ("name", "country", "iso3", "is_tbd", "location")
+#: Bookkeeping columns never compared (provenance differs between any two releases).
+_NOT_FIELDS = frozenset(
+    {"source", "source_version", "geometry", "route_km", "carried_over", "carried_from"}
+)
 #: A route whose geodesic length moves by more than this share counts as changed.
 ROUTE_TOLERANCE = 0.02
 #: A landing point that moves farther than this (km) counts as moved.
@@ -25,11 +42,12 @@ MOVE_KM = 1.0
 
 
 def _same(a: Any, b: Any) -> bool:
+    a_missing, b_missing = is_missing(a), is_missing(b)
+    if a_missing or b_missing:
+        return a_missing and b_missing
     if isinstance(a, list | tuple | np.ndarray) or isinstance(b, list | tuple | np.ndarray):
         return sorted(map(str, a)) == sorted(map(str, b))
-    if pd.isna(a) and pd.isna(b):
-        return True
-    return a == b
+    return bool(a == b)
 
 
 def _records(layers: Layers) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -39,8 +57,44 @@ def _records(layers: Layers) -> tuple[pd.DataFrame, pd.DataFrame]:
     return cables, layers.landing_points.set_index("lp_id")
 
 
+def _release_name(layers: Layers) -> str:
+    return ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
+
+
+def _absent(layers: Layers) -> set[str]:
+    """Cable fields a release's layout lacks (a geometry-only release: status, owners...)."""
+    meta = layers.sources.get("cables", {})
+    return set(meta.get("absent_fields", ())) if isinstance(meta, dict) else set()
+
+
+def _fields(old: pd.DataFrame, new: pd.DataFrame, known: tuple[str, ...]) -> list[str]:
+    """List the known fields, then every other column both releases carry."""
+    extra = [
+        c
+        for c in old.columns
+        if c in new.columns and c not in known and c not in _NOT_FIELDS and c != "location"
+    ]
+    return [*known, *sorted(extra)]
+
+
+def _not_compared(old: Layers, new: Layers) -> dict[str, str]:
+    reasons: dict[str, str] = {}
+    for side, layers in (("OLD", old), ("NEW", new)):
+        for fld in sorted(_absent(layers)):
+            reasons.setdefault(
+                fld,
+                f"not in {side} ({_release_name(layers)}): its files have no such field",
+            )
+    return reasons
+
+
+def _carried(row: pd.Series) -> set[str]:
+    value = row.get("carried_over")
+    return set() if is_missing(value) else set(value)
+
+
 def diff_layers(old: Layers, new: Layers) -> dict[str, Any]:
-    """Compare two releases record by record.
+    """Compare two releases record by record, field by field.
 
     Parameters
     ----------
@@ -53,35 +107,68 @@ def diff_layers(old: Layers, new: Layers) -> dict[str, Any]:
         ``cables`` and ``landing_points``, each ``{"added": [ids], "removed": [ids],
         "changed": {id: [fields]}, "unchanged": n}``. Cable fields: :data:`CABLE_FIELDS`
         (``route``: geodesic length moved by more than :data:`ROUTE_TOLERANCE`, or a route
-        appeared/disappeared); landing-point fields: :data:`LANDING_FIELDS` (``location``:
-        moved more than :data:`MOVE_KM`). Every id of both releases is in exactly one list.
+        appeared/disappeared) and any other column both releases carry; landing-point fields:
+        :data:`LANDING_FIELDS` (``location``: moved more than :data:`MOVE_KM`) and the same.
+        Every id of both releases is in exactly one list. ``not_compared``: the fields that
+        could not be compared, with the reason (a geometry-only release lacks them), and
+        ``carried_not_compared``: per field, how many cables were left out of its comparison
+        because a release took the value from an older one. ``notes``: what to keep in mind
+        (landings inferred from geometry).
     """
     old_c, old_l = _records(old)
     new_c, new_l = _records(new)
     out: dict[str, Any] = {}
+    skip = _not_compared(old, new)
+    fields = [f for f in _fields(old_c, new_c, CABLE_FIELDS) if f not in skip]
+    carried_skips: dict[str, int] = {}
     cable_changes: dict[str, list[str]] = {}
     for cid in sorted(set(old_c.index) & set(new_c.index)):
         a, b = old_c.loc[cid], new_c.loc[cid]
-        fields = [f for f in CABLE_FIELDS[:-1] if not _same(a[f], b[f])]
+        carried = _carried(a) | _carried(b)
+        for fld in carried & set(fields):
+            carried_skips[fld] = carried_skips.get(fld, 0) + 1
+        changed = [
+            f
+            for f in fields
+            if f != "route" and f not in carried and f in a.index and not _same(a[f], b[f])
+        ]
         la, lb = a["route_km"], b["route_km"]
         if pd.isna(la) != pd.isna(lb) or (
             not pd.isna(la) and abs(la - lb) > ROUTE_TOLERANCE * max(la, lb, 1e-9)
         ):
-            fields.append("route")
-        if fields:
-            cable_changes[cid] = fields
+            changed.append("route")
+        if changed:
+            cable_changes[cid] = changed
     out["cables"] = _summary(set(old_c.index), set(new_c.index), cable_changes)
+    lp_fields = _fields(old_l, new_l, LANDING_FIELDS)
     lp_changes: dict[str, list[str]] = {}
     for lp in sorted(set(old_l.index) & set(new_l.index)):
         a, b = old_l.loc[lp], new_l.loc[lp]
-        fields = [f for f in LANDING_FIELDS[:-1] if not _same(a[f], b[f])]
+        changed = [f for f in lp_fields if f != "location" and not _same(a[f], b[f])]
         ga, gb = a.geometry, b.geometry
         if geodesic_m(ga.x, ga.y, gb.x, gb.y) / 1000.0 > MOVE_KM:
-            fields.append("location")
-        if fields:
-            lp_changes[lp] = fields
+            changed.append("location")
+        if changed:
+            lp_changes[lp] = changed
     out["landing_points"] = _summary(set(old_l.index), set(new_l.index), lp_changes)
+    out["not_compared"] = {"cables": skip}
+    out["carried_not_compared"] = dict(sorted(carried_skips.items()))
+    out["notes"] = _inference_notes(old, new)
     return out
+
+
+def _inference_notes(old: Layers, new: Layers) -> list[str]:
+    notes = []
+    for side, layers in (("OLD", old), ("NEW", new)):
+        links = layers.cable_landings
+        if "inferred" in links.columns and links["inferred"].any():
+            n = int(links["inferred"].sum())
+            notes.append(
+                f"{n} cable landing(s) of {side} ({_release_name(layers)}) were inferred from "
+                "the drawn routes, not listed: a changed landing_points list may be an "
+                f"inference error ({MEASURED_ACCURACY})"
+            )
+    return notes
 
 
 def _summary(old: set[str], new: set[str], changed: dict[str, list[str]]) -> dict[str, Any]:
@@ -197,6 +284,7 @@ def report_lines(report: dict[str, Any], *, limit: int = 15) -> list[str]:
                 "  changed fields: "
                 + ", ".join(f"{f} {n}" for f, n in sorted(counts.items(), key=lambda kv: -kv[1]))
             )
+    lines.extend(_caveat_lines(report))
     scores = report.get("scores")
     if scores:
         for entity in ("countries", "landing_points"):
@@ -215,6 +303,26 @@ def report_lines(report: dict[str, Any], *, limit: int = 15) -> list[str]:
             f"now single-cable: {', '.join(iso['became_single_cable']) or 'none'}; "
             f"no longer single-cable: {', '.join(iso['no_longer_single_cable']) or 'none'}"
         )
+    return lines
+
+
+def _caveat_lines(report: dict[str, Any]) -> list[str]:
+    """Say what the comparison could not: fields not compared, carried values, inference."""
+    lines: list[str] = []
+    by_reason: dict[str, list[str]] = {}
+    for fld, reason in report.get("not_compared", {}).get("cables", {}).items():
+        by_reason.setdefault(reason, []).append(fld)
+    lines.extend(
+        f"not compared: cable {', '.join(fields)} ({reason})"
+        for reason, fields in by_reason.items()
+    )
+    carried = report.get("carried_not_compared", {})
+    if carried:
+        lines.append(
+            "not compared where carried over from an older release: "
+            + ", ".join(f"{f} ({n} cables)" for f, n in carried.items())
+        )
+    lines.extend(f"note: {note}" for note in report.get("notes", []))
     return lines
 
 

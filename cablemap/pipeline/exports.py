@@ -6,6 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import geopandas as gpd
+import pandas as pd
+import shapely
+
 from cablemap._tables import write_tables
 from cablemap._version import __version__
 
@@ -44,6 +48,81 @@ def export_metadata(scores: Scores, layers: Layers) -> dict[str, Any]:
     }
 
 
+def countries_with_polygons(
+    table: pd.DataFrame, polygons: gpd.GeoDataFrame | None
+) -> pd.DataFrame | gpd.GeoDataFrame:
+    """Give the scored countries their polygons (for a choropleth in QGIS), where known.
+
+    Parameters
+    ----------
+    table
+        The scored ``countries`` table (``iso3`` column).
+    polygons
+        ``layers.countries`` (``iso3``, Polygon/MultiPolygon geometry, EPSG:4326), or
+        ``None``: the table is returned as it is.
+
+    Returns
+    -------
+    DataFrame or GeoDataFrame
+        With ``geometry`` (MultiPolygon; the parts of an ISO3 drawn as several features are
+        joined), ``None`` for a country without a polygon.
+    """
+    if polygons is None or polygons.empty:
+        return table
+    shapes = {
+        str(iso3): shapely.MultiPolygon(
+            [
+                p
+                for geom in group.geometry
+                for p in shapely.get_parts(geom)
+                if p.geom_type == "Polygon"
+            ]
+        )
+        for iso3, group in polygons[polygons.geometry.notna()].groupby("iso3")
+    }
+    geometry = [shapes.get(str(iso3)) for iso3 in table["iso3"]]
+    out = pd.DataFrame(table).drop(columns="geometry", errors="ignore")
+    return gpd.GeoDataFrame(out, geometry=geometry, crs=polygons.crs or "EPSG:4326")
+
+
+def with_provenance(tables: dict[str, pd.DataFrame], layers: Layers) -> dict[str, pd.DataFrame]:
+    """Add to the scored tables what was inferred or carried over, where anything was.
+
+    Cables get ``landings_inferred`` (how many of their landings were inferred from the
+    drawn route), ``carried_over`` and ``carried_from`` (after a merge); landing points get
+    ``cables_inferred``. Tables of a release with listed memberships and no merge are
+    returned as they are.
+
+    Returns
+    -------
+    dict
+        The tables, copied where columns were added.
+    """
+    links = layers.cable_landings
+    out = dict(tables)
+    if "inferred" in links.columns and links["inferred"].any():
+        inferred = links[links["inferred"].astype(bool)]
+        per_cable = inferred.groupby("cable_id").size()
+        per_point = inferred.groupby("lp_id").size()
+        cables, points = out["cables"].copy(), out["landing_points"].copy()
+        cables["landings_inferred"] = cables["cable_id"].map(per_cable).fillna(0).astype(int)
+        points["cables_inferred"] = points["lp_id"].map(per_point).fillna(0).astype(int)
+        out["cables"], out["landing_points"] = cables, points
+    if "carried_over" in layers.cables.columns:
+        carried = layers.cables.set_index("cable_id")[["carried_over", "carried_from"]]
+        cables = out["cables"].copy()
+        cables["carried_over"] = [
+            list(carried.at[c, "carried_over"]) if c in carried.index else []
+            for c in cables["cable_id"]
+        ]
+        cables["carried_from"] = [
+            carried.at[c, "carried_from"] if c in carried.index else None
+            for c in cables["cable_id"]
+        ]
+        out["cables"] = cables
+    return out
+
+
 def export_scores(
     scores: Scores, layers: Layers, out: str | Path, *, formats: tuple[str, ...] = FORMATS
 ) -> list[Path]:
@@ -61,7 +140,9 @@ def export_scores(
         Folder: ``scores.gpkg`` (a table per layer plus ``cablemap_metadata``; opens in
         QGIS), ``parquet/<table>.parquet`` (GeoParquet, metadata under the ``cablemap``
         key, lists kept as lists) with ``parquet/metadata.json``, ``csv/<table>.csv`` with
-        ``csv/metadata.json`` (see :func:`cablemap._tables.write_tables`).
+        ``csv/metadata.json`` (see :func:`cablemap._tables.write_tables`). The countries
+        carry their polygons where ``layers.countries`` has them
+        (:func:`countries_with_polygons`; in the CSV as a representative point).
     formats
         Any of ``"gpkg"``, ``"parquet"``, ``"csv"``.
 
@@ -78,6 +159,9 @@ def export_scores(
     meta = export_metadata(scores, layers)
     tables = {name: scores.table(_ENTITY[name]) for name in _TABLES}
     tables = {name: t for name, t in tables.items() if len(t)}  # unscored facilities/metros
+    if "countries" in tables:
+        tables["countries"] = countries_with_polygons(tables["countries"], layers.countries)
+    tables = with_provenance(tables, layers)
     targets = {"gpkg": out / "scores.gpkg", "parquet": out / "parquet", "csv": out / "csv"}
     written: list[Path] = []
     for fmt in FORMATS:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from cablemap.render.index import write_index
 from cablemap.render.maps import save_map, strategic_nodes_map, vendor_exposure_map
+from cablemap.render.report import write_build_report
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -29,7 +30,10 @@ def save_maps(
     offline: bool = True,
     online_tiles: bool = False,
 ) -> list[Path]:
-    """Write ``strategic_nodes.html``, ``vendor_exposure.html`` and ``index.html``.
+    """Write ``strategic_nodes.html``, ``vendor_exposure.html``, the build report and the index.
+
+    The build report (``build_report.html``/``.json``, :mod:`cablemap.render.report`) lists
+    what the load skipped and repaired; the maps' info box links to it.
 
     Parameters
     ----------
@@ -68,5 +72,6 @@ def save_maps(
             offline=offline,
         ),
     ]
+    paths.extend(write_build_report(out, layers))
     paths.append(write_index(out, layers, scores.model))
     return paths

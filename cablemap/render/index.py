@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cablemap.render.report import REPORT_HTML, skipped_headline
+
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
     from cablemap.risk.spec import ModelSpec
@@ -73,6 +75,11 @@ def index_html(folder: Path, layers: Layers, model: ModelSpec) -> str:
         "".join(f"<li>{html.escape(a)}</li>" for a in layers.attributions) or "<li>cablemap</li>"
     )
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    skipped, warned = len(layers.report.errors), len(layers.report.warnings)
+    report_line = (
+        f'<a href="{REPORT_HTML}">{html.escape(skipped_headline(skipped))}, '
+        f"{warned} warning(s)</a>: what the load left out, repaired or flagged"
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>cablemap maps</title>
 <style>body{{font:14px/1.45 system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}}
@@ -85,6 +92,7 @@ li p{{margin:.2em 0 1em}}</style>
 (<code>{html.escape(Path(model.path).name)}</code>), vendor profile
 <code>{html.escape(model.vendor_profile.name)}</code>, region {html.escape(model.region.name)}.</p>
 <h2>Maps</h2><ul>{"".join(entries) or "<li>none yet</li>"}</ul>
+<h2>Build report</h2><p>{report_line}</p>
 <h2>Model weights</h2>
 <table><tr><th>entity</th><th>component</th><th>weight</th></tr>{weights}</table>
 <h2>Data licences</h2><ul>{licences}</ul>

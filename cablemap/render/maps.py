@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 
 from cablemap import settings
 from cablemap._tables import json_safe
+from cablemap._validate import is_missing, names_or_empty
 from cablemap.render.assets import external_references, inline_assets
 from cablemap.render.elements import (
     DataLayer,
@@ -34,6 +35,7 @@ from cablemap.render.elements import (
     ranked_list_html,
 )
 from cablemap.render.geometry import shift_to_pacific
+from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.render.style import CUT_COLOUR, MUTED_COLOUR, TIER_COLOURS, radius, ramp, ramp_stops
 from cablemap.risk.region import Region, load_region
 from cablemap.risk.spec import COMPONENTS, EXPOSURE_DOMAINS, TIER_NAMES
@@ -347,6 +349,12 @@ def _info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> N
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
     attribution = " | ".join(html.escape(a) for a in layers.attributions) or "cablemap"
+    skipped = len(layers.report.errors)
+    if skipped:  # the build report sits beside the maps (cablemap.render.report)
+        extra += (
+            f'<br><a class="cm-skipped" href="{REPORT_HTML}">'
+            f"{html.escape(skipped_headline(skipped))} — see report</a>"
+        )
     add_panel(
         m,
         f"<h4>{html.escape(title)}</h4>data: {html.escape(versions)}<br>built {built}"
@@ -371,18 +379,92 @@ _CABLE_FIELDS = [
     ["rfs", "ready for service"],
     ["suppliers", "suppliers"],
     ["owners", "owners"],
+    ["landings", "landing points"],
+    ["carried", "carried over"],
 ]
+#: What a popup shows for a value the source does not give (a geometry-only release).
+NOT_IN_SOURCE = "not in the source"
 
 
-def _cable_properties(row: Any) -> dict[str, Any]:
-    """Return the descriptive properties every map gives a cable (a row of ``cables``)."""
+def _listed(value: object, limit: int | None = None) -> object:
+    return NOT_IN_SOURCE if is_missing(value) else names_or_empty(value)[:limit]
+
+
+def _tiered(names: object, profile: Any, limit: int | None = None) -> object:
+    """Names with their tiers, e.g. ``["NEC (trusted)"]``; "not in the source" where missing."""
+    if is_missing(names):
+        return NOT_IN_SOURCE
+    return [f"{v} ({profile.tier(v)})" for v in names_or_empty(names)[:limit]]
+
+
+def _inferred_per_point(layers: Layers) -> dict[str, str]:
+    """``lp_id`` -> e.g. ``"2 of 3"``: how many of its cables were inferred from routes."""
+    links = layers.cable_landings
+    if "inferred" not in links.columns or not links["inferred"].any():
+        return {}
+    counts = links.groupby("lp_id")["inferred"].agg(["sum", "size"])
+    return {
+        str(lp): f"{int(r['sum'])} of {int(r['size'])}" for lp, r in counts.iterrows() if r["sum"]
+    }
+
+
+def landing_notes(layers: Layers) -> dict[str, str]:
+    """Say, per cable, how many of its landings were inferred from the drawn route or carried.
+
+    Returns
+    -------
+    dict
+        ``cable_id`` -> e.g. ``"3 of 4 inferred from the route (within 0.41 km)"``; only
+        cables with an inferred or carried-over landing.
+    """
+    links = layers.cable_landings
+    if "inferred" not in links.columns and "carried_from" not in links.columns:
+        return {}
+    inferred = (
+        links["inferred"].astype(bool)
+        if "inferred" in links.columns
+        else pd.Series(False, index=links.index)
+    )
+    carried = (
+        links["carried_from"].map(lambda v: not is_missing(v))
+        if "carried_from" in links.columns
+        else pd.Series(False, index=links.index)
+    )
+    notes: dict[str, str] = {}
+    frame = links.assign(_inferred=inferred, _carried=carried)
+    for cable_id, group in frame.groupby("cable_id", sort=False):
+        parts = []
+        n_inf = int(group["_inferred"].sum())
+        if n_inf:
+            far = float(group.loc[group["_inferred"], "distance_km"].max())
+            parts.append(f"{n_inf} of {len(group)} inferred from the route (within {far:.2f} km)")
+        n_car = int(group["_carried"].sum())
+        if n_car:
+            whence = ", ".join(
+                sorted({str(v) for v in group.loc[group["_carried"], "carried_from"]})
+            )
+            parts.append(f"{n_car} of {len(group)} as listed in {whence}")
+        if parts:
+            notes[str(cable_id)] = "; ".join(parts)
+    return notes
+
+
+def _cable_properties(row: Any, landings: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the descriptive properties every map gives a cable (a row of ``cables``).
+
+    Values the source does not give read "not in the source"; inferred landings and values
+    carried over from an older release say so.
+    """
+    carried = names_or_empty(getattr(row, "carried_over", None))
     return {
         "id": row.cable_id,
         "name": row.name,
-        "status": row.status,
-        "suppliers": row.suppliers,
-        "owners": row.owners[:12],
+        "status": NOT_IN_SOURCE if is_missing(row.status) else row.status,
+        "suppliers": _listed(row.suppliers),
+        "owners": _listed(row.owners, 12),
         "rfs": _clean(row.rfs_year),
+        "landings": (landings or {}).get(row.cable_id),
+        "carried": f"{', '.join(carried)} from {row.carried_from}" if carried else None,
     }
 
 
@@ -430,6 +512,7 @@ def strategic_nodes_map(
     scored_cables = scores.cables.set_index("cable_id")
     comps = list(COMPONENTS["cable"])
     cable_features = []
+    landings = landing_notes(layers)
     for row in layers.cables[layers.cables["cable_id"].isin(in_cables)].itertuples():
         s = scored_cables.loc[row.cable_id] if row.cable_id in scored_cables.index else None
         cable_features.append(
@@ -437,7 +520,7 @@ def strategic_nodes_map(
                 "type": "Feature",
                 "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
                 "properties": {
-                    **_cable_properties(row),
+                    **_cable_properties(row, landings),
                     "score": None if s is None else round(float(s["score"]), 4),
                     "rank": None if s is None else int(s["rank"]),
                     "components": None if s is None else [round(float(s[c]), 4) for c in comps],
@@ -470,6 +553,7 @@ def strategic_nodes_map(
     lp_comps = list(COMPONENTS["landing_point"])
     lps = scores.landing_points[scores.landing_points["lp_id"].isin(in_lp)]
     lp_cables = layers.cable_landings.groupby("lp_id")["cable_id"].apply(list)
+    lp_inferred = _inferred_per_point(layers)
     features = []
     for row in lps.itertuples():
         crit = float(row.criticality) if "criticality" in lps.columns else float(row.score)
@@ -488,6 +572,7 @@ def strategic_nodes_map(
                     "redundancy_cables": (
                         None if pd.isna(row.redundancy_cables) else int(row.redundancy_cables)
                     ),
+                    "inferred": lp_inferred.get(row.lp_id),
                     "components": [round(float(getattr(row, c)), 4) for c in lp_comps],
                     "cables": [
                         cable_index[c] for c in lp_cables.get(row.lp_id, []) if c in cable_index
@@ -512,6 +597,7 @@ def strategic_nodes_map(
                 ["country", "country"],
                 ["criticality", "criticality"],
                 ["redundancy_cables", "cables that must fail to cut it off"],
+                ["inferred", "cables inferred from their routes"],
             ],
             "tooltipFields": [["score", "score"], ["criticality", "criticality"]],
             **_score_meta(scores, "landing_point"),
@@ -569,8 +655,8 @@ def strategic_nodes_map(
 def _tier_vendors(scores: Scores, layers: Layers) -> dict[str, list[str]]:
     profile = scores.model.vendor_profile
     counts: dict[str, dict[str, int]] = {t: {} for t in TIER_NAMES}
-    for names in layers.cables["suppliers"] + layers.cables["owners"]:
-        for name in names:
+    for s, o in zip(layers.cables["suppliers"], layers.cables["owners"], strict=True):
+        for name in names_or_empty(s) + names_or_empty(o):
             tier = profile.tier(name)
             counts[tier][name] = counts[tier].get(name, 0) + 1
     return {
@@ -616,7 +702,10 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
     for iso, cable_ids in links.groupby("iso3")["cable_id"]:
         names = {}
         for c in set(cable_ids) & set(facts.index):
-            for v in [*facts.at[c, "suppliers"], *facts.at[c, "owners"]]:
+            for v in [
+                *names_or_empty(facts.at[c, "suppliers"]),
+                *names_or_empty(facts.at[c, "owners"]),
+            ]:
                 names[v] = profile.tier(v)
         order = sorted(names, key=lambda v: (TIER_NAMES.index(names[v]), v))
         vendors_by_country[str(iso)] = [f"{v} ({names[v]})" for v in order[:15]]
@@ -702,6 +791,7 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
     _add_domain_layers(m, country_scores, countries, region)
     cable_comps = list(COMPONENTS["cable"])
     cable_features = []
+    landings = landing_notes(layers)
     for row in layers.cables[
         layers.cables["cable_id"].isin(in_cables & set(facts.index))
     ].itertuples():
@@ -715,8 +805,9 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
                     "id": row.cable_id,
                     "name": row.name,
                     "tier": tier,
-                    "suppliers": [f"{v} ({profile.tier(v)})" for v in row.suppliers],
-                    "owners": [f"{v} ({profile.tier(v)})" for v in row.owners[:12]],
+                    "suppliers": _tiered(row.suppliers, profile),
+                    "owners": _tiered(row.owners, profile, 12),
+                    "landings": landings.get(row.cable_id),
                     "score": round(float(s["score"]), 4),
                     "rank": int(s["rank"]),
                     "components": [round(float(s[c]), 4) for c in cable_comps],
@@ -738,6 +829,7 @@ def vendor_exposure_map(  # noqa: PLR0915 - one map, built in one pass
                 ["tier", "riskiest vendor tier"],
                 ["suppliers", "suppliers"],
                 ["owners", "owners"],
+                ["landings", "landing points"],
             ],
             "tooltipFields": [["tier", "tier"]],
             **_score_meta(scores, "cable"),
@@ -1035,6 +1127,7 @@ def overview_map(
     m = _base(region, "Submarine cables and landing points")
     _add_outlines(m, countries, region)
     cables = layers.cables[layers.cables["cable_id"].isin(in_cables)]
+    landings = landing_notes(layers)
     group = folium.FeatureGroup(name=f"Cables ({len(cables)})")
     DataLayer(
         m,
@@ -1045,7 +1138,7 @@ def overview_map(
                     "type": "Feature",
                     "geometry": _geometry(r.geometry, region.seam_lon, _ROUTE_TOLERANCE),
                     "properties": {
-                        **_cable_properties(r),
+                        **_cable_properties(r, landings),
                         "_s": {
                             "color": "#1f6fb2" if r.status == "in_service" else "#b26b1f",
                             "weight": 1.6,

@@ -45,6 +45,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from cablemap._validate import names_or_empty, status_counted
 from cablemap.risk.centrality import cable_hop_edges, country_betweenness
 
 if TYPE_CHECKING:
@@ -69,15 +70,16 @@ class Facts:
 
 
 def _cable_facts(layers: Layers, model: ModelSpec) -> pd.DataFrame:
-    cables = layers.cables[layers.cables["status"].isin(model.statuses)].set_index("cable_id")
+    counted = status_counted(layers.cables["status"]).isin(model.statuses)
+    cables = layers.cables[counted].set_index("cable_id")
     lps = layers.landing_points.set_index("lp_id")
     links = layers.cable_landings[layers.cable_landings["cable_id"].isin(cables.index)]
     lp_lists = links.groupby("cable_id")["lp_id"].apply(list)
     profile = model.vendor_profile
     tier_score = profile.tier_scores
 
-    def worst(names: list[str]) -> str:
-        tiers = [profile.tier(n) for n in names] or ["unrated"]
+    def worst(names: list[str] | None) -> str:
+        tiers = [profile.tier(n) for n in names_or_empty(names)] or ["unrated"]
         return max(tiers, key=lambda t: tier_score[t])
 
     facts = pd.DataFrame(index=cables.index)
@@ -92,7 +94,7 @@ def _cable_facts(layers: Layers, model: ModelSpec) -> pd.DataFrame:
     facts["supplier_tier"] = cables["suppliers"].map(worst)
     facts["owner_tier"] = cables["owners"].map(worst)
     facts["high_tier_vendors"] = [
-        sorted(v for v in (*s, *o) if profile.tier(v) == "high")
+        sorted(v for v in (*names_or_empty(s), *names_or_empty(o)) if profile.tier(v) == "high")
         for s, o in zip(cables["suppliers"], cables["owners"], strict=True)
     ]
     facts["tier"] = [

@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 
 from cablemap._errors import ScenarioError
 from cablemap._geo import GEOD
+from cablemap._validate import names_or_empty
 from cablemap.layers.vendors import canonical_vendor, vendor_registry
 from cablemap.risk.spec import TIER_NAMES
 
@@ -87,7 +88,10 @@ def resolve_vendor_cables(
         For a vendor that supplies or owns no cable (and runs no facility) in the data; lists
         the closest names.
     """
-    companies = layers.cables["suppliers"] + layers.cables["owners"]
+    companies = [
+        names_or_empty(s) + names_or_empty(o)
+        for s, o in zip(layers.cables["suppliers"], layers.cables["owners"], strict=True)
+    ]
     known = sorted({n for names_ in companies for n in names_})
     out = {}
     for name in names:

@@ -283,7 +283,9 @@ class _State:
     def refresh(self) -> None:
         hyper = self.hyper
         res = resilience(hyper, self.hubs, landing_points=False, want_sides=True, only=self.targets)
-        sink = np.unique(np.concatenate([hyper.countries[h] for h in self.hubs]))
+        hub_places = [hyper.countries[h] for h in self.hubs if h in hyper.countries]
+        # a network without hubs (a tiny release) has no global network to reach: no sink
+        sink = np.unique(np.concatenate(hub_places)) if hub_places else np.zeros(0, dtype=int)
         label = _Shortcuts(hyper).label[: hyper.n_places]
         generic_t = np.zeros(self.n_places, dtype=bool)
         generic_t[: hyper.n_places] = np.isin(label, label[sink])

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from cablemap._errors import ScenarioError
+from cablemap._validate import status_counted
 from cablemap.risk.connectivity import (
     connected_labels,
     country_reach,
@@ -167,10 +168,12 @@ class ScenarioEngine:
         if year is not None:
             known = cables["rfs_year"].notna()
             keep = (known & (cables["rfs_year"].fillna(0) <= year)) | (
-                ~known & (cables["status"] == "in_service")
+                ~known & (status_counted(cables["status"]) == "in_service")
             )
         else:
-            keep = cables["status"].isin(_ALL_STATUSES if with_planned else ("in_service",))
+            keep = status_counted(cables["status"]).isin(
+                _ALL_STATUSES if with_planned else ("in_service",)
+            )
         self.active_cables = set(cables.loc[keep, "cable_id"])
         topo = self.model.topology
         self.network = build_network(

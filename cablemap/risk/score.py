@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cablemap._tables import json_safe
+from cablemap._validate import is_missing
 from cablemap.risk.components import (
     Facts,
     cable_components,
@@ -503,6 +504,7 @@ def score(
         if frame is not None:
             frame.attrs["risk_model"] = spec.name
     notes = list(network.notes)
+    notes.extend(_gap_notes(layers.cables))
     unrouted = facts.cables.index[~facts.cables["has_route"]]
     if len(unrouted):
         notes.append(f"{len(unrouted)} cable(s) without a route count as crossing no chokepoint")
@@ -588,6 +590,21 @@ def _sites(
         if metros is not None:
             facilities["metro_id"] = facilities["fac_id"].map(metro_of_sites(metros))
     return facilities, metros
+
+
+def _gap_notes(cables: pd.DataFrame) -> list[str]:
+    """Say how the scores treat what the source does not say (a geometry-only release)."""
+    notes = []
+    no_status = int(cables["status"].map(is_missing).sum())
+    if no_status:
+        notes.append(f"{no_status} cable(s) have no status in the source: counted as in service")
+    no_vendors = int((cables["suppliers"].map(is_missing) & cables["owners"].map(is_missing)).sum())
+    if no_vendors:
+        notes.append(
+            f"{no_vendors} cable(s) have no suppliers or owners in the source: their vendor "
+            "exposure is that of one unrated vendor"
+        )
+    return notes
 
 
 def _landing_point_table(

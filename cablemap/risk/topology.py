@@ -38,6 +38,7 @@ import shapely.ops
 
 from cablemap import settings
 from cablemap._geo import distances_m, geodesic_m, near_antimeridian, split_antimeridian
+from cablemap._validate import status_counted
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
@@ -347,7 +348,7 @@ def _landmasses(
     return pd.Series(np.nan, index=lps.index, dtype=object)
 
 
-def build_network(
+def build_network(  # noqa: PLR0912 - one pass over the network, a branch per option
     layers: Layers,
     *,
     landing_snap_km: float = 30.0,
@@ -393,7 +394,7 @@ def build_network(
         Nodes, segments, terrestrial links and notes.
     """
     notes: list[str] = []
-    cables = layers.cables[layers.cables["status"].isin(statuses)]
+    cables = layers.cables[status_counted(layers.cables["status"]).isin(statuses)]
     lp_geom = layers.landing_points.set_index("lp_id").geometry
     landings = layers.cable_landings.groupby("cable_id")["lp_id"].apply(list)
     segments: list[dict[str, Any]] = []
@@ -464,8 +465,11 @@ def build_network(
         geometry=lps.geometry.to_numpy(),
         crs=settings.default_crs,
     )
-    other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
-    nodes = pd.concat([lp_nodes, other], ignore_index=True)
+    if bu_nodes:
+        other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
+        nodes = pd.concat([lp_nodes, other], ignore_index=True)
+    else:  # routes without branching units (a small network)
+        nodes = lp_nodes
     terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
     if land_routes:
         routes = _land_routes(

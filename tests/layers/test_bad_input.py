@@ -342,7 +342,10 @@ def test_cli_validate_lists_a_directory_named_json_and_strict_exits_1(release):
     bad.mkdir()
     runner = CliRunner()
     result = runner.invoke(cli, ["validate", str(release), "--max-issues", "100"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0] == (
+        f"{release}: 1 record skipped, in landing-point/x.json (1)"
+    )
     assert "1 error in field '(file)': file is not a regular file (a directory)" in result.output
     assert f"error: {bad}, record 'x', field '(file)'" in result.output
     assert "cables loaded: 521" in result.output

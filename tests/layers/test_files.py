@@ -82,7 +82,14 @@ def test_analyst_files_are_conformed_and_repairs_reported(tmp_path):
     assert layers.cables.crs.to_epsg() == 4326
     assert 170 < cable.geometry.bounds[0] < 180
     assert cable["owners"] == ["Meta", "Telstra"] and cable["suppliers"] == ["HMN Tech"]
-    assert cable["rfs_year"] == 2021 and cable["status"] == "in_service"
+    assert cable["rfs_year"] == 2021
+    assert cable["status"] is None  # the file has no status: left missing, never invented
+    assert (
+        layers.report.counts[
+            "cables without status (left missing; the scores count them as in service)"
+        ]
+        == 1
+    )
     assert cable["route_km"] > 100
     assert layers.landing_points.set_index("lp_id").loc["p2", "iso3"] == "HKG"
     assert any(i.field == "crs" and "reprojected" in i.message for i in layers.report.warnings)

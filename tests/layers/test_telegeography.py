@@ -58,9 +58,14 @@ def test_v3_values(tg_v3):
     assert (
         "distinct suppliers not in the vendor registry (kept as written)" not in tg_v3.report.counts
     )
-    suppliers = {s for lst in tg_v3.cables["suppliers"] for s in lst}
+    suppliers = {s for lst in tg_v3.cables["suppliers"].dropna() for s in lst}
+    assert tg_v3.cables["suppliers"].isna().sum() == 212  # "suppliers": null, not reported
+    assert (
+        tg_v3.report.counts["cables without suppliers (null in the cable file; left missing)"]
+        == 212
+    )
     assert suppliers <= set(cm.layers.vendors.vendor_registry())
-    hmn = tg_v3.cables[tg_v3.cables["suppliers"].map(lambda s: "HMN Tech" in s)]
+    hmn = tg_v3.cables[tg_v3.cables["suppliers"].map(lambda s: "HMN Tech" in (s or []))]
     assert len(hmn) == 35
     assert (tg_v3.cables["status"] == "planned").sum() == 65
 
@@ -106,7 +111,13 @@ def test_v2_values(tg_v2):
     apg = cables.loc["asia-pacific-gateway-apg"]
     assert "Meta" in apg["owners"]  # written "Facebook" in 2020
     assert apg["owners"].count("NTT") == 1  # "NTT,  China Telecom" spacing handled
-    assert apg["suppliers"] == []  # v2 has no suppliers
+    assert apg["suppliers"] is None  # v2 has no suppliers: missing, not "none"
+    assert tg_v2.cables["suppliers"].isna().all()
+    assert (
+        tg_v2.report.counts["cables without suppliers (not in an API v2 release; left missing)"]
+        == 471
+    )
+    assert tg_v2.sources["cables"]["absent_fields"] == ["suppliers"]
     assert apg["source_version"] == "API v2 (2020-06-26)"
     # status from the RFS date against the release date (2020-06-26)
     assert cables.loc["2africa", "status"] == "planned"

@@ -198,11 +198,17 @@ def test_data_strings_never_reach_html_raw(sample):
 def test_saved_maps_are_self_contained(sample, tmp_path, outlines):
     scores = cm.score(sample)
     paths = save_maps(scores, sample, tmp_path, countries=outlines)
-    assert [p.name for p in paths] == ["strategic_nodes.html", "vendor_exposure.html", "index.html"]
+    assert [p.name for p in paths] == [
+        "strategic_nodes.html",
+        "vendor_exposure.html",
+        "build_report.html",
+        "build_report.json",
+        "index.html",
+    ]
+    for path in paths:
+        assert external_references(path.read_text()) == []
     for path in paths[:2]:
-        page = path.read_text()
-        assert external_references(page) == []
-        assert "Leaflet 1.9.4" in page  # inlined, not linked
+        assert "Leaflet 1.9.4" in path.read_text()  # inlined, not linked
     online = save_map(build_map(sample), tmp_path / "online.html", offline=False).read_text()
     assert external_references(online) == [
         "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js",

@@ -43,6 +43,7 @@ import shapely
 from cablemap._errors import RiskSpecError, ScenarioError
 from cablemap._geo import distances_m
 from cablemap._resources import risk_models_path
+from cablemap._validate import names_or_empty
 from cablemap.risk.resilience import (
     CableHypergraph,
     _Shortcuts,
@@ -533,7 +534,7 @@ def plan(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
                 sorted({lp_country[i] for i in ids if lp_country[i]}),
                 sorted({lp_place[i] for i in ids}),
                 km,
-                exposure_of(list(row["suppliers"]), list(row["owners"])),
+                exposure_of(names_or_empty(row["suppliers"]), names_or_empty(row["owners"])),
                 row.geometry,
             )
         )

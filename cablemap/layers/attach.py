@@ -17,6 +17,7 @@ from cablemap.layers.facilities import (
     merge_facilities,
 )
 from cablemap.layers.footprints import footprints_from_cables, footprints_from_file, vendors_frame
+from cablemap.layers.hazards import earthquakes_from_files
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ def add_extras(
     countries: str | Path | None = None,
     footprints: str | Path | None = None,
     folder: Path | None = None,
+    hazards: list[str | Path] | None = None,
 ) -> Layers:
-    """Fill ``facilities``, ``countries``, ``vendor_footprints`` and ``vendors`` in place.
+    """Fill ``facilities``, ``countries``, ``vendor_footprints``, ``vendors``, ``hazards`` in place.
 
     Parameters
     ----------
@@ -70,6 +72,8 @@ def add_extras(
     folder
         A layer folder whose optional files (``cloud_regions.csv``, ``vendor_footprints.csv``)
         configure the extras, as in the embedded sample.
+    hazards
+        Earthquake catalogues (:func:`cablemap.layers.hazards.earthquakes_from_files`).
 
     Returns
     -------
@@ -103,6 +107,8 @@ def add_extras(
         else derived
     )
     layers.vendors = vendors_frame()
+    if hazards:
+        layers.hazards = earthquakes_from_files(hazards, report=layers.report)
     return layers
 
 

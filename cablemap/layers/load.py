@@ -78,6 +78,7 @@ def _load_project(path: Path) -> Layers:
         facilities=list(project.facilities),
         countries=project.countries,
         footprints=project.vendor_footprints,
+        hazards=list(project.hazards),
     )
 
 

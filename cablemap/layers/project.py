@@ -9,6 +9,7 @@ A project file has two tables; paths are relative to the file::
     facilities = ["geodata/raw/peeringdb", "x.csv"]  # a path or a list of paths
     countries = "geodata/raw/naturalearth/ne_10m_admin_0_countries.shp"
     vendor_footprints = "geodata/sample/vendor_footprints.csv"
+    hazards = "geodata/raw/usgs-m55-1965-2016.csv"  # earthquake catalogue(s): a path or a list
 
     [build]
     model = "risk_models/dcs-v1.toml"
@@ -37,7 +38,8 @@ from cablemap._errors import SourceFormatError
 EXPORT_FORMATS: tuple[str, ...] = ("gpkg", "parquet", "csv")
 
 _LAYER_PATHS = ("cables", "landing_points", "cable_landings", "countries", "vendor_footprints")
-_LAYER_KEYS = (*_LAYER_PATHS, "facilities")
+_LAYER_LISTS = ("facilities", "hazards")
+_LAYER_KEYS = (*_LAYER_PATHS, *_LAYER_LISTS)
 _BUILD_PATHS = ("model", "out", "exports", "region")
 _BUILD_BOOLS = ("offline", "online_tiles")
 _BUILD_KEYS = (*_BUILD_PATHS, *_BUILD_BOOLS, "formats")
@@ -59,6 +61,8 @@ class ProjectSources:
         Facility sources, in order.
     countries, vendor_footprints
         Country polygons and an authored vendor-footprint table, where given.
+    hazards
+        Earthquake catalogues, in order.
     model, out, exports, region
         ``[build]`` paths, where given.
     formats
@@ -74,6 +78,7 @@ class ProjectSources:
     facilities: tuple[Path, ...] = ()
     countries: Path | None = None
     vendor_footprints: Path | None = None
+    hazards: tuple[Path, ...] = ()
     model: Path | None = None
     out: Path | None = None
     exports: Path | None = None
@@ -166,13 +171,14 @@ def _layers(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     }
     values.setdefault("landing_points", values["cables"])
     values.setdefault("cable_landings", values["cables"])
-    facilities = table.get("facilities", [])
-    items = [facilities] if isinstance(facilities, str) else facilities
-    if not isinstance(items, list):
-        raise _wrong_type(path, "[layers]", "facilities", facilities, "a path or a list of paths")
-    values["facilities"] = tuple(
-        _path(path, "[layers]", f"facilities[{i}]", item) for i, item in enumerate(items)
-    )
+    for key in _LAYER_LISTS:
+        given = table.get(key, [])
+        items = [given] if isinstance(given, str) else given
+        if not isinstance(items, list):
+            raise _wrong_type(path, "[layers]", key, given, "a path or a list of paths")
+        values[key] = tuple(
+            _path(path, "[layers]", f"{key}[{i}]", item) for i, item in enumerate(items)
+        )
     return values
 
 

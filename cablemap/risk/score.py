@@ -22,9 +22,11 @@ from cablemap.risk.components import (
     cable_components,
     compute_facts,
     country_components,
+    hazard_components,
     landing_point_components,
     tier_shares,
 )
+from cablemap.risk.faults import FaultRates, fault_rates
 from cablemap.risk.spec import COMPONENTS, ModelSpec, load_model
 from cablemap.risk.topology import Network, build_network
 
@@ -225,7 +227,7 @@ _CONTEXT = {
     ).split(),
     "cable": (
         "name status countries international suppliers owners supplier_tier owner_tier tier "
-        "high_tier_vendors chokepoints top_n_share in_region"
+        "high_tier_vendors chokepoints faults_per_year quakes_per_year top_n_share in_region"
     ).split(),
     "country": (
         "name cables international_cables redundancy_cables landing_stations criticality "
@@ -361,6 +363,7 @@ def score(
     *,
     countries: gpd.GeoDataFrame | None = None,
     network: Network | None = None,
+    hazards: gpd.GeoDataFrame | None = None,
 ) -> Scores:
     """Score every landing point, cable and country of the loaded layers.
 
@@ -376,6 +379,9 @@ def score(
         them a ``landmass`` column of the landing points is used if present.
     network
         A network built earlier from the same layers and model, to skip rebuilding it.
+    hazards
+        An earthquake catalogue for the ``hazard`` component; by default ``layers.hazards``.
+        Without one the component is 0 (and scores that do not weigh it are unchanged).
 
     Returns
     -------
@@ -406,6 +412,8 @@ def score(
         "cable": cable_components(facts),
         "country": country_components(facts, layers.landing_points),
     }
+    quakes = layers.hazards if hazards is None else hazards
+    rates = _add_hazard(values, facts, spec, network, layers, quakes)
     sensitivity, stability = _sensitivity(values, spec)
     region = spec.region.countries
     tables = {e: _weighted(v, spec.weights[e]) for e, v in values.items()}
@@ -423,11 +431,18 @@ def score(
     for entity, groups in (("landing_point", facts.lp_cables), ("country", facts.country_cables)):
         tables[entity] = tables[entity].join(tier_shares(facts, groups, tables[entity].index))
     lp_table = _landing_point_table(tables["landing_point"], layers, facts, region)
-    cable_table = _cable_table(tables["cable"], layers, facts, region)
+    cable_table = _cable_table(tables["cable"], layers, facts, region, rates)
     country_table = _country_table(tables["country"], layers, facts, spec)
     for frame in (lp_table, cable_table, country_table):
         frame.attrs["risk_model"] = spec.name
     notes = list(network.notes)
+    if rates is not None:
+        notes.extend(rates.notes)
+    elif any(spec.weights[e].get("hazard", 0.0) > 0 for e in spec.weights):
+        notes.append(
+            "no earthquake catalogue: the hazard component is 0 (give one with --hazards or "
+            "[layers] hazards)"
+        )
     unrouted = facts.cables.index[~facts.cables["has_route"]]
     if len(unrouted):
         notes.append(f"{len(unrouted)} cable(s) without a route count as crossing no chokepoint")
@@ -439,6 +454,28 @@ def score(
         spec.name,
     )
     return Scores(lp_table, cable_table, country_table, spec, network, sensitivity, notes)
+
+
+def _add_hazard(  # noqa: PLR0917 - the parts of one scoring run
+    values: dict[str, pd.DataFrame],
+    facts: Facts,
+    spec: ModelSpec,
+    network: Network,
+    layers: Layers,
+    quakes: gpd.GeoDataFrame | None,
+) -> FaultRates | None:
+    """Add the ``hazard`` column to every entity's components; the fault rates, if computed."""
+    if quakes is None or quakes.empty:
+        for frame in values.values():
+            frame["hazard"] = 0.0
+        return None
+    rates = fault_rates(network, layers, spec.faults, quakes)
+    cables, lps, countries = hazard_components(facts, rates.cables["probability_seismic_fault"])
+    values["cable"]["hazard"] = cables.reindex(values["cable"].index).fillna(0.0)
+    lp_frame, country_frame = values["landing_point"], values["country"]
+    lp_frame["hazard"] = [lps.get(i, 0.0) for i in lp_frame.index]
+    country_frame["hazard"] = [countries.get(i, 0.0) for i in country_frame.index]
+    return rates
 
 
 def _landing_point_table(
@@ -460,7 +497,11 @@ def _landing_point_table(
 
 
 def _cable_table(
-    table: pd.DataFrame, layers: Layers, facts: Facts, region: frozenset[str]
+    table: pd.DataFrame,
+    layers: Layers,
+    facts: Facts,
+    region: frozenset[str],
+    rates: FaultRates | None = None,
 ) -> gpd.GeoDataFrame:
     cables = layers.cables.set_index("cable_id")
     columns = "countries international supplier_tier owner_tier tier high_tier_vendors chokepoints"
@@ -470,6 +511,9 @@ def _cable_table(
         .join(context)
         .join(table)
     )
+    if rates is not None:
+        for col in ("faults_per_year", "quakes_per_year"):
+            out[col] = rates.cables[col].reindex(out.index).fillna(0.0)
     out["in_region"] = out["countries"].map(lambda cs: bool(set(cs) & region))
     out = out.reset_index().sort_values(["rank", "cable_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=layers.cables.crs)

@@ -4,6 +4,7 @@ from cablemap.render.build import save_maps
 from cablemap.render.index import write_index
 from cablemap.render.maps import (
     overview_map,
+    probabilistic_map,
     save_map,
     scenario_map,
     strategic_nodes_map,
@@ -16,6 +17,7 @@ build_map = overview_map
 __all__ = [
     "build_map",
     "overview_map",
+    "probabilistic_map",
     "save_map",
     "save_maps",
     "scenario_map",

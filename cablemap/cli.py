@@ -227,6 +227,14 @@ def _map_options(fn: click.decorators.FC) -> click.decorators.FC:
     default=None,
     help="Also offer an OpenStreetMap tile layer (off until ticked).",
 )
+@click.option(
+    "--hazards",
+    "hazard_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Earthquake catalogue for the hazard component, overlay and probabilistic view "
+    "(repeatable). Default: the project's [layers] hazards.",
+)
 @click.option("--force", is_flag=True, help="Run every stage.")
 @click.option("--watch", "watch_", is_flag=True, help="Rebuild whenever the inputs change.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between --watch checks.")
@@ -248,6 +256,7 @@ def build(
     formats: tuple[str, ...],
     offline: bool | None,
     online_tiles: bool | None,
+    hazard_files: tuple[Path, ...],
     force: bool,
     watch_: bool,
     interval: float,
@@ -276,6 +285,7 @@ def build(
         "formats": formats or None,
         "offline": offline,
         "online_tiles": online_tiles,
+        "hazards": hazard_files or None,
     }
     try:
         config = (
@@ -522,6 +532,13 @@ def _print_explain(detail: dict[str, object]) -> None:
     help="With --format csv: write the three tables into this folder.",
 )
 @click.option("--region-only", is_flag=True, help="Only rows in the model's region.")
+@click.option(
+    "--hazards",
+    "hazard_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Earthquake catalogue for the hazard component (repeatable). Default: the project's.",
+)
 def score_command(
     source: Path | None,
     model_file: Path | None,
@@ -533,6 +550,7 @@ def score_command(
     explain_id: str | None,
     out: Path | None,
     region_only: bool,
+    hazard_files: tuple[Path, ...],
 ) -> None:
     """Score every landing point, cable and country; print or write the breakdown.
 
@@ -546,6 +564,8 @@ def score_command(
         cablemap score --source ../shared/data/cables/tg-v3-2022 --format json > scores.json
     """
     layers = _load(source)
+    if hazard_files:
+        layers.hazards = earthquakes_from_files(hazard_files, report=layers.report)
     model = load_model(model_file, vendor_profile=vendor_profile)
     countries = countries_from_file(countries_file) if countries_file else None
     scores = score(layers, model, countries=countries)
@@ -889,8 +909,7 @@ def simulate(
     \b
     Example:
         cablemap simulate --years 2000
-        cablemap simulate --source ../shared/data/cables/tg-v3-2022 \\
-            --hazards ../shared/data/hazards/usgs-m55-1965-2016.csv --format json
+        cablemap simulate --source tg-v3-2022 --hazards usgs-m55.csv --format json
         cablemap simulate --years 100000 --engine dask --workers 8
         cablemap simulate --engine dask --scheduler tcp://10.0.0.5:8786
     """
@@ -963,9 +982,7 @@ def calibrate(
 
     \b
     Example:
-        cablemap calibrate ../shared/data/incidents/taiwan-smc-incidents.json \\
-            --source ../shared/data/cables/tg-v3-2022 \\
-            --hazards ../shared/data/hazards/usgs-m55-1965-2016.csv
+        cablemap calibrate taiwan-smc-incidents.json --source tg-v3-2022 --hazards usgs.csv
     """
     layers = _with_hazards(_load(source), hazard_files)
     countries = countries_from_file(countries_file) if countries_file else None

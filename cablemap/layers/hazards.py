@@ -82,7 +82,8 @@ def _times(raw: pd.Series) -> pd.Series:
 
 
 def _numbers(raw: pd.Series) -> pd.Series:
-    return pd.to_numeric(raw.astype("string").str.strip(), errors="coerce")
+    """Numbers of a text column as float64, NaN where there is none."""
+    return pd.to_numeric(raw.astype("string").str.strip(), errors="coerce").astype("float64")
 
 
 def _read(path: Path) -> tuple[pd.DataFrame, bool]:

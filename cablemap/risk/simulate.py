@@ -74,6 +74,8 @@ ENGINES = ("local", "dask")
 Z95 = 1.959963984540054
 #: Cables listed per country or landing point in ``top_cables``.
 TOP_CABLES = 5
+#: How long to wait for a Dask scheduler given by address.
+SCHEDULER_TIMEOUT = "10s"
 
 
 class SimulationError(CablemapError, ValueError):
@@ -500,7 +502,7 @@ def _run_dask(
         if client is None:
             if scheduler:
                 try:
-                    client = own_client = Client(scheduler, timeout="10s")
+                    client = own_client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
                 except (OSError, TimeoutError) as exc:
                     msg = f"no Dask scheduler answers at {scheduler!r}: {exc}"
                     raise SimulationError(msg) from None
@@ -550,7 +552,9 @@ def wilson_interval(k: int | np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray
     z2 = Z95 * Z95
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z95 / (1 + z2 / n) * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
+    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
+    return low, high
 
 
 @dataclass

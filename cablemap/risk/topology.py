@@ -449,7 +449,11 @@ def build_network(
         geometry=lps.geometry.to_numpy(),
         crs=settings.default_crs,
     )
-    other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
+    other = gpd.GeoDataFrame(
+        pd.DataFrame(bu_nodes, columns=["node_id", "kind", "geometry"]),
+        geometry="geometry",
+        crs=settings.default_crs,
+    )  # columns named: a network of straight two-point cables has no branching unit at all
     nodes = pd.concat([lp_nodes, other], ignore_index=True)
     terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
     logger.info(

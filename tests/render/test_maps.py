@@ -20,9 +20,9 @@ from cablemap.render import (
     vendor_exposure_map,
 )
 from cablemap.render.assets import external_references
-from cablemap.risk.spec import COMPONENTS
 from cablemap.render.geometry import shift_to_pacific
 from cablemap.risk import load_region
+from cablemap.risk.spec import COMPONENTS
 
 _LAYER = re.compile(r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"popup"', re.S)
 

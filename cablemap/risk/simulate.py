@@ -347,7 +347,10 @@ def _check_part(  # noqa: PLR0917 - one part and the columns of its faults
     check = np.flatnonzero(np.bincount(marked // n_slots, minlength=n_int) == n_slots)
     broken = np.zeros(n_int, dtype=bool)
     n_states = 0
-    if len(check):
+    if len(check) and len(part.graph.nodes) == 2:
+        # only edges straight from entry to exit, one per slot: broken when every slot is down
+        broken[check] = True
+    elif len(check):
         column = np.full(n_int, -1, dtype=np.int64)
         column[check] = np.arange(len(check))
         sel = (column[ii] >= 0) & (edge[jj] >= 0)

@@ -788,8 +788,10 @@ def _progressbar(length: int, label: str, *, silent: bool) -> Iterator[Any]:
         yield bar
 
 
-def _share(value: float) -> str:
-    return f"{value:.0%}"
+def _top_cables(entries: list[dict[str, Any]]) -> str:
+    """List the first three cables down when cut off, with their share (below 1 %: left out)."""
+    shown = [t for t in entries if t["share"] >= 0.01][:3]
+    return ", ".join(f"{t['cable_id']} ({t['share']:.0%})" for t in shown)
 
 
 def _print_simulation(result: SimulationResult, top: int) -> None:
@@ -808,7 +810,7 @@ def _print_simulation(result: SimulationResult, top: int) -> None:
         f"{'intl':>4}  cables down when cut off"
     )
     for row in c.head(top).itertuples():
-        cables = ", ".join(f"{t['cable_id']} ({_share(t['share'])})" for t in row.top_cables[:3])
+        cables = _top_cables(row.top_cables)
         click.echo(
             f"{row.iso3:<5} {row.name[:24]:<24} {row.probability_cut_off:>10.4f} "
             f"{row.ci_low:>6.4f}-{row.ci_high:<6.4f} {row.expected_days_cut_off:>8.2f} "
@@ -818,7 +820,7 @@ def _print_simulation(result: SimulationResult, top: int) -> None:
     click.echo(f"\nlanding points (top {min(top, len(lp))} of {len(lp)})")
     click.echo(f"{'lp_id':<40} {'P(cut off)':>10} {'days/yr':>8}  cables down when cut off")
     for row in lp.head(top).itertuples():
-        cables = ", ".join(f"{t['cable_id']} ({_share(t['share'])})" for t in row.top_cables[:3])
+        cables = _top_cables(row.top_cables)
         click.echo(
             f"{row.lp_id[:40]:<40} {row.probability_cut_off:>10.4f} "
             f"{row.expected_days_cut_off:>8.2f}  {cables}"

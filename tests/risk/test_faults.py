@@ -204,8 +204,14 @@ def test_hazard_component_leaves_unweighted_scores_unchanged(line):
 def test_a_model_that_weighs_hazard(tmp_path, line):
     text = (risk_models_path() / "dcs-v1.toml").read_text(encoding="utf-8")
     text = text.replace("chokepoint = 0.20        # 1 if", "chokepoint = 0.10        # 1 if")
-    text = text.replace("[weights.country]", "hazard = 0.10\n\n[weights.country]")
-    for name in ("indo-pacific.toml", "vendor-profile-default.toml", "chokepoints.geojson"):
+    assert "hazard = 0.0\n\n[weights.country]" in text
+    text = text.replace("hazard = 0.0\n\n[weights.country]", "hazard = 0.10\n\n[weights.country]")
+    for name in (
+        "indo-pacific.toml",
+        "vendor-profile-default.toml",
+        "chokepoints.geojson",
+        "faults-v1.toml",
+    ):
         (tmp_path / name).write_bytes((risk_models_path() / name).read_bytes())
     model = tmp_path / "dcs-hazard.toml"
     model.write_text(text, encoding="utf-8")
@@ -221,11 +227,17 @@ def test_a_model_that_weighs_hazard(tmp_path, line):
 
 
 def test_model_names_its_fault_model_and_probabilistic_view(tmp_path):
-    for name in ("indo-pacific.toml", "vendor-profile-default.toml", "chokepoints.geojson"):
+    for name in (
+        "indo-pacific.toml",
+        "vendor-profile-default.toml",
+        "chokepoints.geojson",
+        "faults-v1.toml",
+    ):
         (tmp_path / name).write_bytes((risk_models_path() / name).read_bytes())
     faults = _model_file(tmp_path, r"^median_days = .*$", "median_days = 10.0")
     text = (risk_models_path() / "dcs-v1.toml").read_text(encoding="utf-8")
-    text = text.replace("[model]\n", f'[model]\nfaults = "{faults.name}"\n', 1)
+    assert 'faults = "faults-v1.toml"' in text
+    text = text.replace('faults = "faults-v1.toml"', f'faults = "{faults.name}"')
     model = tmp_path / "m.toml"
     model.write_text(text + "\n[probabilistic]\nyears = 500\n", encoding="utf-8")
     spec = cm.load_model(model)

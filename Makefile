@@ -44,6 +44,7 @@ bench: install-test
 		$(BIN)/python benchmarks/bench_scenarios.py
 		$(BIN)/python benchmarks/bench_maps.py
 	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_simulate.py
 
 
 

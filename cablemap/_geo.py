@@ -188,7 +188,7 @@ def sample_lines(
         length), and the position in ``geoms`` of the line each point belongs to.
     """
     array = np.array(geoms, dtype=object)
-    present = np.flatnonzero([g is not None and not g.is_empty for g in geoms])
+    present = np.flatnonzero([g is not None and not shapely.is_empty(g) for g in geoms])
     empty = (np.zeros((0, 3)), np.zeros(0), np.zeros(0, dtype=np.int64))
     if not len(present):
         return empty

@@ -275,7 +275,7 @@ def build(
     """
     if project is None and source is None and Path("cablemap.toml").is_file():
         project = Path("cablemap.toml")
-    overrides = {
+    overrides: dict[str, Any] = {
         "source": source,
         "model": model_file,
         "countries": countries_file,

@@ -151,12 +151,14 @@ def disjoint_paths(n_nodes: int, eu: np.ndarray, ev: np.ndarray) -> list[np.ndar
     while True:
         path, node = [], 0
         while node != 1:
-            nxt = next((e for e in incident[node] if used[e] and step(e, node)[1] == flow[e]), None)
-            if nxt is None:
+            carried = next(
+                (e for e in incident[node] if used[e] and step(e, node)[1] == flow[e]), None
+            )
+            if carried is None:
                 break
-            used[nxt] = False
-            path.append(nxt)
-            node = step(nxt, node)[0]
+            used[carried] = False
+            path.append(carried)
+            node = step(carried, node)[0]
         if node != 1:
             break
         paths.append(np.array(path, dtype=np.int64))
@@ -219,8 +221,8 @@ def _way_out(n_nodes: int, eu: np.ndarray, ev: np.ndarray) -> list[tuple[list[in
             entry = i
     parts: list[tuple[list[int], int, int]] = []
     chain: list[bool] = []  # whether each part is a chain of bridges
-    for block, entry, exit_ in steps:
-        edges = np.flatnonzero(edge_block == block).tolist()
+    for index, entry, exit_ in steps:
+        edges = np.flatnonzero(edge_block == index).tolist()
         bridge = len(edges) == 1
         if bridge and chain and chain[-1]:
             parts[-1] = ([*parts[-1][0], *edges], parts[-1][1], exit_)

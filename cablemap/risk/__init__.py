@@ -4,7 +4,9 @@ Modules: ``spec`` and ``region`` (model and region files), ``topology`` (the seg
 ``components``, ``centrality`` and ``score`` (scores), ``scenarios`` (what breaks when cables,
 areas or vendors are cut) with ``cuts`` (parsing the cuts) and ``connectivity`` (connected
 components of many scenarios at once) beneath it; ``faults`` (the fault model: rates per
-segment, repair times) and ``simulate`` (Monte Carlo of faults and repairs, local or on Dask).
+segment, repair times), ``hazard`` (seismic hotspots), ``places`` (what can cut each country
+and landing point off) and ``simulate`` (Monte Carlo of faults and repairs, local or on Dask),
+with ``calibration`` (the fault model against real faults).
 """
 
 from cablemap._errors import ScenarioError

@@ -129,6 +129,7 @@ def test_one_earthquake_breaks_both_cables_at_once(tiny):
     assert result.countries.set_index("iso3").at["PLW", "probability_cut_off"] == 0
 
 
+@pytest.mark.slow  # a few seconds: left out of the fast loop
 def test_the_same_seed_gives_the_same_numbers_whatever_the_partitioning(sample):
     fm = dataclasses.replace(load_fault_model(), block_years=150)
     a = cm.simulate(sample, faults=fm, years=600, seed=9)
@@ -204,6 +205,7 @@ def _reference(plan, engine, block):
     return c_years, c_days, l_years, l_days
 
 
+@pytest.mark.slow  # a few seconds: left out of the fast loop
 def test_exact_against_the_naive_definition(sample):
     # ten times the fault rate, so that many places are cut off, often by several faults
     fm = dataclasses.replace(load_fault_model(), base_per_1000km=0.75, block_years=20)
@@ -252,6 +254,7 @@ def test_bad_settings(sample):
         cm.simulate(sample, years=0)
 
 
+@pytest.mark.slow  # a few seconds: left out of the fast loop
 def test_unreachable_scheduler_is_a_clear_error(sample, monkeypatch):
     pytest.importorskip("dask.distributed")
     monkeypatch.setattr(sim, "SCHEDULER_TIMEOUT", "1s")

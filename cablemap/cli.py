@@ -921,6 +921,11 @@ def simulate(
     if scheduler and workers:
         msg = "Use just one of --scheduler or --workers"
         raise click.UsageError(msg)
+    if engine == "dask" and not logging.getLogger().isEnabledFor(logging.INFO):
+        # importing dask.distributed sets its loggers to INFO (its cluster's start and stop)
+        import distributed  # noqa: F401, PLC0415
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     layers = _with_hazards(_load(source), hazard_files)
     model = load_model(model_file)
     faults = load_fault_model(faults_file) if faults_file else model.faults

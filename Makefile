@@ -49,6 +49,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/measure_inference.py --sweep
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_simulate.py
 
 
 

@@ -27,6 +27,7 @@ from cablemap._resources import risk_models_path, sample_path
 from cablemap._version import __version__
 from cablemap.layers import Layers, countries_from_file, load, resolve_vendor, save_layers
 from cablemap.layers.facilities import facilities_from_cloud_regions, facilities_from_peeringdb
+from cablemap.layers.hazards import earthquakes_from_file
 from cablemap.layers.joins import backhaul_distances, country_facilities, nearest_facilities
 from cablemap.render import (
     build_map,
@@ -42,12 +43,16 @@ from cablemap.risk import (
     ScenarioEngine,
     ScenarioError,
     Scores,
+    SimulationResult,
+    fault_rates,
+    load_fault_model,
     load_model,
     load_vendor_profile,
     plan,
     run_scenario,
     score,
 )
+from cablemap.risk.simulate import simulate
 
 __all__ = [
     "CablemapError",
@@ -61,6 +66,7 @@ __all__ = [
     "ScenarioEngine",
     "ScenarioError",
     "Scores",
+    "SimulationResult",
     "SourceFormatError",
     "UnknownVendorError",
     "__version__",
@@ -68,9 +74,12 @@ __all__ = [
     "build_map",
     "countries_from_file",
     "country_facilities",
+    "earthquakes_from_file",
     "facilities_from_cloud_regions",
     "facilities_from_peeringdb",
+    "fault_rates",
     "load",
+    "load_fault_model",
     "load_model",
     "load_vendor_profile",
     "nearest_facilities",
@@ -86,6 +95,7 @@ __all__ = [
     "scenario_map",
     "score",
     "settings",
+    "simulate",
     "strategic_nodes_map",
     "vendor_exposure_map",
 ]

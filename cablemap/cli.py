@@ -13,6 +13,7 @@ import logging
 import re
 import sys
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, get_args
 
@@ -36,15 +37,23 @@ from cablemap.layers.fetch import (
     fetch_telegeography,
 )
 from cablemap.layers.files import Format as LayerFormat
+from cablemap.layers.hazards import earthquakes_from_files
+from cablemap.layers.incidents import cable_faults_from_smc
 from cablemap.pipeline import BuildConfig, BuildResult, change_report, config_from_project, watch
 from cablemap.pipeline import build as run_build
 from cablemap.pipeline.diff import report_html, report_lines
 from cablemap.render import save_map, scenario_map, write_index
 from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, score
+from cablemap.risk.calibration import calibrate as run_calibration
+from cablemap.risk.faults import load_fault_model
 from cablemap.risk.score import ID_COLUMNS, PLURALS
+from cablemap.risk.simulate import SimulationResult
+from cablemap.risk.simulate import simulate as run_simulation
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import pandas as pd
 
 _SOURCE_HELP = (
@@ -252,6 +261,14 @@ def _map_options(fn: click.decorators.FC) -> click.decorators.FC:
     default=None,
     help="Also offer an OpenStreetMap tile layer (off until ticked).",
 )
+@click.option(
+    "--hazards",
+    "hazard_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Earthquake catalogue for the hazard component, overlay and probabilistic view "
+    "(repeatable). Default: the project's [layers] hazards.",
+)
 @click.option("--force", is_flag=True, help="Run every stage.")
 @click.option("--watch", "watch_", is_flag=True, help="Rebuild whenever the inputs change.")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between --watch checks.")
@@ -273,6 +290,7 @@ def build(
     formats: tuple[str, ...],
     offline: bool | None,
     online_tiles: bool | None,
+    hazard_files: tuple[Path, ...],
     force: bool,
     watch_: bool,
     interval: float,
@@ -301,6 +319,7 @@ def build(
         "formats": formats or None,
         "offline": offline,
         "online_tiles": online_tiles,
+        "hazards": hazard_files or None,
     }
     try:
         config = (
@@ -563,6 +582,13 @@ def _print_explain(detail: dict[str, object]) -> None:
     help="With --format csv: write every entity's table into this folder.",
 )
 @click.option("--region-only", is_flag=True, help="Only rows in the model's region.")
+@click.option(
+    "--hazards",
+    "hazard_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Earthquake catalogue for the hazard component (repeatable). Default: the project's.",
+)
 def score_command(
     source: Path | None,
     model_file: Path | None,
@@ -574,6 +600,7 @@ def score_command(
     explain_id: str | None,
     out: Path | None,
     region_only: bool,
+    hazard_files: tuple[Path, ...],
 ) -> None:
     """Score every landing point, cable, country, facility and metro; print the breakdown.
 
@@ -590,6 +617,8 @@ def score_command(
         cablemap score --source ../shared/data/cables/tg-v3-2022 --format json > scores.json
     """
     layers = _load(source)
+    if hazard_files:
+        layers.hazards = earthquakes_from_files(hazard_files, report=layers.report)
     model = load_model(model_file, vendor_profile=vendor_profile)
     countries = countries_from_file(countries_file) if countries_file else None
     scores = score(layers, model, countries=countries)
@@ -901,3 +930,256 @@ def plan_command(
         folder = Path(settings.maps_folder) if out is None else out
         path = save_map(page, folder / "investment_plan.html")
         click.echo(f"Wrote {path}", err=fmt == "json")
+
+
+# ----------------------------------------------------------------------------- hazards (issue 14)
+_hazards_option = click.option(
+    "--hazards",
+    "hazard_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Earthquake catalogue (USGS CSV: Date, Latitude, Longitude, Magnitude), repeatable. "
+    "Default: the project's [layers] hazards, if any.",
+)
+
+
+def _with_hazards(layers: Layers, hazard_files: tuple[Path, ...]) -> Layers:
+    if hazard_files:
+        layers.hazards = earthquakes_from_files(hazard_files, report=layers.report)
+    return layers
+
+
+class _NullBar:
+    def update(self, n: int) -> None:
+        """Do nothing."""
+
+
+@contextmanager
+def _progressbar(length: int, label: str, *, silent: bool) -> Iterator[Any]:
+    """Yield a click progress bar on stderr, or a bar that shows nothing when silent."""
+    if silent:
+        yield _NullBar()
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar
+
+
+def _top_cables(entries: list[dict[str, Any]]) -> str:
+    """List the first three cables down when cut off, with their share (below 1 %: left out)."""
+    shown = [t for t in entries if t["share"] >= 0.01][:3]
+    return ", ".join(f"{t['cable_id']} ({t['share']:.0%})" for t in shown)
+
+
+def _print_simulation(result: SimulationResult, top: int) -> None:
+    click.echo(
+        f"simulated {result.years} years (seed {result.seed}, engine {result.engine}, "
+        f"{result.workers} worker{'s' if result.workers != 1 else ''}) in {result.seconds:.1f} s; "
+        f"fault model {result.rates.model.name}"
+    )
+    c = result.countries
+    click.echo(
+        f"\ncountries most likely to be cut off by sea in a year (top {min(top, len(c))} of "
+        f"{len(c)}; {int((c['years_cut_off'] > 0).sum())} ever cut off)"
+    )
+    click.echo(
+        f"{'iso3':<5} {'name':<24} {'P(cut off)':>10} {'95% CI':>13} {'days/yr':>8} "
+        f"{'intl':>4}  cables down when cut off"
+    )
+    for row in c.head(top).itertuples():
+        cables = _top_cables(row.top_cables)
+        click.echo(
+            f"{row.iso3:<5} {row.name[:24]:<24} {row.probability_cut_off:>10.4f} "
+            f"{row.ci_low:>6.4f}-{row.ci_high:<6.4f} {row.expected_days_cut_off:>8.2f} "
+            f"{row.international_cables:>4}  {cables}"
+        )
+    lp = result.landing_points
+    click.echo(f"\nlanding points (top {min(top, len(lp))} of {len(lp)})")
+    click.echo(f"{'lp_id':<40} {'P(cut off)':>10} {'days/yr':>8}  cables down when cut off")
+    for row in lp.head(top).itertuples():
+        cables = _top_cables(row.top_cables)
+        click.echo(
+            f"{row.lp_id[:40]:<40} {row.probability_cut_off:>10.4f} "
+            f"{row.expected_days_cut_off:>8.2f}  {cables}"
+        )
+    cab = result.cables[result.cables["country_losses_per_year"] > 0]
+    click.echo(f"\ncables most often part of a country's loss (top {min(top, len(cab))})")
+    click.echo(f"{'cable_id':<44} {'faults/yr':>9} {'losses/yr':>9}  countries")
+    for row in cab.head(top).itertuples():
+        click.echo(
+            f"{row.cable_id[:44]:<44} {row.faults_per_year:>9.3f} "
+            f"{row.country_losses_per_year:>9.4f}  {', '.join(row.countries[:8])}"
+        )
+    if result.unconnected_countries:
+        click.echo(
+            f"\nnot simulated (no submarine path abroad even without faults): "
+            f"{', '.join(result.unconnected_countries)}"
+        )
+    for note in result.notes:
+        click.echo(f"note: {note}")
+
+
+@cli.command()
+@_source_option
+@_model_option
+@click.option(
+    "--faults",
+    "faults_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Fault model TOML (rates, repairs). Default: the model's, risk_models/faults-v1.toml.",
+)
+@_hazards_option
+@_countries_option
+@click.option(
+    "--years",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Years to simulate. Default: the fault model's (10000).",
+)
+@click.option(
+    "--seed",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Random seed; the same seed and years give the same numbers on any engine.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="local: this process; dask: a LocalCluster (or --scheduler).",
+)
+@click.option(
+    "--scheduler",
+    default=None,
+    help="With --engine dask: address of a running Dask scheduler, e.g. tcp://10.0.0.5:8786.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="With --engine dask and no --scheduler: LocalCluster workers. Default: one per core.",
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option(
+    "--top", type=click.IntRange(min=1), default=20, show_default=True, help="Table rows."
+)
+def simulate(
+    source: Path | None,
+    model_file: Path | None,
+    faults_file: Path | None,
+    hazard_files: tuple[Path, ...],
+    countries_file: Path | None,
+    years: int | None,
+    seed: int | None,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    fmt: str,
+    top: int,
+) -> None:
+    """Simulate years of cable faults and repairs: how likely each country is to be cut off.
+
+    Per country and landing point: the yearly probability of being cut off by sea at least
+    once (95 % interval), the expected days cut off, and the cables most often down then; per
+    cable, how often it is part of a country's loss.
+
+    \b
+    Example:
+        cablemap simulate --years 2000
+        cablemap simulate --source tg-v3-2022 --hazards usgs-m55.csv --format json
+        cablemap simulate --years 100000 --engine dask --workers 8
+        cablemap simulate --engine dask --scheduler tcp://10.0.0.5:8786
+    """
+    if (scheduler or workers) and engine != "dask":
+        msg = "--scheduler and --workers need --engine dask"
+        raise click.UsageError(msg)
+    if scheduler and workers:
+        msg = "Use just one of --scheduler or --workers"
+        raise click.UsageError(msg)
+    if engine == "dask" and not logging.getLogger().isEnabledFor(logging.INFO):
+        # importing dask.distributed sets its loggers to INFO (its cluster's start and stop)
+        import distributed  # noqa: F401, PLC0415
+
+        logging.getLogger("distributed").setLevel(logging.WARNING)
+    layers = _with_hazards(_load(source), hazard_files)
+    model = load_model(model_file)
+    faults = load_fault_model(faults_file) if faults_file else model.faults
+    countries = countries_from_file(countries_file) if countries_file else None
+    n_years = years or (faults.years if faults else 10000)
+    block = faults.block_years if faults else 1000
+    blocks = -(-n_years // block)
+    with _progressbar(blocks, "Simulating", silent=blocks < 3 or not sys.stderr.isatty()) as bar:
+
+        def tick(done: int, total: int) -> None:
+            bar.update(1)
+
+        result = run_simulation(
+            layers,
+            model,
+            faults=faults,
+            countries=countries,
+            years=years,
+            seed=seed,
+            engine=engine,
+            scheduler=scheduler,
+            workers=workers,
+            on_block=tick,
+        )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
+    else:
+        _print_simulation(result, top)
+
+
+@cli.command()
+@click.argument("incidents", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_source_option
+@_model_option
+@_hazards_option
+@_countries_option
+@click.option(
+    "--cable-ids",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Slug to cable id table. Default: risk_models/smc-cable-ids.csv.",
+)
+@click.option("--years", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=14, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def calibrate(
+    incidents: Path,
+    source: Path | None,
+    model_file: Path | None,
+    hazard_files: tuple[Path, ...],
+    countries_file: Path | None,
+    cable_ids: Path | None,
+    years: int,
+    seed: int,
+    fmt: str,
+) -> None:
+    """Compare the fault model with real faults (smc.peering.tw's list of Taiwan's cables).
+
+    Faults at sea a year and repair times, observed against simulated, on the cables the
+    slug table matches; unmatched cables are listed.
+
+    \b
+    Example:
+        cablemap calibrate taiwan-smc-incidents.json --source tg-v3-2022 --hazards usgs.csv
+    """
+    layers = _with_hazards(_load(source), hazard_files)
+    countries = countries_from_file(countries_file) if countries_file else None
+    result = run_calibration(
+        cable_faults_from_smc(incidents),
+        layers,
+        load_model(model_file),
+        countries=countries,
+        cable_ids=cable_ids,
+        years=years,
+        seed=seed,
+    )
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
+    else:
+        for line in result.lines():
+            click.echo(line)

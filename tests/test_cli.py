@@ -294,3 +294,88 @@ def test_scenario_table_sweep_and_errors(runner):
         cli, ["scenario", "--cut-cable", "tonga-cable", "--cross-border", "TONGA"]
     )
     assert result.exit_code == 2
+
+
+# ----------------------------------------------------------------------------- simulate (issue 14)
+def test_simulate_json_contract(runner):
+    result = runner.invoke(cli, ["simulate", "--years", "300", "--seed", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert list(payload) == ["years", "seed", "engine", "countries", "landing_points", "cables"]
+    assert (payload["years"], payload["seed"], payload["engine"]) == (300, 3, "local")
+    assert set(payload["countries"][0]) == {
+        "iso3",
+        "probability_cut_off",
+        "ci_low",
+        "ci_high",
+        "expected_days_cut_off",
+        "top_cables",
+    }
+    again = runner.invoke(cli, ["simulate", "--years", "300", "--seed", "3", "--format", "json"])
+    assert json.loads(again.stdout) == payload
+
+
+def test_simulate_table(runner, tmp_path):
+    catalogue = tmp_path / "quakes.csv"
+    # invented: one strong earthquake beside Tonga's cable, one far from any cable
+    catalogue.write_text(
+        "Date,Latitude,Longitude,Magnitude\n01/01/1990,-20.8,-175.4,7.5\n01/01/2010,-60,0,6\n"
+    )
+    result = runner.invoke(
+        cli, ["simulate", "--years", "500", "--hazards", str(catalogue), "--top", "5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "simulated 500 years (seed 14, engine local, 1 worker)" in result.output
+    assert "countries most likely to be cut off by sea in a year (top 5 of" in result.output
+    assert "TON   Tonga" in result.output and "tonga-cable (100%)" in result.output
+    assert "cables most often part of a country's loss" in result.output
+    assert "no earthquake catalogue" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scheduler", "tcp://127.0.0.1:8786"], "--scheduler and --workers need --engine dask"),
+        (["--engine", "dask", "--scheduler", "x", "--workers", "2"], "Use just one of"),
+        (["--years", "0"], "0 is not in the range x>=1"),
+        (["--engine", "spark"], "'spark' is not one of 'local', 'dask'"),
+    ],
+)
+def test_simulate_usage_errors(runner, args, message):
+    result = runner.invoke(cli, ["simulate", *args])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_simulate_bad_fault_model_is_one_line_error(runner, tmp_path):
+    faults = tmp_path / "faults.toml"
+    faults.write_text('[model]\nname = "x"\n')
+    result = runner.invoke(cli, ["simulate", "--faults", str(faults), "--years", "10"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: '{faults}', key 'rates': missing: a [rates] table with " + (
+        "['base_per_1000km', 'coastal_factor', 'coastal_km'] is required\n"
+    )
+
+
+def test_simulate_unreachable_scheduler_is_one_line_error(runner, monkeypatch):
+    pytest.importorskip("dask.distributed")
+    from cablemap.risk import simulate as sim  # noqa: PLC0415
+
+    monkeypatch.setattr(sim, "SCHEDULER_TIMEOUT", "1s")
+    args = ["simulate", "--years", "10", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no Dask scheduler answers at 'tcp://127.0.0.1:9'")
+    assert result.output.count("\n") == 1
+
+
+def test_score_takes_a_catalogue(runner, tmp_path):
+    catalogue = tmp_path / "quakes.csv"
+    catalogue.write_text("Date,Latitude,Longitude,Magnitude\n01/01/1990,-20.8,-175.4,7.5\n")
+    result = runner.invoke(
+        cli, ["score", "--hazards", str(catalogue), "--explain", "tonga-cable", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    detail = json.loads(result.stdout)
+    assert detail["components"]["hazard"]["value"] > 0
+    assert detail["components"]["hazard"]["weight"] == 0.0

@@ -272,3 +272,31 @@ def test_fingerprint_sees_nested_and_symlinked_files_but_not_build_state(tmp_pat
     (elsewhere / "b.json").write_text('{"x": 1}')
     assert fingerprint([data]) != before
     assert fingerprint([tmp_path / "missing"]) != fingerprint([data])
+
+
+def test_model_asking_for_the_probabilistic_view(tmp_path):
+    model = _models(tmp_path)
+    model.write_text(model.read_text() + "\n[probabilistic]\nyears = 400\nseed = 3\n")
+    catalogue = tmp_path / "quakes.csv"
+    # invented: a strong earthquake by Tonga's cable
+    catalogue.write_text("Date,Latitude,Longitude,Magnitude\n01/01/1990,-20.8,-175.4,7.5\n")
+    out = tmp_path / "maps"
+    config = BuildConfig(out=out, model=model, hazards=(catalogue,), formats=("csv",))
+    first = build(config)
+    assert first.ran == ["load", "validate", "score", "scenarios", "simulate", "maps", "exports"]
+    assert (out / "probabilistic.html").is_file()
+    payload = json.loads((out / "probabilistic.json").read_text())
+    assert (payload["years"], payload["seed"]) == (400, 3)
+    assert "probabilistic.html" in (out / "index.html").read_text()
+    countries = (out / "exports" / "csv" / "countries.csv").read_text()
+    assert "probability_cut_off" in countries.splitlines()[0]
+    meta = json.loads((out / "exports" / "csv" / "metadata.json").read_text())
+    assert meta["simulation"] == {"years": 400, "seed": 3, "fault_model": "faults-v1"}
+    assert build(config).up_to_date
+    # the same build without the table: no simulation; the index no longer links the page
+    # (publication never deletes files: the old page stays on disk, unlisted)
+    model.write_text(model.read_text().replace("[probabilistic]\nyears = 400\nseed = 3\n", ""))
+    again = build(config)
+    assert "simulate" in again.skipped and "maps" in again.ran
+    assert "probabilistic.html" not in (out / "index.html").read_text()
+    assert "probability_cut_off" not in (out / "exports" / "csv" / "countries.csv").read_text()

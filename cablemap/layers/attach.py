@@ -19,6 +19,7 @@ from cablemap.layers.facilities import (
     merge_facilities,
 )
 from cablemap.layers.footprints import footprints_from_cables, footprints_from_file, vendors_frame
+from cablemap.layers.hazards import earthquakes_from_files
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -61,8 +62,9 @@ def add_extras(
     footprints: str | Path | Sequence[str | Path] | None = None,
     aiddata: str | Path | None = None,
     folder: Path | None = None,
+    hazards: list[str | Path] | None = None,
 ) -> Layers:
-    """Fill ``facilities``, ``countries``, ``vendor_footprints`` and ``vendors`` in place.
+    """Fill ``facilities``, ``countries``, ``vendor_footprints``, ``vendors``, ``hazards`` in place.
 
     Parameters
     ----------
@@ -81,6 +83,8 @@ def add_extras(
     folder
         A layer folder whose optional files (``cloud_regions.csv``, every
         ``vendor_footprints*.csv``) configure the extras, as in the embedded sample.
+    hazards
+        Earthquake catalogues (:func:`cablemap.layers.hazards.earthquakes_from_files`).
 
     Returns
     -------
@@ -114,6 +118,8 @@ def add_extras(
     parts = [p for p in (*parts, derived) if len(p)]
     layers.vendor_footprints = pd.concat(parts, ignore_index=True) if parts else derived
     layers.vendors = vendors_frame()
+    if hazards:
+        layers.hazards = earthquakes_from_files(hazards, report=layers.report)
     return layers
 
 

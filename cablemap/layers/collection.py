@@ -41,6 +41,9 @@ class Layers:
         Who supplies, owns or runs what in which country (:mod:`cablemap.layers.footprints`).
     vendors
         The vendor registry as a table.
+    hazards
+        Earthquakes (:mod:`cablemap.layers.hazards`), where configured: the catalogue the
+        ``hazard`` component and ``cablemap simulate`` use.
     """
 
     cables: gpd.GeoDataFrame
@@ -52,6 +55,7 @@ class Layers:
     countries: gpd.GeoDataFrame | None = None
     vendor_footprints: pd.DataFrame | None = None
     vendors: pd.DataFrame | None = None
+    hazards: gpd.GeoDataFrame | None = None
 
     def validate(self) -> None:
         """Check every layer against its schema and the links between them.
@@ -84,7 +88,7 @@ class Layers:
         Returns
         -------
         Layers
-            A copy; facilities, countries, footprints and vendors are shared.
+            A copy; facilities, countries, footprints, vendors and hazards are shared.
 
         Examples
         --------
@@ -108,6 +112,7 @@ class Layers:
             self.countries,
             self.vendor_footprints,
             self.vendors,
+            self.hazards,
         )
 
     @property
@@ -124,7 +129,7 @@ class Layers:
         """Summarise the row counts."""
         extra = "".join(
             f", {name}={len(getattr(self, name))}"
-            for name in ("facilities", "countries", "vendor_footprints")
+            for name in ("facilities", "countries", "vendor_footprints", "hazards")
             if getattr(self, name) is not None
         )
         return (

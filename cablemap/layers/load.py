@@ -89,6 +89,7 @@ def _load_project(path: Path, merge_from: Path | None = None) -> Layers:
         countries=project.countries,
         footprints=list(project.vendor_footprints),
         aiddata=project.aiddata,
+        hazards=list(project.hazards),
     )
 
 

@@ -12,6 +12,7 @@ A project file has two tables; paths are relative to the file::
     countries = "geodata/raw/naturalearth/ne_10m_admin_0_countries.shp"
     vendor_footprints = ["geodata/sample/vendor_footprints.csv", "research.csv"]  # path or list
     aiddata = "vendors/AidDatasGlobalHuaweiFinanceDataset_Huawei_sheet.csv"  # AidData CSV
+    hazards = "geodata/raw/usgs-m55-1965-2016.csv"  # earthquake catalogue(s): a path or a list
 
     [build]
     model = "risk_models/dcs-v1.toml"
@@ -47,7 +48,7 @@ _LAYER_PATHS = (
     "countries",
     "aiddata",
 )
-_LAYER_LISTS = ("facilities", "vendor_footprints")
+_LAYER_LISTS = ("facilities", "vendor_footprints", "hazards")
 _LAYER_KEYS = (*_LAYER_PATHS, *_LAYER_LISTS)
 _BUILD_PATHS = ("model", "out", "exports", "region")
 _BUILD_BOOLS = ("offline", "online_tiles")
@@ -77,6 +78,8 @@ class ProjectSources:
         Authored vendor-footprint tables, in order.
     aiddata
         AidData's Global Huawei Finance CSV (government and city footprints), where given.
+    hazards
+        Earthquake catalogues, in order.
     model, out, exports, region
         ``[build]`` paths, where given.
     formats
@@ -94,6 +97,7 @@ class ProjectSources:
     countries: Path | None = None
     vendor_footprints: tuple[Path, ...] = ()
     aiddata: Path | None = None
+    hazards: tuple[Path, ...] = ()
     model: Path | None = None
     out: Path | None = None
     exports: Path | None = None

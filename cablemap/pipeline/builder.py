@@ -1,4 +1,4 @@
-"""``cablemap build``: load → validate → score → scenarios → maps → exports → change report.
+"""``cablemap build``: load → validate → score → scenarios → simulate → maps → exports → report.
 
 Incremental: each stage has a key made of fingerprints of what it depends on (the input files'
 paths, sizes and modification times; the model folder; cablemap's version and code), kept in
@@ -55,10 +55,11 @@ from cablemap.render.report import REPORT_JSON
 from cablemap.risk import ScenarioEngine, load_model, load_region, score
 from cablemap.risk import plan as run_plan
 from cablemap.risk.plan import plan_settings
+from cablemap.risk.simulate import SimulationResult, simulate
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("load", "validate", "score", "scenarios", "maps", "exports", "report")
+STAGES = ("load", "validate", "score", "scenarios", "simulate", "maps", "exports", "report")
 _STATE_DIR = publish.STATE_DIR
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -89,6 +90,8 @@ class BuildConfig:
         Region file for the maps' view (default: the model's region).
     countries
         Country polygons for landmasses and the basemap (overrides the project's).
+    hazards
+        Earthquake catalogues (override the project's ``[layers] hazards``).
     """
 
     source: Path | None = None
@@ -101,6 +104,7 @@ class BuildConfig:
     online_tiles: bool = False
     region: Path | None = None
     countries: Path | None = None
+    hazards: tuple[Path, ...] = ()
 
     @property
     def out_folder(self) -> Path:
@@ -257,11 +261,15 @@ class _Sources:
     load_from: Path  # what cm.load reads for the cable layers
     from_project: bool
     aiddata: Path | None = None
+    hazards: list[Path] = field(default_factory=list)
 
 
 def _sources(config: BuildConfig) -> _Sources:
+    hazards = list(config.hazards)
     if config.source is not None:
-        return _Sources([config.source], [], config.countries, [], config.source, False)
+        return _Sources(
+            [config.source], [], config.countries, [], config.source, False, hazards=hazards
+        )
     if config.project is not None:
         project = read_project(config.project)
         if not project.has_layers:
@@ -276,9 +284,10 @@ def _sources(config: BuildConfig) -> _Sources:
             config.project if len(cable_paths) > 1 else cable_paths[0],
             True,
             project.aiddata,
+            hazards or list(project.hazards),
         )
     sample = sample_path()
-    return _Sources([sample], [], config.countries, [], sample, False)
+    return _Sources([sample], [], config.countries, [], sample, False, hazards=hazards)
 
 
 # ----------------------------------------------------------------------------- the build
@@ -400,7 +409,11 @@ def _stage_keys(config: BuildConfig, src: _Sources, exports_dir: Path) -> dict[s
         fingerprint([*src.footprints, *([src.aiddata] if src.aiddata else [])]),
         k_cables,
     )
-    k_countries = _key("countries", fingerprint([src.countries]) if src.countries else "none")
+    k_countries = _key(
+        "countries",
+        fingerprint([src.countries]) if src.countries else "none",
+        fingerprint(src.hazards) if src.hazards else "no hazards",
+    )
     k_model = _key("model", fingerprint([Path(model_file).parent]), str(model_file))
     keys = {
         "load": _key(k_cables, k_extras, k_countries),
@@ -418,6 +431,7 @@ def _stage_keys(config: BuildConfig, src: _Sources, exports_dir: Path) -> dict[s
         "exports": _key(k_cables, k_countries, k_model, code, config.formats, str(exports_dir)),
     }
     keys["scenarios"] = keys["score"]
+    keys["simulate"] = keys["score"]
     keys["cables_key"] = _key(cables_print)
     return keys
 
@@ -567,13 +581,14 @@ class _Run:
 
         def do_load() -> Layers:
             holder["cables"] = self.state.cached("cables") if reuse else load(src.load_from)
-            if src.from_project or src.countries:
+            if src.from_project or src.countries or src.hazards:
                 return add_extras(
                     holder["cables"],
                     facilities=list(src.facilities),
                     countries=src.countries,
                     footprints=src.footprints,
                     aiddata=src.aiddata,
+                    hazards=list(src.hazards),
                 )
             return holder["cables"]
 
@@ -605,8 +620,34 @@ class _Run:
         runs = self._timed("scenarios", run)
         return runs, holder["engine"]
 
-    def maps(
-        self, scores: Any, layers: Layers, runs: dict[str, Any], engine: Any, model: Any
+    def simulate(self, layers: Layers, model: Any, polygons: Any) -> SimulationResult | None:
+        """Simulate when the model asks for the probabilistic view and its pages are redrawn."""
+        settings_ = model.probabilistic
+        if settings_ is None or not (
+            self.stale["simulate"] or self.stale["maps"] or self.stale["exports"]
+        ):
+            self._skip("simulate")
+            return None
+        result: SimulationResult = self._timed(
+            "simulate",
+            lambda: simulate(
+                layers,
+                model,
+                countries=polygons,
+                years=settings_["years"],
+                seed=settings_["seed"],
+            ),
+        )
+        return result
+
+    def maps(  # noqa: PLR0917 - the stage's inputs
+        self,
+        scores: Any,
+        layers: Layers,
+        runs: dict[str, Any],
+        engine: Any,
+        model: Any,
+        simulation: SimulationResult | None = None,
     ) -> None:
         if not self.stale["maps"]:
             self._skip("maps")
@@ -624,7 +665,12 @@ class _Run:
                 countries=basemap,
                 offline=config.offline,
                 online_tiles=config.online_tiles,
+                simulation=simulation,
             )
+            if simulation is not None:
+                (staging / "probabilistic.json").write_text(
+                    json.dumps(simulation.to_dict(), ensure_ascii=False), encoding="utf-8"
+                )
             for name, res in runs.items():
                 page = scenario_map(
                     res, engine, title=f"Scenario: {name}", region=region, countries=basemap
@@ -642,12 +688,18 @@ class _Run:
 
         self._timed("maps", draw)
 
-    def exports(self, scores: Any, layers: Layers) -> None:
+    def exports(
+        self, scores: Any, layers: Layers, simulation: SimulationResult | None = None
+    ) -> None:
         if self.config.formats and self.stale["exports"]:
             self._timed(
                 "exports",
                 lambda: export_scores(
-                    scores, layers, self.exports_staging, formats=self.config.formats
+                    scores,
+                    layers,
+                    self.exports_staging,
+                    formats=self.config.formats,
+                    simulation=simulation,
                 ),
             )
         else:
@@ -696,8 +748,9 @@ class _Run:
         polygons = layers.countries if self.src.countries else None
         scores = self.scores(layers, model, polygons)
         runs, engine = self.scenarios(layers, model, polygons)
-        self.maps(scores, layers, runs, engine, model)
-        self.exports(scores, layers)
+        simulation = self.simulate(layers, model, polygons)
+        self.maps(scores, layers, runs, engine, model, simulation)
+        self.exports(scores, layers, simulation)
         self.report(layers, scores, model)
         self.index(layers, model)
         fresh: dict[str, Any] = {}

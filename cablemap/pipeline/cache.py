@@ -45,6 +45,7 @@ _LAYER_FRAMES = (
     "countries",
     "vendor_footprints",
     "vendors",
+    "hazards",
 )
 
 

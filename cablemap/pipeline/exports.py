@@ -14,8 +14,11 @@ from cablemap._tables import write_tables
 from cablemap._version import __version__
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cablemap.layers.collection import Layers
     from cablemap.risk.score import Scores
+    from cablemap.risk.simulate import SimulationResult
 
 #: A format of :func:`export_scores`.
 ExportFormat = Literal["gpkg", "parquet", "csv"]
@@ -123,8 +126,35 @@ def with_provenance(tables: dict[str, pd.DataFrame], layers: Layers) -> dict[str
     return out
 
 
+#: Columns a simulation adds to the exported countries and landing points.
+SIMULATION_COLUMNS = (
+    "probability_cut_off",
+    "ci_low",
+    "ci_high",
+    "expected_days_cut_off",
+    "top_cables",
+)
+
+
+def with_simulation(table: pd.DataFrame, results: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Join a simulation's columns to a scored table (``top_cables`` as ``id (share)`` text).
+
+    Rows the simulation left out (already cut off without any fault) get empty values.
+    """
+    extra = results.set_index(key)[list(SIMULATION_COLUMNS)].copy()
+    extra["top_cables"] = [
+        [f"{t['cable_id']} ({t['share']:.0%})" for t in cables] for cables in extra["top_cables"]
+    ]
+    return table.join(extra, on=key)
+
+
 def export_scores(
-    scores: Scores, layers: Layers, out: str | Path, *, formats: tuple[str, ...] = FORMATS
+    scores: Scores,
+    layers: Layers,
+    out: str | Path,
+    *,
+    formats: tuple[str, ...] = FORMATS,
+    simulation: SimulationResult | None = None,
 ) -> list[Path]:
     """Write the scored landing points, cables, countries, facilities and metros.
 
@@ -145,6 +175,10 @@ def export_scores(
         (:func:`countries_with_polygons`; in the CSV as a representative point).
     formats
         Any of ``"gpkg"``, ``"parquet"``, ``"csv"``.
+    simulation
+        A :func:`cablemap.simulate` result: its columns (``probability_cut_off``, ``ci_low``,
+        ``ci_high``, ``expected_days_cut_off``, ``top_cables``) join the countries and the
+        landing points, and the metadata records its years, seed and fault model.
 
     Returns
     -------
@@ -162,6 +196,16 @@ def export_scores(
     if "countries" in tables:
         tables["countries"] = countries_with_polygons(tables["countries"], layers.countries)
     tables = with_provenance(tables, layers)
+    if simulation is not None:
+        tables["countries"] = with_simulation(tables["countries"], simulation.countries, "iso3")
+        tables["landing_points"] = with_simulation(
+            tables["landing_points"], simulation.landing_points, "lp_id"
+        )
+        meta["simulation"] = {
+            "years": simulation.years,
+            "seed": simulation.seed,
+            "fault_model": simulation.rates.model.name,
+        }
     targets = {"gpkg": out / "scores.gpkg", "parquet": out / "parquet", "csv": out / "csv"}
     written: list[Path] = []
     for fmt in FORMATS:

@@ -5,6 +5,7 @@ from cablemap.render.index import write_index
 from cablemap.render.maps import (
     overview_map,
     plan_map,
+    probabilistic_map,
     save_map,
     scenario_map,
     strategic_nodes_map,
@@ -18,6 +19,7 @@ __all__ = [
     "build_map",
     "overview_map",
     "plan_map",
+    "probabilistic_map",
     "save_map",
     "save_maps",
     "scenario_map",

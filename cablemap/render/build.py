@@ -7,7 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cablemap.render.index import write_index
-from cablemap.render.maps import save_map, strategic_nodes_map, vendor_exposure_map
+from cablemap.render.maps import (
+    probabilistic_map,
+    save_map,
+    strategic_nodes_map,
+    vendor_exposure_map,
+)
 from cablemap.render.report import write_build_report
 
 if TYPE_CHECKING:
@@ -16,6 +21,7 @@ if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
     from cablemap.risk.region import Region
     from cablemap.risk.score import Scores
+    from cablemap.risk.simulate import SimulationResult
 
 logger = logging.getLogger(__name__)
 
@@ -29,11 +35,15 @@ def save_maps(
     countries: gpd.GeoDataFrame | None = None,
     offline: bool = True,
     online_tiles: bool = False,
+    simulation: SimulationResult | None = None,
 ) -> list[Path]:
     """Write ``strategic_nodes.html``, ``vendor_exposure.html``, the build report and the index.
 
     The build report (``build_report.html``/``.json``, :mod:`cablemap.render.report`) lists
     what the load skipped and repaired; the maps' info box links to it.
+
+    With a simulation also ``probabilistic.html`` (and the strategic nodes' popups give each
+    landing point's chance of being cut off).
 
     Parameters
     ----------
@@ -49,6 +59,8 @@ def save_maps(
         Self-contained pages (default).
     online_tiles
         Also offer an OpenStreetMap tile layer, off until ticked.
+    simulation
+        A :func:`cablemap.simulate` result to draw, if any.
 
     Returns
     -------
@@ -59,7 +71,12 @@ def save_maps(
     paths = [
         save_map(
             strategic_nodes_map(
-                scores, layers, region=region, countries=countries, online_tiles=online_tiles
+                scores,
+                layers,
+                region=region,
+                countries=countries,
+                online_tiles=online_tiles,
+                simulation=simulation,
             ),
             out / "strategic_nodes.html",
             offline=offline,
@@ -72,6 +89,20 @@ def save_maps(
             offline=offline,
         ),
     ]
+    if simulation is not None:
+        paths.append(
+            save_map(
+                probabilistic_map(
+                    simulation,
+                    layers,
+                    region=region or scores.model.region,
+                    countries=countries,
+                    online_tiles=online_tiles,
+                ),
+                out / "probabilistic.html",
+                offline=offline,
+            )
+        )
     paths.extend(write_build_report(out, layers))
     paths.append(write_index(out, layers, scores.model))
     return paths

@@ -29,6 +29,14 @@ MAP_SUMMARIES: dict[str, tuple[str, str]] = {
         "vendor profile, countries shaded by vendor exposure (the mean exposure of the cables "
         "landing there); country popups list the vendors present and their tiers.",
     ),
+    "probabilistic.html": (
+        "Probabilistic resilience",
+        "How likely each country and landing point is to be cut off by sea in a year, from "
+        "simulated years of cable faults and repairs (the fault model in risk_models/): "
+        "countries shaded and landing points sized by that chance, cables thicker the more "
+        "often they are part of a country's loss; popups give the 95 % interval, the expected "
+        "days cut off and the cables down then. Earthquake hotspots are an overlay.",
+    ),
     "scenario_": (
         "Scenario",
         "What breaks when the named cables, areas or vendors fail: cut segments in red, "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
+import math
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,7 +37,18 @@ from cablemap.render.elements import (
 )
 from cablemap.render.geometry import shift_to_pacific
 from cablemap.render.report import REPORT_HTML, skipped_headline
-from cablemap.render.style import CUT_COLOUR, MUTED_COLOUR, TIER_COLOURS, radius, ramp, ramp_stops
+from cablemap.render.style import (
+    CUT_COLOUR,
+    MUTED_COLOUR,
+    PROBABILITY_CLASSES,
+    TIER_COLOURS,
+    probability_colour,
+    radius,
+    ramp,
+    ramp_stops,
+)
+from cablemap.risk.faults import catalogue_years
+from cablemap.risk.hazard import seismic_grid
 from cablemap.risk.region import Region, load_region
 from cablemap.risk.spec import COMPONENTS, EXPOSURE_DOMAINS, TIER_NAMES
 
@@ -44,9 +56,11 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
+    from cablemap.risk.faults import FaultModel
     from cablemap.risk.plan import Plan
     from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult
     from cablemap.risk.score import Scores
+    from cablemap.risk.simulate import SimulationResult
 
 logger = logging.getLogger(__name__)
 
@@ -331,6 +345,121 @@ def _add_metros(m: folium.Map, scores: Scores, region: Region) -> list[tuple[str
     return [(r.metro_id, r.name, float(r.score)) for r in top.itertuples()]
 
 
+HAZARD_COLOUR = "#67001f"
+#: Fill of an earthquake cell by its strongest event: (below this magnitude, colour, label);
+#: ColorBrewer PuRd, apart from the yellow-red ramps of scores and probabilities.
+HAZARD_CLASSES = (
+    (6.5, "#d4b9da", "strongest below M6.5"),
+    (7.5, "#df65b0", "M6.5 to 7.5"),
+    (8.5, "#ce1256", "M7.5 to 8.5"),
+    (math.inf, "#67001f", "M8.5 or more"),
+)
+
+
+def _hazard_colour(magnitude: float) -> str:
+    return next(colour for bound, colour, _ in HAZARD_CLASSES if magnitude < bound)
+
+
+def _in_view(lon: float, lat: float, region: Region, margin: float = 5.0) -> tuple[float, bool]:
+    """Shift a longitude as the map shows it; say whether the point is in the view."""
+    west, south, east, north = region.bbox
+    x = lon + 360.0 if lon < region.seam_lon else lon
+    inside = west - margin <= x <= east + margin and south - margin <= lat <= north + margin
+    return x, inside
+
+
+def _add_hazards(
+    m: folium.Map,
+    quakes: gpd.GeoDataFrame | None,
+    region: Region,
+    model: FaultModel | None,
+) -> None:
+    """Earthquake density on a 1-degree grid as graduated circles, off until ticked."""
+    if quakes is None or quakes.empty:
+        return
+    cells = seismic_grid(quakes, cell_deg=1.0, model=model)
+    first, last = quakes["time"].min().year, quakes["time"].max().year
+    years = catalogue_years(quakes)
+    features = []
+    for row in cells.itertuples():
+        x, inside = _in_view(row.lon, row.lat, region)
+        if not inside:
+            continue
+        weight = float(row.weighted_per_year)
+        size = 1.5 + 2.5 * max(0.0, math.log10(max(weight, 1e-9)) + 2.0)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(x, 2), row.lat]},
+                "properties": {
+                    "id": f"cell:{row.lon:g},{row.lat:g}",
+                    "name": f"{row.lat:+.1f}, {row.lon:+.1f} (1 x 1 degree)",
+                    "events": int(row.events),
+                    "per_year": round(int(row.events) / years, 3),
+                    "max_magnitude": round(float(row.max_magnitude), 1),
+                    "weighted": round(weight, 3),
+                    "_s": {
+                        "radius": round(min(size, 18.0), 1),
+                        "fillColor": _hazard_colour(float(row.max_magnitude)),
+                        "color": HAZARD_COLOUR,
+                        "weight": 0.4,
+                        "fillOpacity": 0.4,
+                    },
+                },
+            }
+        )
+    group = folium.FeatureGroup(
+        name=f"Earthquake hotspots {first}-{last} ({len(features)} cells)", show=False
+    )
+    DataLayer(
+        m,
+        "hazards",
+        _collection(features),
+        {
+            "fields": [
+                ["events", f"earthquakes {first}-{last}"],
+                ["per_year", "a year"],
+                ["max_magnitude", "strongest (magnitude)"],
+                ["weighted", "hazard: reference-magnitude events a year"],
+            ],
+            "tooltipFields": [["events", "earthquakes"], ["max_magnitude", "strongest"]],
+        },
+        searchable=False,
+    ).add_to(group)
+    group.add_to(m)
+
+
+def _hazard_legend(quakes: gpd.GeoDataFrame | None) -> str:
+    if quakes is None or quakes.empty:
+        return ""
+    return (
+        legend_html(
+            "Earthquake hotspots (layer off by default)",
+            [("dot", colour, label) for _, colour, label in HAZARD_CLASSES],
+        )
+        + "<div class='cm-key'>1-degree cells; size = magnitude-weighted events a year</div>"
+    )
+
+
+def _simulation_props(row: Any) -> dict[str, Any]:
+    """Popup properties of a country or landing point from a simulation row."""
+    return {
+        "p_cut_off": round(float(row.probability_cut_off), 5),
+        "p_cut_off_ci": f"{row.ci_low:.4f} to {row.ci_high:.4f}",
+        "days_cut_off": round(float(row.expected_days_cut_off), 2),
+        "cut_off_cables": [f"{t['cable_id']} ({t['share']:.0%})" for t in list(row.top_cables)[:5]],
+    }
+
+
+#: Popup fields of simulation results: ``[property, label]``.
+_SIMULATION_FIELDS = [
+    ["p_cut_off", "chance of being cut off in a year"],
+    ["p_cut_off_ci", "95 % interval"],
+    ["days_cut_off", "expected days cut off a year"],
+    ["cut_off_cables", "cables down when cut off (share of those years)"],
+]
+
+
 def _score_meta(scores: Scores, entity: str) -> dict[str, Any]:
     """Return what the runtime needs to draw an entity's score breakdown in its popups."""
     comps = list(COMPONENTS[entity])
@@ -482,6 +611,7 @@ def strategic_nodes_map(
     countries: gpd.GeoDataFrame | None = None,
     top_n: int = 15,
     online_tiles: bool = False,
+    simulation: SimulationResult | None = None,
 ) -> folium.Map:
     """Landing stations sized by criticality and coloured by score, cables beneath.
 
@@ -490,13 +620,19 @@ def strategic_nodes_map(
     scores
         Output of :func:`cablemap.score`.
     layers
-        The layers that were scored.
+        The layers that were scored; their ``hazards`` (earthquakes), if any, are drawn as
+        an overlay of hotspots that is off until ticked.
     region
         View and countries shown; by default the model's region.
     countries
         Country outlines for the basemap (EPSG:4326, ``iso3``, ``name``); none for no basemap.
     top_n
         Length of the ranked panel.
+    online_tiles
+        Also offer an OpenStreetMap tile layer, off until ticked.
+    simulation
+        A :func:`cablemap.simulate` result: each landing point's popup then gives its chance
+        of being cut off in a year, the expected days and the cables down then.
 
     Returns
     -------
@@ -550,6 +686,12 @@ def strategic_nodes_map(
     _add_chokepoints(m, scores.model.chokepoints, region)
     _add_facilities(m, layers, region, scores)
     top_metros = _add_metros(m, scores, region)
+    _add_hazards(m, layers.hazards, region, scores.model.faults)
+    simulated = (
+        {r.lp_id: _simulation_props(r) for r in simulation.landing_points.itertuples()}
+        if simulation is not None
+        else None
+    )
     lp_comps = list(COMPONENTS["landing_point"])
     lps = scores.landing_points[scores.landing_points["lp_id"].isin(in_lp)]
     lp_cables = layers.cable_landings.groupby("lp_id")["cable_id"].apply(list)
@@ -577,6 +719,7 @@ def strategic_nodes_map(
                     "cables": [
                         cable_index[c] for c in lp_cables.get(row.lp_id, []) if c in cable_index
                     ],
+                    **(simulated.get(row.lp_id, {}) if simulated is not None else {}),
                     "_s": {
                         "radius": radius(crit),
                         "fillColor": ramp(float(row.score)),
@@ -598,6 +741,7 @@ def strategic_nodes_map(
                 ["criticality", "criticality"],
                 ["redundancy_cables", "cables that must fail to cut it off"],
                 ["inferred", "cables inferred from their routes"],
+                *(_SIMULATION_FIELDS if simulated is not None else []),
             ],
             "tooltipFields": [["score", "score"], ["criticality", "criticality"]],
             **_score_meta(scores, "landing_point"),
@@ -638,6 +782,7 @@ def strategic_nodes_map(
             ],
         )
         + legend_html("Areas", [("swatch", "#af7ac5", "chokepoint")])
+        + _hazard_legend(layers.hazards)
         + (
             legend_html(
                 "Facilities", [("dot", c, k.replace("_", " ")) for k, c in FACILITY_COLOURS.items()]
@@ -952,6 +1097,208 @@ def _country_props(
         "vendors": vendors,
         "footprints": footprints,
     }
+
+
+# --------------------------------------------------------------------------- probabilistic
+def probabilistic_map(
+    result: SimulationResult,
+    layers: Layers,
+    *,
+    region: Region | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    top_n: int = 15,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """How likely each country and landing point is to be cut off by sea in a year.
+
+    Countries are shaded and landing points sized and coloured by their yearly chance of being
+    cut off (:func:`cablemap.simulate`); cables are drawn thicker the more often they are part
+    of a country's loss. Popups give the chance with its 95 % interval, the expected days cut
+    off a year and the cables down then; a panel ranks the countries. The earthquake hotspots
+    are an overlay, off until ticked.
+
+    Parameters
+    ----------
+    result
+        The simulation.
+    layers
+        The layers it ran on.
+    region
+        View; by default the region of the default model.
+    countries
+        Country polygons (EPSG:4326, ``iso3``, ``name``); countries without one are drawn as
+        a dot at their landing points.
+    top_n
+        Length of the ranked panel.
+    online_tiles
+        Also offer an OpenStreetMap tile layer, off until ticked.
+
+    Returns
+    -------
+    folium.Map
+        The map.
+    """
+    region = region or load_region()
+    seam = region.seam_lon
+    in_lp, in_cables = _region_ids(layers, region)
+    m = _base(region, "Probabilistic resilience")
+    sim_countries = result.countries.set_index("iso3")
+    shaded = {
+        iso: probability_colour(float(sim_countries.at[iso, "probability_cut_off"]))
+        for iso in sim_countries.index
+        if iso in region.countries
+    }
+    props = {r.iso3: _simulation_props(r) for r in result.countries.itertuples()}
+    intl = dict(
+        zip(result.countries["iso3"], result.countries["international_cables"], strict=True)
+    )
+    features = []
+    for feature in _outline_features(countries, region, shaded):
+        iso = feature["properties"]["id"]
+        if iso in shaded:
+            feature["properties"].update({**props[iso], "international_cables": int(intl[iso])})
+        features.append(feature)
+    has_polygon = set(countries["iso3"]) if countries is not None else set()
+    lps = layers.landing_points
+    for iso in sorted(set(shaded) - has_polygon):
+        points = lps.loc[lps["iso3"] == iso].geometry
+        if points.empty:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(shapely.MultiPoint(list(points)).centroid, seam, 0),
+                "properties": {
+                    "id": iso,
+                    "name": str(sim_countries.at[iso, "name"]),
+                    **props[iso],
+                    "international_cables": int(intl[iso]),
+                    "_s": {
+                        "radius": 7,
+                        "fillColor": shaded[iso],
+                        "color": "#333",
+                        "weight": 1,
+                        "fillOpacity": 0.9,
+                    },
+                },
+            }
+        )
+    group = folium.FeatureGroup(name="Countries: chance of being cut off in a year")
+    DataLayer(
+        m,
+        "countries",
+        _collection(features),
+        {
+            "fields": [*_SIMULATION_FIELDS, ["international_cables", "international cables"]],
+            "tooltipFields": [["p_cut_off", "chance cut off a year"]],
+        },
+    ).add_to(group)
+    group.add_to(m)
+    losses = result.cables.set_index("cable_id")
+    cable_features = []
+    for row in layers.cables[layers.cables["cable_id"].isin(in_cables)].itertuples():
+        if row.cable_id not in losses.index:
+            continue
+        c = losses.loc[row.cable_id]
+        lost = float(c["country_losses_per_year"])
+        cable_features.append(
+            {
+                "type": "Feature",
+                "geometry": _geometry(row.geometry, seam, _ROUTE_TOLERANCE),
+                "properties": {
+                    **_cable_properties(row),
+                    "faults_per_year": round(float(c["faults_per_year"]), 3),
+                    "p_fault": round(float(c["probability_fault"]), 3),
+                    "losses": round(lost, 5),
+                    "loss_countries": list(c["countries"])[:10],
+                    "_s": {
+                        "color": probability_colour(lost) if lost > 0 else MUTED_COLOUR,
+                        "weight": 1.2 + 4.0 * math.sqrt(min(lost / 0.25, 1.0)),
+                        "opacity": 0.85 if lost > 0 else 0.45,
+                    },
+                },
+            }
+        )
+    group = folium.FeatureGroup(name=f"Cables by part in countries' losses ({len(cable_features)})")
+    DataLayer(
+        m,
+        "cables",
+        _collection(cable_features),
+        {
+            "fields": [
+                *_CABLE_FIELDS,
+                ["faults_per_year", "faults a year (model)"],
+                ["p_fault", "chance of a fault in a year"],
+                ["losses", "country cut-offs it is part of, a year"],
+                ["loss_countries", "countries it leaves cut off"],
+            ],
+            "tooltipFields": [["losses", "country cut-offs a year"]],
+        },
+    ).add_to(group)
+    group.add_to(m)
+    sim_lps = result.landing_points[result.landing_points["lp_id"].isin(in_lp)]
+    geoms = layers.landing_points.set_index("lp_id").geometry
+    lp_features = [
+        {
+            "type": "Feature",
+            "geometry": _geometry(geoms[r.lp_id], seam, 0),
+            "properties": {
+                "id": r.lp_id,
+                "name": r.name,
+                "iso3": r.iso3,
+                **_simulation_props(r),
+                "_s": {
+                    "radius": radius(min(float(r.probability_cut_off) / 0.25, 1.0), smallest=2.5),
+                    "fillColor": probability_colour(float(r.probability_cut_off)),
+                    "color": "#333333",
+                    "weight": 0.7,
+                    "fillOpacity": 0.9,
+                },
+            },
+        }
+        for r in sim_lps.itertuples()
+    ]
+    group = folium.FeatureGroup(name=f"Landing points ({len(lp_features)})")
+    DataLayer(
+        m,
+        "landing_points",
+        _collection(lp_features),
+        {
+            "fields": [["iso3", "country"], *_SIMULATION_FIELDS],
+            "tooltipFields": [["p_cut_off", "chance cut off a year"]],
+        },
+    ).add_to(group)
+    group.add_to(m)
+    _add_hazards(m, layers.hazards, region, result.rates.model)
+    ranked = result.countries[result.countries["iso3"].isin(region.countries)].head(top_n)
+    add_panel(
+        m,
+        ranked_list_html(
+            f"Most likely to be cut off in a year ({region.name})",
+            "countries",
+            [(r.iso3, str(r.name), float(r.probability_cut_off)) for r in ranked.itertuples()],
+        ),
+        position="top: 170px; left: 10px; max-width: 300px",
+    )
+    add_panel(
+        m,
+        legend_html(
+            "Chance of being cut off by sea in a year",
+            [("swatch", colour, label) for _, colour, label in PROBABILITY_CLASSES],
+        )
+        + "<div class='cm-key'>landing points: size and colour; cables: thicker and redder "
+        "the more country cut-offs they are part of</div>" + _hazard_legend(layers.hazards),
+        position="bottom: 22px; right: 10px; max-width: 320px",
+    )
+    fm = result.rates.model
+    _info_panel(
+        m,
+        layers,
+        "Probabilistic resilience",
+        f"<br>{result.years} simulated years, seed {result.seed}; fault model "
+        f"{html.escape(fm.name)} (repairs: median {fm.median_days:g} days)",
+    )
+    return _finish(m, online_tiles=online_tiles)
 
 
 # --------------------------------------------------------------------------- scenarios

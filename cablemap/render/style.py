@@ -45,3 +45,24 @@ def radius(value: float, *, smallest: float = 3.0, largest: float = 14.0) -> flo
     """Marker radius (pixels) for a value in [0, 1]; area grows with the value."""
     clipped = min(max(float(value), 0.0), 1.0)
     return round(smallest + (largest - smallest) * math.sqrt(clipped), 1)
+
+
+#: Classes of a yearly probability: ``(upper bound, colour, label)``; the last has no bound.
+PROBABILITY_CLASSES = (
+    (0.0, "#eef0f2", "never cut off in the simulation"),
+    (0.001, _RAMP[1], "below 0.1 %"),
+    (0.01, _RAMP[3], "0.1 to 1 %"),
+    (0.05, _RAMP[4], "1 to 5 %"),
+    (0.1, _RAMP[5], "5 to 10 %"),
+    (0.25, _RAMP[7], "10 to 25 %"),
+    (math.inf, _RAMP[8], "25 % or more"),
+)
+
+
+def probability_colour(value: float | None) -> str:
+    """Colour of a yearly probability by :data:`PROBABILITY_CLASSES` (grey for missing)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "#cccccc"
+    if value <= 0:
+        return PROBABILITY_CLASSES[0][1]
+    return next(colour for bound, colour, _ in PROBABILITY_CLASSES[1:] if value < bound)

@@ -11,6 +11,9 @@ Cable components
     has no other cable).
     ``reach``: countries the cable joins, divided by the most any cable joins.
     ``chokepoint``: 1 if the route crosses a chokepoint polygon (0 without a route).
+    ``hazard``: the chance that an earthquake breaks it in a year under the fault model
+    (:mod:`cablemap.risk.faults`: earthquakes of the catalogue within ``radius_km`` of its
+    route, each breaking it with a chance growing with magnitude); 0 without a catalogue.
 Landing-point components
     ``vendor_exposure``: mean exposure of its cables. ``betweenness``: share of shortest
     country-to-country paths through it (each country a virtual node joined to its landing
@@ -21,7 +24,8 @@ Landing-point components
     :func:`cablemap.score`), ``1 / r`` with ``r`` the fewest whole cables whose failure cuts it
     off from the global network (:mod:`cablemap.risk.resilience`; 1 if it has none, 0 if it
     is land-linked to a hub). ``hub``: its international cables / the most any landing point has.
-    ``chokepoint``: share of its cables crossing a chokepoint.
+    ``chokepoint``: share of its cables crossing a chokepoint. ``hazard``: mean hazard of its
+    cables.
 Country components
     ``vendor_exposure``: mean exposure of the cables landing in it. ``fragility``: ``1 / r``,
     ``r`` its exact resilience (``redundancy_cables``: the fewest whole cables whose failure
@@ -31,6 +35,7 @@ Country components
     cables. ``chokepoint``: share of its international cables crossing a chokepoint.
     ``transit``: betweenness on the country graph (countries joined by a shared cable),
     normalised by the largest. ``hub``: its international cables / the most any country has.
+    ``hazard``: mean hazard of its international cables.
 """
 
 from __future__ import annotations
@@ -294,6 +299,36 @@ def country_components(
             "hub": len(intl) / most_intl,
         }
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def hazard_components(
+    facts: Facts, cable_hazard: pd.Series
+) -> tuple[pd.Series, dict[str, float], dict[str, float]]:
+    """Compute the ``hazard`` component of cables, landing points and countries.
+
+    Parameters
+    ----------
+    facts
+        The cable facts and cable lists.
+    cable_hazard
+        Per cable id, its yearly chance of an earthquake fault
+        (``FaultRates.cables["probability_seismic_fault"]``); missing cables count 0.
+
+    Returns
+    -------
+    tuple
+        Per cable (index ``cable_id``), per landing point (mean of its cables) and per country
+        (mean of its international cables).
+    """
+    cables = cable_hazard.reindex(facts.cables.index).fillna(0.0).astype(float)
+    value = cables.to_dict()
+
+    def mean(ids: list[str]) -> float:
+        return float(np.mean([value[c] for c in ids])) if ids else 0.0
+
+    lps = {lp: mean(ids) for lp, ids in facts.lp_cables.items()}
+    countries = {iso: mean(facts.country_intl.get(iso, [])) for iso in facts.country_cables}
+    return cables, lps, countries
 
 
 def tier_shares(facts: Facts, groups: dict[str, list[str]], index: pd.Index) -> pd.DataFrame:

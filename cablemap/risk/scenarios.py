@@ -201,6 +201,43 @@ class ScenarioEngine:
         self._main = self._main_landmass()
         self._cut_facilities: list[str] = []
 
+    @property
+    def base_edges(self) -> np.ndarray:
+        """Which undirected edges of :attr:`graph` the uncut network has (active cables, land)."""
+        return self._base_edges
+
+    @property
+    def main_landmass(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per country its main-landmass node, and per landing point whether it stands there."""
+        return self._main
+
+    @property
+    def international_cables(self) -> dict[str, set[str]]:
+        """Per country, its active cables that also land in another country."""
+        return self._intl
+
+    @property
+    def base_reach(self) -> np.ndarray:
+        """Foreign countries each country (of ``graph.countries``) reaches in the uncut network."""
+        return self._base[1][:, 0]
+
+    def lp_isolated(self, active: np.ndarray) -> np.ndarray:
+        """Flag the cut-off landing points under each column of active edges.
+
+        Parameters
+        ----------
+        active
+            Boolean (n_edges, n_scenarios): which undirected edges of :attr:`graph` each
+            scenario keeps.
+
+        Returns
+        -------
+        ndarray
+            Boolean (n_landing_points, n_scenarios), landing points in ``graph.lp_ids`` order.
+        """
+        lp_labels, _, _, labels = self._connectivity(active)
+        return self._lp_isolated(lp_labels, labels)
+
     def _international_cables(self) -> dict[str, set[str]]:
         lps = self.layers.landing_points.set_index("lp_id")["iso3"]
         links = self.layers.cable_landings[

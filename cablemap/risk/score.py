@@ -23,12 +23,14 @@ from cablemap.risk.components import (
     cable_components,
     compute_facts,
     country_components,
+    hazard_components,
     landing_point_components,
     tier_shares,
 )
 from cablemap.risk.connectivity import graph_from_network
 from cablemap.risk.exposure import country_exposure, exposure_evidence
 from cablemap.risk.facilities import FACILITY_CONTEXT, facility_components, facility_table
+from cablemap.risk.faults import FaultRates, fault_rates
 from cablemap.risk.metros import METRO_CONTEXT, metro_components, metro_of_sites, metro_table
 from cablemap.risk.resilience import (
     Resilience,
@@ -275,7 +277,7 @@ _CONTEXT = {
     ).split(),
     "cable": (
         "name status countries international suppliers owners supplier_tier owner_tier tier "
-        "high_tier_vendors chokepoints top_n_share in_region"
+        "high_tier_vendors chokepoints faults_per_year quakes_per_year top_n_share in_region"
     ).split(),
     "country": (
         "name cables international_cables redundancy_cables status min_cut_cables "
@@ -418,6 +420,7 @@ def score(
     *,
     countries: gpd.GeoDataFrame | None = None,
     network: Network | None = None,
+    hazards: gpd.GeoDataFrame | None = None,
 ) -> Scores:
     """Score every landing point, cable and country of the loaded layers.
 
@@ -433,6 +436,9 @@ def score(
         them a ``landmass`` column of the landing points is used if present.
     network
         A network built earlier from the same layers and model, to skip rebuilding it.
+    hazards
+        An earthquake catalogue for the ``hazard`` component; by default ``layers.hazards``.
+        Without one the component is 0 (and scores that do not weigh it are unchanged).
 
     Returns
     -------
@@ -469,6 +475,8 @@ def score(
         "cable": cable_components(facts),
         "country": countries_values,
     }
+    quakes = layers.hazards if hazards is None else hazards
+    rates = _add_hazard(values, facts, spec, network, layers, quakes)
     evidence = exposure_evidence(layers, spec.vendor_profile)
     country_values = values["country"]
     stack = country_exposure(
@@ -496,7 +504,7 @@ def score(
     for entity, groups in (("landing_point", facts.lp_cables), ("country", facts.country_cables)):
         tables[entity] = tables[entity].join(tier_shares(facts, groups, tables[entity].index))
     lp_table = _landing_point_table(tables["landing_point"], layers, facts, region, res)
-    cable_table = _cable_table(tables["cable"], layers, facts, region)
+    cable_table = _cable_table(tables["cable"], layers, facts, region, rates)
     country_table = _country_table(tables["country"], layers, facts, spec, res)
     country_table = country_table.join(stack, on="iso3")
     facilities, metros = _sites(layers, facts, spec)
@@ -505,6 +513,13 @@ def score(
             frame.attrs["risk_model"] = spec.name
     notes = list(network.notes)
     notes.extend(_gap_notes(layers.cables))
+    if rates is not None:
+        notes.extend(rates.notes)
+    elif any(spec.weights[e].get("hazard", 0.0) > 0 for e in spec.weights):
+        notes.append(
+            "no earthquake catalogue: the hazard component is 0 (give one with --hazards or "
+            "[layers] hazards)"
+        )
     unrouted = facts.cables.index[~facts.cables["has_route"]]
     if len(unrouted):
         notes.append(f"{len(unrouted)} cable(s) without a route count as crossing no chokepoint")
@@ -607,6 +622,28 @@ def _gap_notes(cables: pd.DataFrame) -> list[str]:
     return notes
 
 
+def _add_hazard(  # noqa: PLR0917 - the parts of one scoring run
+    values: dict[str, pd.DataFrame],
+    facts: Facts,
+    spec: ModelSpec,
+    network: Network,
+    layers: Layers,
+    quakes: gpd.GeoDataFrame | None,
+) -> FaultRates | None:
+    """Add the ``hazard`` column to every entity's components; the fault rates, if computed."""
+    if quakes is None or quakes.empty:
+        for frame in values.values():
+            frame["hazard"] = 0.0
+        return None
+    rates = fault_rates(network, layers, spec.faults, quakes)
+    cables, lps, countries = hazard_components(facts, rates.cables["probability_seismic_fault"])
+    values["cable"]["hazard"] = cables.reindex(values["cable"].index).fillna(0.0)
+    lp_frame, country_frame = values["landing_point"], values["country"]
+    lp_frame["hazard"] = [lps.get(i, 0.0) for i in lp_frame.index]
+    country_frame["hazard"] = [countries.get(i, 0.0) for i in country_frame.index]
+    return rates
+
+
 def _landing_point_table(
     table: pd.DataFrame,
     layers: Layers,
@@ -636,7 +673,11 @@ def _landing_point_table(
 
 
 def _cable_table(
-    table: pd.DataFrame, layers: Layers, facts: Facts, region: frozenset[str]
+    table: pd.DataFrame,
+    layers: Layers,
+    facts: Facts,
+    region: frozenset[str],
+    rates: FaultRates | None = None,
 ) -> gpd.GeoDataFrame:
     cables = layers.cables.set_index("cable_id")
     columns = "countries international supplier_tier owner_tier tier high_tier_vendors chokepoints"
@@ -646,6 +687,9 @@ def _cable_table(
         .join(context)
         .join(table)
     )
+    if rates is not None:
+        for col in ("faults_per_year", "quakes_per_year"):
+            out[col] = rates.cables[col].reindex(out.index).fillna(0.0)
     out["in_region"] = out["countries"].map(lambda cs: bool(set(cs) & region))
     out = out.reset_index().sort_values(["rank", "cable_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=layers.cables.crs)

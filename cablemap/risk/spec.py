@@ -18,6 +18,7 @@ import geopandas as gpd
 from cablemap._errors import CablemapError, RiskSpecError
 from cablemap._resources import risk_models_path
 from cablemap.layers.vendors import vendor_registry
+from cablemap.risk.faults import DEFAULT_FAULTS_FILE, FaultModel, load_fault_model
 from cablemap.risk.region import Region, load_region
 
 DEFAULT_MODEL_FILE = "dcs-v1.toml"
@@ -32,8 +33,9 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "hub",
         "fragility",
         "chokepoint",
+        "hazard",
     ),
-    "cable": ("vendor_exposure", "dependence", "reach", "chokepoint"),
+    "cable": ("vendor_exposure", "dependence", "reach", "chokepoint", "hazard"),
     "country": (
         "vendor_exposure",
         "fragility",
@@ -41,6 +43,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "chokepoint",
         "transit",
         "hub",
+        "hazard",
     ),
 }
 #: Entities scored only when the model file weighs them (``[weights.facility]``,
@@ -149,6 +152,12 @@ class ModelSpec:
         facility), ``nearest_max_km`` (farthest landing point a facility can be the nearest data
         centre for), ``metro_method`` (``"leader"``), ``metro_radius_km``,
         ``metro_same_country``.
+    faults
+        The fault model (``[model] faults``, default ``faults-v1.toml``): fault rates, repair
+        times, the ``hazard`` component and ``cablemap simulate``.
+    probabilistic
+        ``{"years", "seed"}`` when the model asks every build for the probabilistic view
+        (a ``[probabilistic]`` table); ``None`` otherwise.
     """
 
     name: str
@@ -170,6 +179,8 @@ class ModelSpec:
     plan: dict[str, Any] | None = None
     site_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     sites: dict[str, Any] = field(default_factory=dict)
+    faults: FaultModel | None = None
+    probabilistic: dict[str, int] | None = None
 
     def with_weights(self, weights: dict[str, dict[str, float]]) -> ModelSpec:
         """Return a copy with other weights (used by the sensitivity analysis)."""
@@ -515,6 +526,9 @@ def load_model(
         region = load_region(_path("region"))
         profile = load_vendor_profile(vendor_profile or _path("vendor_profile"))
         chokepoints = load_chokepoints(_path("chokepoints"))
+        faults = load_fault_model(
+            _path("faults") if "faults" in meta else risk_models_path() / DEFAULT_FAULTS_FILE
+        )
     except CablemapError as exc:
         msg = f"{str(file)!r}: a file it names is invalid: {exc}"
         raise RiskSpecError(msg) from None
@@ -538,6 +552,8 @@ def load_model(
         plan=plan,
         site_weights=site_weights,
         sites=sites,
+        faults=faults,
+        probabilistic=_probabilistic(file, data, faults),
     )
 
 
@@ -608,3 +624,24 @@ def _sites(file: Path, data: dict[str, Any]) -> dict[str, Any]:
         ),
         "metro_same_country": same,
     }
+
+
+def _probabilistic(file: Path, data: dict[str, Any], faults: FaultModel) -> dict[str, int] | None:
+    """Read the ``[probabilistic]`` table: years and seed of the build's simulation, or None."""
+    table = data.get("probabilistic")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise _err(file, "probabilistic", "must be a table ([probabilistic])")
+    unknown = sorted(set(table) - {"years", "seed"})
+    if unknown:
+        raise _err(file, f"probabilistic.{unknown[0]}", "unknown key; allowed: ['seed', 'years']")
+    out = {"years": faults.years, "seed": faults.seed}
+    for key, low in (("years", 1), ("seed", 0)):
+        value = table.get(key, out[key])
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise _err(
+                file, f"probabilistic.{key}", f"was {value!r} but must be a whole number >= {low}"
+            )
+        out[key] = value
+    return out

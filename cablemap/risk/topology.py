@@ -348,7 +348,7 @@ def _landmasses(
     return pd.Series(np.nan, index=lps.index, dtype=object)
 
 
-def build_network(  # noqa: PLR0912 - one pass over the network, a branch per option
+def build_network(
     layers: Layers,
     *,
     landing_snap_km: float = 30.0,
@@ -465,11 +465,12 @@ def build_network(  # noqa: PLR0912 - one pass over the network, a branch per op
         geometry=lps.geometry.to_numpy(),
         crs=settings.default_crs,
     )
-    if bu_nodes:
-        other = gpd.GeoDataFrame(bu_nodes, geometry="geometry", crs=settings.default_crs)
-        nodes = pd.concat([lp_nodes, other], ignore_index=True)
-    else:  # routes without branching units (a small network)
-        nodes = lp_nodes
+    other = gpd.GeoDataFrame(
+        pd.DataFrame(bu_nodes, columns=["node_id", "kind", "geometry"]),
+        geometry="geometry",
+        crs=settings.default_crs,
+    )  # columns named: a network of straight two-point cables has no branching unit at all
+    nodes = pd.concat([lp_nodes, other], ignore_index=True)
     terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
     if land_routes:
         routes = _land_routes(

@@ -258,3 +258,33 @@ def test_template_syntax_in_names_shows_literally_in_the_browser(browser, sample
         assert page.errors == [] and page.blocked == []
     finally:
         page.close()
+
+
+def test_probabilistic_view_and_hazard_overlay(browser, sample, tmp_path):
+    from tests.render.test_maps import _quakes  # noqa: PLC0415
+
+    layers = cm.Layers(**{**sample.__dict__, "hazards": _quakes()})
+    simulation = cm.simulate(layers, years=300, seed=2)
+    scores = cm.score(layers)
+    paths = save_maps(
+        scores, layers, tmp_path, countries=bundled_countries(), simulation=simulation
+    )
+    probabilistic = next(p for p in paths if p.name == "probabilistic.html")
+    page = Page(browser, probabilistic)
+    try:
+        assert page.errors == [] and page.blocked == []
+        expected = {k: len(v["features"]) for k, v in layer_data(probabilistic.read_text()).items()}
+        drawn = page.drawn()
+        assert drawn["hazards"] == 0  # off until ticked
+        assert {k: v for k, v in drawn.items() if k != "hazards"} == {
+            k: v for k, v in expected.items() if k != "hazards"
+        }
+        label = page.page.locator(".leaflet-control-layers-overlays label", has_text="Earthquake")
+        label.locator("input").check()
+        page.page.wait_for_timeout(300)
+        assert page.drawn()["hazards"] == expected["hazards"]
+        text = page.open_popup("countries", "TON")
+        assert "chance of being cut off in a year" in text and "tonga-cable" in text
+        page.screenshot("probabilistic.png")
+    finally:
+        page.close()

@@ -13,6 +13,7 @@ import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import (
     build_map,
+    probabilistic_map,
     save_map,
     save_maps,
     scenario_map,
@@ -22,6 +23,7 @@ from cablemap.render import (
 from cablemap.render.assets import external_references
 from cablemap.render.geometry import shift_to_pacific
 from cablemap.risk import load_region
+from cablemap.risk.spec import COMPONENTS
 
 _LAYER = re.compile(r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"popup"', re.S)
 
@@ -128,7 +130,8 @@ def test_strategic_nodes(sample, tmp_path, outlines):
     )
     row = scores.landing_points.set_index("lp_id").loc["nukualofa-tonga"]
     assert lp["score"] == pytest.approx(row["score"], abs=1e-4)
-    assert len(lp["components"]) == 6 and lp["redundancy_cables"] == 1
+    assert len(lp["components"]) == len(COMPONENTS["landing_point"])
+    assert lp["redundancy_cables"] == 1
     meta = json.loads(
         re.search(r'cablemap\.registry\.meta\["landing_points"\] = (\{.*?\});', page, re.S).group(1)
     )
@@ -237,3 +240,83 @@ def test_attribution_and_view(tg_v3):
     page = build_map(tg_v3).get_root().render()
     assert "© TeleGeography, CC BY-NC-SA 3.0" in page
     assert "[[-50.0, 25.0], [50.0, 240.0]]" in page  # the Indo-Pacific view of risk_models/
+
+
+# ----------------------------------------------------------------------------- hazards (issue 14)
+def _quakes():
+    """Invented earthquakes: two by Tonga, one by Japan, one outside the view."""
+    import geopandas as gpd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415
+
+    return gpd.GeoDataFrame(
+        {
+            "quake_id": ["a", "b", "c", "d"],
+            "time": pd.to_datetime(
+                ["1990-01-01", "1995-01-01", "2000-01-01", "2010-01-01"], utc=True
+            ),
+            "magnitude": [7.5, 6.0, 8.9, 6.5],
+            "depth_km": float("nan"),
+            "source": "test",
+        },
+        geometry=gpd.points_from_xy([-175.4, -175.0, 142.5, -30.0], [-20.8, -20.5, 38.5, 60.0]),
+        crs="EPSG:4326",
+    )
+
+
+def _group_of(page: str, kind: str) -> str:
+    found = re.search(rf'cablemap\.addLayer\(\s*\w+,\s*(\w+),\s*"{kind}"', page)
+    assert found, kind
+    return found.group(1)
+
+
+@pytest.fixture(scope="module")
+def hazard_sample(sample):
+    layers = cm.Layers(**{**sample.__dict__, "hazards": _quakes()})
+    return layers, cm.simulate(layers, years=300, seed=2)
+
+
+def test_strategic_nodes_hazard_overlay_is_off_by_default(hazard_sample, outlines):
+    layers, simulation = hazard_sample
+    scores = cm.score(layers)
+    page = (
+        strategic_nodes_map(scores, layers, countries=outlines, simulation=simulation)
+        .get_root()
+        .render()
+    )
+    data = layer_data(page)
+    cells = data["hazards"]["features"]
+    assert len(cells) == 3  # the fourth is outside the view
+    tohoku = next(f["properties"] for f in cells if f["properties"]["max_magnitude"] == 8.9)
+    assert tohoku["events"] == 1 and tohoku["weighted"] > 1000
+    group = _group_of(page, "hazards")
+    assert f"{group}.addTo(" not in page  # drawn only when ticked
+    assert f"{_group_of(page, 'landing_points')}.addTo(" in page
+    assert "Earthquake hotspots 1990-2010 (3 cells)" in page
+    lp = next(
+        f["properties"]
+        for f in data["landing_points"]["features"]
+        if f["properties"]["id"] == "nukualofa-tonga"
+    )
+    row = simulation.landing_points.set_index("lp_id").loc["nukualofa-tonga"]
+    assert lp["p_cut_off"] == pytest.approx(row["probability_cut_off"], abs=1e-5)
+    assert lp["cut_off_cables"][0].startswith("tonga-cable (")
+
+
+def test_probabilistic_map(hazard_sample, outlines, tmp_path):
+    layers, simulation = hazard_sample
+    page = probabilistic_map(simulation, layers, countries=outlines).get_root().render()
+    data = layer_data(page)
+    assert set(data) == {"outlines", "countries", "cables", "landing_points", "hazards"} - {
+        "outlines"
+    }
+    countries = {f["properties"]["id"]: f["properties"] for f in data["countries"]["features"]}
+    ton = simulation.countries.set_index("iso3").loc["TON"]
+    assert countries["TON"]["p_cut_off"] == pytest.approx(ton["probability_cut_off"], abs=1e-5)
+    assert countries["TON"]["international_cables"] == 1
+    cables = {f["properties"]["id"]: f["properties"] for f in data["cables"]["features"]}
+    assert cables["tonga-cable"]["loss_countries"][0] == "TON"
+    assert 'data-cm-focus="TON"' in page  # the ranked panel
+    assert f"{_group_of(page, 'hazards')}.addTo(" not in page
+    paths = save_maps(cm.score(layers), layers, tmp_path, countries=outlines, simulation=simulation)
+    assert {p.name for p in paths} >= {"probabilistic.html", "index.html"}
+    assert "Probabilistic resilience" in (tmp_path / "index.html").read_text()

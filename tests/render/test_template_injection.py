@@ -22,6 +22,7 @@ from cablemap.pipeline import BuildConfig, build
 from cablemap.pipeline.diff import change_report, report_html
 from cablemap.render import (
     build_map,
+    probabilistic_map,
     save_map,
     scenario_map,
     strategic_nodes_map,
@@ -99,7 +100,9 @@ def test_every_map_shows_hostile_names_literally(sample, marker):
     outlines = bundled_countries()
     engine = ScenarioEngine(layers)
     result = engine.run(cables=[layers.cables.loc[0, "cable_id"]])
+    simulation = cm.simulate(layers, years=200, seed=1)
     pages = {
+        "probabilistic": probabilistic_map(simulation, layers, countries=outlines),
         "overview": build_map(layers),
         "strategic": strategic_nodes_map(scores, layers, countries=outlines),
         "vendor": vendor_exposure_map(scores, layers, countries=outlines),
@@ -107,7 +110,9 @@ def test_every_map_shows_hostile_names_literally(sample, marker):
     }
     for name, m in pages.items():
         page = m.get_root().render()
-        assert_safe(page, names, marker, every=name != "scenario")
+        assert_safe(page, names, marker, every=name not in ("scenario", "probabilistic"))
+    # the probabilistic view names every landing point and cable it draws
+    assert_safe(pages["probabilistic"].get_root().render(), names[:3], marker)
     scenario_page = pages["scenario"].get_root().render()
     assert "<title>Tonga {{ 7*7 }}</title>" in scenario_page
 

@@ -1,0 +1,164 @@
+"""Hazards on real data: the USGS catalogue, the 2022 network and Taiwan's faults of 2024-2026.
+
+Slow (full releases in ../shared/data). The figures these tests hold are the ones the README
+reports; `cablemap calibrate` prints them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pytest
+import shapely
+
+import cablemap as cm
+from cablemap.layers.hazards import earthquakes_from_file
+from cablemap.layers.incidents import cable_faults_from_smc
+from cablemap.risk import simulate as sim
+from cablemap.risk.calibration import calibrate, read_cable_ids
+from cablemap.risk.faults import fault_rates, load_fault_model
+from cablemap.risk.hazard import route_hazard, seismic_grid
+from cablemap.risk.scenarios import ScenarioEngine
+from tests.conftest import SHARED, _require
+from tests.risk.test_simulate import _reference
+
+USGS = SHARED / "hazards" / "usgs-m55-1965-2016.csv"
+SMC = SHARED / "incidents" / "taiwan-smc-incidents.json"
+#: The Japan Trench: its axis runs from ~34°N to ~41°N at ~142-144.5°E (off Honshu's Pacific
+#: coast); the box holds the trench and its landward slope.
+JAPAN_TRENCH = shapely.box(141.0, 35.0, 145.5, 41.5)
+
+
+@pytest.fixture(scope="module")
+def quakes():
+    return earthquakes_from_file(_require(USGS))
+
+
+@pytest.fixture(scope="module")
+def v3_hazards(tg_v3, quakes, ne_countries):
+    return cm.score(tg_v3, countries=ne_countries, hazards=quakes)
+
+
+def test_the_catalogue_loads_whole(quakes):
+    assert len(quakes) == 23412
+    assert str(quakes["time"].min().date()) == "1965-01-02"
+    assert quakes["magnitude"].min() >= 5.5
+    hengchun = quakes[
+        (quakes["time"].dt.strftime("%Y-%m-%d") == "2006-12-26")
+        & quakes.geometry.within(shapely.box(120, 21, 121.5, 22.5))
+    ]
+    assert len(hengchun) >= 2  # the Hengchun doublet
+
+
+def test_luzon_strait_and_japan_trench_are_hotspots(quakes, tg_v3):
+    # along the network: the stretches of route within each area are among the network's most
+    # exposed (expected earthquake breaks a year at each point of the 2022 routes)
+    network = cm.score(tg_v3).network
+    points = route_hazard(network, quakes)
+    share = points["breaks_per_year"].rank(ascending=False, pct=True)
+    where = shapely.points(points["lon"], points["lat"])
+    luzon = cm.load_model().chokepoints.set_index("chokepoint_id").geometry["luzon-strait"]
+    for area in (luzon, JAPAN_TRENCH):
+        inside = shapely.within(where, area)
+        assert inside.sum() > 300
+        assert share[inside].median() <= 0.07  # half of it in the network's top 7 %
+        assert (share[inside] <= 0.10).mean() >= 0.7  # most of it in the top decile
+    # on the map's grid of the catalogue: the Tohoku cell tops the region, the trench's cells
+    # fill its top decile
+    region = cm.load_model().region
+    west, south, east, north = region.bbox
+    cells = seismic_grid(quakes, cell_deg=1.0)
+    lon = np.where(cells["lon"] < region.seam_lon, cells["lon"] + 360, cells["lon"])
+    cells = cells[(lon >= west) & (lon <= east) & cells["lat"].between(south, north)]
+    rank = np.arange(1, len(cells) + 1)
+    in_trench = shapely.within(shapely.points(cells["lon"], cells["lat"]), JAPAN_TRENCH)
+    assert rank[in_trench].min() == 1
+    assert (rank[in_trench] <= len(cells) // 10).sum() >= 5
+
+
+def test_cables_crossing_them_rank_high_on_hazard(v3_hazards):
+    cables = v3_hazards.cables.assign(
+        hazard_rank=v3_hazards.cables["hazard"].rank(ascending=False, method="min")
+    ).set_index("cable_id")
+    n = len(cables)
+    luzon = cables[cables["chokepoints"].map(lambda c: "luzon-strait" in c)]
+    trench = cables[cables.geometry.intersects(JAPAN_TRENCH)]
+    # named cables of the 2022 copy that cross the Luzon Strait / the Japan Trench
+    for cable in ("eac-c2c", "apcn-2", "flag-north-asia-loopreach-north-asia-loop"):
+        assert cable in luzon.index and cables.at[cable, "hazard_rank"] <= 10
+    for cable in ("japan-information-highway-jih", "pacific-crossing-1-pc-1"):
+        assert cable in trench.index and cables.at[cable, "hazard_rank"] <= 15
+    assert luzon["hazard_rank"].median() <= n * 0.1
+    assert trench["hazard_rank"].median() <= n * 0.1
+    quiet = cables[~cables.index.isin(luzon.index.union(trench.index))]
+    assert quiet["hazard"].median() < luzon["hazard"].median() / 5
+
+
+def test_tonga_is_cut_off_as_often_as_its_one_cable_fails(tg_v3, ne_countries, quakes):
+    result = cm.simulate(tg_v3, quakes=quakes, countries=ne_countries, years=3000, seed=21)
+    fm = result.rates.model
+    rate = float(result.rates.cables.at["tonga-cable", "faults_per_year"])
+    p = 1 - math.exp(-rate * (365 + fm.mean_repair_days()) / 365)
+    tonga = result.countries.set_index("iso3").loc["TON"]
+    assert tonga["international_cables"] == 1
+    assert tonga["ci_low"] <= p <= tonga["ci_high"]
+    assert tonga["top_cables"][0] == {"cable_id": "tonga-cable", "share": 1.0}
+    assert result.countries["probability_cut_off"].iloc[0] >= tonga["probability_cut_off"]
+    big = result.countries.set_index("iso3").loc[["JPN", "USA", "SGP"], "probability_cut_off"]
+    assert (big == 0).all()
+
+
+def test_exact_on_the_2022_network_with_earthquakes(tg_v3, ne_countries, quakes):
+    fm = dataclasses.replace(load_fault_model(), base_per_1000km=0.225, block_years=3)
+    engine = ScenarioEngine(tg_v3, countries=ne_countries)
+    plan = sim.prepare_simulation(
+        engine, fault_rates(engine.network, tg_v3, fm, quakes), years=3, seed=5
+    )
+    fast = sim.run_block(plan, 0)
+    c_years, c_days, l_years, l_days = _reference(plan, engine, 0)
+    g = engine.graph
+    for i, place in enumerate(plan.places):
+        if place.kind == "country":
+            j = g.countries.index(place.key)
+            assert (c_years[j], c_days[j]) == (fast.cut_years[i], pytest.approx(fast.cut_days[i]))
+        else:
+            for lp in place.members:
+                j = g.lp_ids.index(lp)
+                assert (l_years[j], l_days[j]) == (
+                    fast.cut_years[i],
+                    pytest.approx(fast.cut_days[i]),
+                )
+    assert (fast.cut_years > 0).sum() > 50
+
+
+def test_taiwan_calibration(tg_v3, ne_countries, quakes):
+    incidents = cable_faults_from_smc(_require(SMC))
+    result = calibrate(incidents, tg_v3, quakes=quakes, countries=ne_countries, years=1000)
+    t = result.totals
+    assert t["observed_faults"] == 46 and t["observation_years"] == pytest.approx(2.17, abs=0.01)
+    low, high = t["observed_ci"]
+    # simulated faults a year on the matched cables: inside the observed 95 % interval, and
+    # within 20 % of the observed rate
+    assert low <= t["simulated_per_year"] <= high
+    assert t["simulated_per_year"] == pytest.approx(t["observed_per_year"], rel=0.2)
+    eq_low, eq_high = t["observed_earthquake_ci"]
+    assert eq_low <= t["expected_seismic_per_year"] <= eq_high
+    observed, model = result.repair["observed"], result.repair["model"]
+    assert model["q50"] == pytest.approx(observed["q50"], rel=0.25)
+    assert model["q25"] == pytest.approx(observed["q25"], rel=0.4)
+    assert model["q75"] == pytest.approx(observed["q75"], rel=0.4)
+    assert set(result.unmatched["slug"]) == {"twtm2", "twtm3", "twtp3", "twtk2"}
+    assert len(result.cables) == 12 and "eac-c2c" in set(result.cables["cable_id"])
+
+
+def test_every_matched_slug_names_a_cable_of_the_2022_copy(tg_v3):
+    table = read_cable_ids()
+    ids = set(tg_v3.cables["cable_id"])
+    matched = table.dropna(subset=["cable_id"])
+    assert set(matched["cable_id"]) <= ids
+    links = tg_v3.cable_landings.merge(tg_v3.landing_points[["lp_id", "iso3"]], on="lp_id")
+    taiwan = set(links.loc[links["iso3"] == "TWN", "cable_id"])
+    # all but SJC (its Hong Kong-Singapore segment carries Taiwan's traffic) land in Taiwan
+    assert set(matched["cable_id"]) - taiwan == {"southeast-asia-japan-cable-sjc"}

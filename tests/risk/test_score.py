@@ -94,7 +94,7 @@ def test_sensitivity_reports_rank_stability(v3_scores):
     one_at_a_time = sens[sens["test"].str.contains("%") & ~sens["test"].str.contains("draws")]
     # one test each way per weighted component (a weight of 0, like hazard's, stays 0)
     weights = v3_scores.model.weights
-    weighted = sum(weights[e][c] > 0 for e, comps in COMPONENTS.items() for c in comps)
+    weighted = sum(weights[e][c] > 0 for e in ENTITIES for c in COMPONENTS[e])
     assert len(one_at_a_time) == 2 * weighted
     assert sens["kendall_tau"].between(-1, 1).all() and sens["top_n_overlap"].between(0, 1).all()
     draws = sens[sens["test"].str.contains("draws")]

@@ -30,10 +30,33 @@ TG_V2 = SHARED / "cables" / "tg-v2-2020"
 FULL_DATA_FIXTURES = frozenset(
     {"tg_v3", "tg_v3_path", "tg_v2", "tg_v2_path", "ne_countries", "v3_scores", "pdb_kmz"}
 )
-#: Whole files that are slow: a wheel build, notebook kernels, a browser.
-SLOW_FILES = frozenset({"test_wheel.py", "test_notebooks.py", "render/test_browser.py"})
-#: Library calls that run the whole build (load, score, scenarios, maps, exports).
-LONG_RUNS = (pipeline.build, pipeline.watch)
+#: Whole files that are slow: a wheel build, notebook kernels, a browser, the planner.
+SLOW_FILES = frozenset(
+    {"test_wheel.py", "test_notebooks.py", "render/test_browser.py", "risk/test_plan.py"}
+)
+#: Library calls that run the whole build (load, score, scenarios, maps, exports), or the
+#: investment planner (resilience of every candidate, sea routes).
+LONG_RUNS = (pipeline.build, pipeline.watch, cm.plan)
+#: Tests that take about a second or more each on this 2-core machine (measured with
+#: ``pytest -m "not slow" --durations=40``): CLI builds and whole-page renders. They run in
+#: ``make test`` and CI; leaving them out keeps ``make test-fast`` under 30 s.
+SLOW_TESTS = frozenset(
+    {
+        "tests/test_cli.py::test_build_writes_the_map",
+        "tests/test_cli.py::test_score_table_explain_and_csv",
+        "tests/test_cli.py::test_simulate_unreachable_scheduler_is_one_line_error",
+        "tests/test_cli.py::test_scenario_table_sweep_and_errors",
+        "tests/test_cli.py::test_score_json_is_the_scores_payload",
+        "tests/risk/test_simulate.py::test_local_and_dask_are_identical",
+        "tests/risk/test_score.py::test_planned_cables_can_be_counted",
+        "tests/risk/test_stack.py::test_cli_facility_entity_and_explain",
+        "tests/test_pipeline.py::test_build_with_skipped_records_builds_and_says_so",
+        "tests/test_pipeline.py::test_exports_give_countries_their_polygons",
+        "tests/test_cache.py::test_layers_and_scores_round_trip",
+        "tests/render/test_maps.py::test_probabilistic_map",
+        "tests/layers/test_geometry_only.py::test_scored_exports_say_what_was_inferred_or_carried",
+    }
+)
 
 
 def _data_required() -> bool:
@@ -76,9 +99,9 @@ def _is_slow(value: object) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark ``slow`` what needs reference data, whole builds, a wheel, notebooks or a browser.
 
-    That is every test in :data:`SLOW_FILES`, every test using one of
+    That is every test in :data:`SLOW_FILES` or :data:`SLOW_TESTS`, every test using one of
     :data:`FULL_DATA_FIXTURES`, and every test whose body reads ``../shared/data`` directly
-    or runs whole builds (:data:`LONG_RUNS`).
+    or runs whole builds or the planner (:data:`LONG_RUNS`).
     """
     tests = Path(__file__).resolve().parent
     for item in items:
@@ -87,7 +110,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             and item.path.relative_to(tests).as_posix() in SLOW_FILES
         )
         full_data = FULL_DATA_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-        if in_slow_file or full_data or any(_is_slow(v) for v in _globals_used(item)):
+        measured = item.nodeid.split("[")[0] in SLOW_TESTS
+        if in_slow_file or full_data or measured or any(_is_slow(v) for v in _globals_used(item)):
             item.add_marker(pytest.mark.slow)
 
 

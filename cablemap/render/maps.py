@@ -492,6 +492,21 @@ def _info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> N
     )
 
 
+def _close(
+    m: folium.Map,
+    layers: Layers,
+    legend: str,
+    title: str,
+    extra: str = "",
+    *,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """End every map alike: legends bottom right, the info box, then the layer control."""
+    add_panel(m, legend, position="bottom: 22px; right: 10px")
+    _info_panel(m, layers, title, extra)
+    return _finish(m, online_tiles=online_tiles)
+
+
 def _finish(m: folium.Map, *, online_tiles: bool = False) -> folium.Map:
     if online_tiles:  # offered, not shown: no tile is requested until an analyst ticks it
         folium.TileLayer(
@@ -765,8 +780,9 @@ def strategic_nodes_map(
             ranked_list_html(f"Top metro nodes ({region.name})", "metros", top_metros),
             position="bottom: 22px; left: 10px; max-width: 280px",
         )
-    add_panel(
+    return _close(
         m,
+        layers,
         legend_html(
             "Landing points, metros and scored facilities: colour = score",
             [("dot", c, label) for label, c in ramp_stops()],
@@ -790,10 +806,10 @@ def strategic_nodes_map(
             if layers.facilities is not None
             else ""
         ),
-        position="bottom: 22px; right: 10px",
+        "Strategic nodes",
+        f"<br>model {html.escape(scores.model.name)}",
+        online_tiles=online_tiles,
     )
-    _info_panel(m, layers, "Strategic nodes", f"<br>model {html.escape(scores.model.name)}")
-    return _finish(m, online_tiles=online_tiles)
 
 
 # --------------------------------------------------------------------------- vendor exposure
@@ -1438,8 +1454,9 @@ def scenario_map(
         f"{rows}</table>",
         position="top: 10px; right: 200px; max-width: 360px",
     )
-    add_panel(
+    return _close(
         m,
+        layers,
         legend_html(
             "Scenario",
             [
@@ -1448,10 +1465,9 @@ def scenario_map(
                 ("dot", CUT_COLOUR, "landing point cut off"),
             ],
         ),
-        position="bottom: 22px; right: 10px",
+        title,
+        online_tiles=online_tiles,
     )
-    _info_panel(m, layers, title)
-    return _finish(m, online_tiles=online_tiles)
 
 
 # --------------------------------------------------------------------------- overview and saving
@@ -1532,8 +1548,9 @@ def overview_map(
         {"fields": [["country", "country"]]},
     ).add_to(group)
     group.add_to(m)
-    add_panel(
+    return _close(
         m,
+        layers,
         legend_html(
             "Cables",
             [
@@ -1542,10 +1559,9 @@ def overview_map(
                 ("dot", "#e4572e", "landing point"),
             ],
         ),
-        position="bottom: 22px; right: 10px",
+        "Submarine cables and landing points",
+        online_tiles=online_tiles,
     )
-    _info_panel(m, layers, "Submarine cables and landing points")
-    return _finish(m, online_tiles=online_tiles)
 
 
 def save_map(m: folium.Map, filepath: str | Path | None = None, *, offline: bool = True) -> Path:
@@ -1702,8 +1718,9 @@ def plan_map(
         f"<table class='cm-breakdown'><tr><th>#</th><th>pick</th><th>why</th></tr>{rows}</table>",
         position="top: 10px; right: 200px; max-width: 420px",
     )
-    add_panel(
+    return _close(
         m,
+        layers,
         legend_html(
             "Investment plan",
             [
@@ -1714,10 +1731,9 @@ def plan_map(
                 ("dot", _SINGLE_COLOUR, "country behind a single cable"),
             ],
         ),
-        position="bottom: 22px; right: 10px",
+        title,
+        online_tiles=online_tiles,
     )
-    _info_panel(m, layers, title)
-    return _finish(m, online_tiles=online_tiles)
 
 
 _PICK_COLOUR = "#1e8449"

@@ -18,6 +18,7 @@ from cablemap.layers.aiddata import footprints_from_aiddata
 from cablemap.layers.attach import add_extras
 from cablemap.layers.footprints import footprints_from_file
 from cablemap.layers.project import read_project
+from cablemap.risk.region import load_region
 from cablemap.risk.spec import EXPOSURE_DOMAINS, load_vendor_profile
 from tests.conftest import SHARED
 
@@ -259,3 +260,14 @@ def test_full_release_aiddata_reaches_the_government_domain(v3_stack_scores):
     idn = _country(v3_stack_scores, "IDN")
     assert idn["exposure_government_status"] == "evidence"
     assert idn["exposure_government"] == 1.0
+
+
+def test_mobile_evidence_covers_two_thirds_of_the_region(sample_scores):
+    # issue 12: cited mobile-network evidence (ran_4g/ran_5g/mobile_core rows with a source)
+    # for at least two-thirds of the region's countries; the rest are explicit `unknown`
+    region = set(load_region().countries)
+    rows = sample_scores.countries.set_index("iso3").loc[sorted(region)]
+    evidence = rows.index[rows["exposure_mobile_status"] == "evidence"]
+    assert len(evidence) * 3 >= 2 * len(region), sorted(region - set(evidence))
+    assert {"BTN", "MNG", "YEM", "GUM"} <= set(evidence)
+    assert set(rows["exposure_mobile_status"]) == {"evidence", "unknown"}

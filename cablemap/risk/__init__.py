@@ -6,7 +6,8 @@ areas or vendors are cut) with ``cuts`` (parsing the cuts) and ``connectivity`` 
 components of many scenarios at once) beneath it; ``faults`` (the fault model: rates per
 segment, repair times), ``hazard`` (seismic hotspots), ``places`` (what can cut each country
 and landing point off) and ``simulate`` (Monte Carlo of faults and repairs, local or on Dask),
-with ``calibration`` (the fault model against real faults).
+with ``calibration`` (the fault model against real faults); ``tiers`` (the cables' vendors
+classified by the vendor profile, for maps and briefs).
 """
 
 from cablemap._errors import ScenarioError
@@ -21,6 +22,7 @@ from cablemap.risk.score import Scores, kendall_tau, score
 # module cablemap.risk.simulate (as `score` hides cablemap.risk.score)
 from cablemap.risk.simulate import SimulationError, SimulationResult
 from cablemap.risk.spec import ModelSpec, load_model, load_vendor_profile
+from cablemap.risk.tiers import VendorTiers, vendor_tiers
 from cablemap.risk.topology import Network, build_network
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Scores",
     "SimulationError",
     "SimulationResult",
+    "VendorTiers",
     "build_network",
     "fault_rates",
     "kendall_tau",
@@ -47,4 +50,5 @@ __all__ = [
     "plan",
     "run_scenario",
     "score",
+    "vendor_tiers",
 ]

@@ -52,6 +52,7 @@ __all__ = [
     "BriefData",
     "brief_href",
     "country_brief",
+    "country_code",
     "save_briefs",
 ]
 
@@ -220,6 +221,31 @@ def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
     th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><tr>{th}</tr>{body}</table>"
+
+
+def country_code(scores: Scores, iso3: str) -> str:
+    """Return the normalised ISO3 code of a scored country, or raise naming the closest.
+
+    Parameters
+    ----------
+    scores
+        The scores.
+    iso3
+        An ISO 3166 alpha-3 code, any case.
+
+    Returns
+    -------
+    str
+        The code in upper case.
+
+    Raises
+    ------
+    CablemapError
+        If no scored country has that code; the message lists the closest codes.
+    """
+    code = iso3.strip().upper()
+    _country_row(scores, code)
+    return code
 
 
 def _country_row(scores: Scores, iso3: str) -> pd.Series:

@@ -105,8 +105,8 @@ def stacked_year_chart_svg(
                 f'fill="{colour}"><title>{year}: {n} {_e(name.replace("_", " "))}</title></rect>'
             )
             base += n
-        share = row.get("high_tier_share", math.nan)
-        if isinstance(share, float) and not math.isnan(share):
+        share = float(row.get("high_tier_share", math.nan)) if base else math.nan
+        if not math.isnan(share):
             share_points.append((x + bar / 2, top + plot_h - share * plot_h))
         if i % label_every == 0:
             parts.append(

@@ -55,6 +55,8 @@ SLOW_TESTS = frozenset(
         "tests/test_cache.py::test_layers_and_scores_round_trip",
         "tests/render/test_maps.py::test_probabilistic_map",
         "tests/layers/test_geometry_only.py::test_scored_exports_say_what_was_inferred_or_carried",
+        "tests/render/test_briefs.py::test_cli_brief",
+        "tests/render/test_briefs.py::test_save_briefs_writes_every_scored_region_country",
     }
 )
 

@@ -60,6 +60,8 @@ logger = logging.getLogger(__name__)
 
 #: Folder of the briefs inside the maps folder.
 BRIEFS_FOLDER = "countries"
+#: Tolerance (degrees, about 1 km) of the country outlines drawn on every brief's map.
+_LAND_TOLERANCE = 0.01
 #: Property of a country feature on the maps that holds the link to its brief.
 POPUP_PROPERTY = "brief_href"
 
@@ -142,6 +144,7 @@ class _Index:
     footprints_of: dict[str, pd.DataFrame]
     rows: dict[str, pd.Series]
     outlines_of: dict[str, list[Any]]
+    land: gpd.GeoDataFrame | None  # the outlines simplified once (briefs draw at ~1 km)
 
     @classmethod
     def build(
@@ -155,6 +158,10 @@ class _Index:
         cables = scores.cables[[*cols.split(), "international", "geometry"]].set_index("cable_id")
         years = layers.cables.set_index("cable_id")["rfs_year"]
         cables = cables.assign(rfs_year=years.reindex(cables.index))
+        land = None
+        if outlines is not None:
+            land = outlines[["iso3", "geometry"]].copy()
+            land["geometry"] = land.geometry.simplify(_LAND_TOLERANCE)
         cables_of: dict[str, list[str]] = {}
         for cable_id, countries in zip(cables.index, cables["countries"], strict=True):
             for iso in countries:
@@ -172,9 +179,8 @@ class _Index:
                 for i, g in layers.vendor_footprints.groupby("iso3")
             },
             {str(r["iso3"]): r for _, r in scores.countries.iterrows()},
-            {}
-            if outlines is None
-            else {str(i): list(g.geometry) for i, g in outlines.groupby("iso3")},
+            {} if land is None else {str(i): list(g.geometry) for i, g in land.groupby("iso3")},
+            land,
         )
 
 
@@ -491,8 +497,8 @@ def _changes_section(mine: pd.DataFrame, changes: dict[str, Any] | None, iso3: s
         )
     names = mine["name"]
     cables = changes.get("cables", {})
-    added = [c for c in cables.get("added", []) if c in mine]
-    changed = {c: f for c, f in cables.get("changed", {}).items() if c in mine}
+    added = [c for c in cables.get("added", []) if c in mine.index]
+    changed = {c: f for c, f in cables.get("changed", {}).items() if c in mine.index}
     items = [f"<li>New cable: {html.escape(names.get(c, c))}</li>" for c in added] + [
         f"<li>Changed: {html.escape(names.get(c, c))} ({html.escape(', '.join(f))})</li>"
         for c, f in changed.items()
@@ -533,9 +539,9 @@ def _map_section(idx: _Index, mine: pd.DataFrame, data: BriefData, iso3: str, na
             lats += [b[1], b[3]]
     view = MapView.around(lons, lats)
     land = []
-    if data.outlines is not None:
-        hits = data.outlines.sindex.query(view.boxes())
-        near = data.outlines.iloc[np.unique(hits)]
+    if idx.land is not None:
+        hits = idx.land.sindex.query(view.boxes())
+        near = idx.land.iloc[np.unique(hits[1])]
         land = list(near.geometry[near["iso3"] != iso3])
     cables = [
         (str(r.name), r.geometry, TIER_COLOURS.get(str(r.supplier_tier), MUTED_COLOUR))

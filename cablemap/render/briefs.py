@@ -66,19 +66,24 @@ _LAND_TOLERANCE = 0.01
 POPUP_PROPERTY = "brief_href"
 
 _CSS = """
-body{font:13px/1.4 system-ui,sans-serif;max-width:920px;margin:1.5em auto;padding:0 1em;
+body{font:13px/1.4 system-ui,sans-serif;max-width:960px;margin:1.5em auto;padding:0 1em;
 color:#1b2631}
-h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.15em;margin:1.2em 0 .4em;
+h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.15em;margin:1em 0 .4em;
 border-bottom:1px solid #d5d8dc;break-after:avoid}
 table{border-collapse:collapse;width:100%;font-size:12px}
-td,th{padding:2px 6px;border-bottom:1px solid #e5e8eb;text-align:left;vertical-align:top}
-th{background:#f4f6f7}.num{text-align:right}.muted{color:#6c7a89}
+td,th{padding:2px 6px;border-bottom:1px solid #e5e8eb;text-align:left;vertical-align:top;
+overflow-wrap:break-word}.src{overflow-wrap:anywhere}
+th{background:#f4f6f7}.num{text-align:right}.muted{color:#6c7a89}.nw{white-space:nowrap}
 .tier{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:3px}
+.grid{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
+.grid>*{flex:1 1 320px;min-width:0}
 .controls{float:right}.controls a,.controls button{margin-left:.6em}
 svg{max-width:100%;height:auto}section{break-inside:avoid-page}
 @page{size:A4;margin:15mm}
-@media print{.controls{display:none}body{margin:0;max-width:none;font-size:11px}
-a{color:inherit;text-decoration:none}h2{break-after:avoid}tr{break-inside:avoid}}
+@media print{.controls{display:none}body{margin:0;max-width:none;font-size:9.5px}
+table{font-size:8.5px}td,th{padding:1px 3px}h1{font-size:1.4em}h2{margin:.6em 0 .2em}
+svg.cm-map{max-height:80mm;width:auto}a{color:inherit;text-decoration:none}
+tr{break-inside:avoid}section{break-inside:auto}}
 """
 
 
@@ -209,7 +214,16 @@ def _names(value: object) -> str:
 
 def _tier(tier: str) -> str:
     colour = TIER_COLOURS.get(tier, MUTED_COLOUR)
-    return f'<span class="tier" style="background:{colour}"></span>{html.escape(tier)}'
+    return (
+        f'<span class="nw"><span class="tier" style="background:{colour}"></span>'
+        f"{html.escape(tier)}</span>"
+    )
+
+
+def _rank(value: object, of: int | None = None) -> str:
+    if is_missing(value):
+        return "not ranked"
+    return f"rank {int(value)}" + (f" of {of}" if of else "")  # type: ignore[call-overload]
 
 
 def _num(value: object, digits: int = 3) -> str:
@@ -284,14 +298,17 @@ def _scores_section(scores: Scores, row: pd.Series) -> str:
     chart = bar_chart_svg(
         [(c, float(row.get(f"{c}_contribution", math.nan))) for c in weights],
         title="Contributions to the country score",
+        width=420,
     )
     facts = [
         ("Score", f"{_num(row['score'])} (rank {int(row['rank'])} of {n} countries)"),
-        ("Criticality", f"{_num(row.get('criticality'))} (rank {_e(row.get('criticality_rank'))})"),
+        ("Criticality", f"{_num(row.get('criticality'))} ({_rank(row.get('criticality_rank'))})"),
         (
             "DCS priority",
-            f"{_num(row.get('dcs_priority'))} (rank {_e(row.get('dcs_rank'))} of "
-            f"{region_n} region countries)",
+            f"{_num(row.get('dcs_priority'))} ({_rank(row.get('dcs_rank'), region_n)} "
+            "region countries)"
+            if not is_missing(row.get("dcs_rank"))
+            else "not ranked (outside the region or excluded by the model's [dcs] settings)",
         ),
         ("Cables", f"{_e(row.get('cables'))}, international {_e(row.get('international_cables'))}"),
         ("Landing stations with international cables", _e(row.get("landing_stations"))),
@@ -299,10 +316,11 @@ def _scores_section(scores: Scores, row: pd.Series) -> str:
     ]
     fact_rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in facts)
     model = html.escape(scores.model.name)
+    table = _table(["component", "value", "weight", "contribution"], comp_rows, "no components")
     return (
         f"<section><h2>Scores (model <code>{model}</code>)</h2><table>{fact_rows}</table>"
-        f"{_table(['component', 'value', 'weight', 'contribution'], comp_rows, 'no components')}"
-        f"{chart}</section>"
+        f'</section></div><section><div class="grid"><div>{table}</div>'
+        f"<div>{chart}</div></div></section>"
     )
 
 
@@ -461,8 +479,8 @@ def _source(source: object, date: object) -> str:
     when = "" if is_missing(date) or not str(date) else f" ({html.escape(str(date))})"
     if text.startswith(("https://", "http://")):
         link = html.escape(text)
-        return f'<a href="{link}">{link}</a>{when}'
-    return html.escape(text) + when
+        return f'<a class="src" href="{link}">{link}</a>{when}'
+    return f'<span class="src">{html.escape(text)}</span>{when}'
 
 
 def _timeline_section(mine: pd.DataFrame, name: str) -> str:
@@ -555,6 +573,8 @@ def _map_section(idx: _Index, mine: pd.DataFrame, data: BriefData, iso3: str, na
         cables=cables,
         points=points,
         facilities=facilities,
+        width=480,
+        max_height=400,
     )
     legend = " ".join(
         f'<span class="tier" style="background:{c}"></span>{html.escape(t)} supplier'
@@ -662,8 +682,9 @@ def country_brief(
         f'<p class="muted">Country brief, built {html.escape(data.built)}; data '
         f"{html.escape(', '.join(sorted({str(v) for v in layers.cables['source_version']})))}."
         "</p>",
+        '<div class="grid">',
         _map_section(idx, mine, data, iso3, name),
-        _scores_section(scores, row),
+        _scores_section(scores, row),  # closes the grid after the facts
         _failures_section(idx, row, data, iso3),
         cables_html,
         _timeline_section(mine, name),

@@ -99,7 +99,7 @@ def test_footprint_sources_appear_in_their_country_brief(sample, sample_scored, 
         assert len(mine) > 0
         section = _section(page, "Vendor footprints")
         for url in mine["source"]:
-            assert f'<a href="{html.escape(url)}">' in section
+            assert f'<a class="src" href="{html.escape(url)}">' in section
         others = set(urls.loc[urls["iso3"] != iso3, "source"]) - set(mine["source"])
         assert not [u for u in others if f'href="{html.escape(u)}"' in section]
 

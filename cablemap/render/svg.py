@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import shapely
 from shapely.geometry import Polygon, box
 
 from cablemap.render.style import TIER_COLOURS
@@ -239,6 +240,15 @@ class MapView:
             return [box(w - 360, s, e - 360, n)]
         return [box(w, s, 180, n), box(-180, s, e - 360, n)]
 
+    def clip(self, geom: BaseGeometry, margin: float = 0.1) -> list[BaseGeometry]:
+        """Return the parts of a geometry inside the view widened by ``margin`` (a share)."""
+        dx, dy = (self.east - self.west) * margin, (self.north - self.south) * margin
+        wide = MapView(
+            self.west - dx, self.south - dy, self.east + dx, self.north + dy, self.shifted
+        )
+        parts = [shapely.clip_by_rect(geom, *b.bounds) for b in wide.boxes()]
+        return [p for p in parts if not p.is_empty]
+
     def lon(self, x: np.ndarray) -> np.ndarray:
         """Longitudes in this view's frame."""
         return np.where(x < 0, x + 360, x) if self.shifted else x
@@ -308,6 +318,28 @@ def _path(geom: BaseGeometry, proj: _Projector, *, closed: bool, margin: float =
     return "".join(out)
 
 
+def _islets(
+    geoms: Sequence[BaseGeometry], view: MapView, proj: _Projector, tolerance: float
+) -> list[str]:
+    """Mark the country's islands too small to draw at this scale (atolls) with a ring."""
+    marks = []
+    for g in geoms:
+        if g is None or g.is_empty:
+            continue
+        for part in getattr(g, "geoms", [g]):
+            w, s, e, n = part.bounds
+            if max(e - w, n - s) > 3 * tolerance:
+                continue
+            p = part.representative_point()
+            x, y = proj.xy(view.lon(np.array([p.x])), np.array([p.y]))
+            if 0 <= x[0] <= proj.width and 0 <= y[0] <= proj.height:
+                marks.append(
+                    f'<circle cx="{x[0]:.1f}" cy="{y[0]:.1f}" r="2.5" fill="#fbe3b4" '
+                    'stroke="#b9770e" stroke-width="0.8"/>'
+                )
+    return marks
+
+
 def country_map_svg(
     view: MapView,
     *,
@@ -354,12 +386,14 @@ def country_map_svg(
     tolerance = (view.east - view.west) / width  # about a pixel, in degrees
     for geoms, fill in ((land, "#f4f1ea"), (country, "#fbe3b4")):
         d = "".join(
-            _path(g.simplify(tolerance, preserve_topology=False), proj, closed=True, margin=0.1)
+            _path(part.simplify(tolerance, preserve_topology=False), proj, closed=True, margin=0.1)
             for g in geoms
             if g is not None and not g.is_empty
+            for part in view.clip(g)
         )
         if d:
             parts.append(f'<path d="{d}" fill="{fill}" stroke="#a9a49a" stroke-width="0.5"/>')
+    parts.extend(_islets(country, view, proj, tolerance))
     for name, geom, colour in cables:
         if geom is None or geom.is_empty:
             continue

@@ -21,6 +21,7 @@ from cablemap.render.briefs import (
     save_briefs,
 )
 from cablemap.render.svg import MapView
+from tests.conftest import SHARED, _require
 
 #: A brief must stay under this size (issue 15's budget).
 MAX_BYTES = 300_000
@@ -230,3 +231,21 @@ def test_cli_brief(tmp_path):
     bad = runner.invoke(cli, ["brief", "XYZ", "--out", str(out)])
     assert bad.exit_code == 1
     assert bad.output.startswith("Error: no country 'XYZ' in the scored data; closest codes:")
+
+
+def test_kiribati_is_drawn_whole_across_the_antimeridian(tg_v3):
+    ne = _require(SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp")
+    outlines = cm.countries_from_file(ne)
+    scores = cm.score(tg_v3)
+    page = country_brief(scores, tg_v3, "KIR", data=BriefData(outlines=outlines))
+    svg = page[page.index('class="cm-map"') :]
+    svg = svg[: svg.index("</svg>")]
+    width = float(re.search(r'width="(\d+)"', svg).group(1))
+    # its atolls, too small to draw at this scale, are marked one by one
+    atolls = [float(x) for x in re.findall(r'<circle cx="([-\d.]+)"[^>]*stroke="#b9770e"', svg)]
+    assert len(atolls) >= 10
+    # Gilbert Islands (173°E) on the left, Line Islands (157°W) on the right: one picture
+    assert min(atolls) < 0.25 * width and max(atolls) > 0.75 * width
+    # the landing point at Kiritimati (157.4°W) is on the right of the same picture
+    point = re.search(r'<circle cx="([-\d.]+)" cy="[-\d.]+" r="3.5"', svg)
+    assert float(point.group(1)) > 0.6 * width

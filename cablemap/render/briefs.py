@@ -275,6 +275,12 @@ def _country_row(scores: Scores, iso3: str) -> pd.Series:
     region = sorted(scores.model.region.countries)
     known = sorted(set(scores.countries["iso3"]) | set(region))
     close = difflib.get_close_matches(iso3, known, n=5, cutoff=0.3)
+    names = {
+        str(n).lower(): str(c)
+        for c, n in zip(scores.countries["iso3"], scores.countries["name"], strict=True)
+    }
+    by_name = [names[n] for n in difflib.get_close_matches(iso3.lower(), list(names), n=3)]
+    close = list(dict.fromkeys([*by_name, *close]))[:5]
     msg = (
         f"no country {iso3!r} in the scored data; closest codes: {close or 'none'} "
         f"(the region has {len(region)} countries: {', '.join(region[:12])}...)"

@@ -393,7 +393,7 @@ def _failures_section(idx: _Index, row: pd.Series, data: BriefData, iso3: str) -
             items.append(
                 f"<li><b>Critical pair:</b> {html.escape(names.get(a, a))} and "
                 f"{html.escape(names.get(b, b))} together cut it off "
-                f"(with {len(r.countries) - 1} other countr(ies)).</li>"
+                f"{_others(list(r.countries), iso3)}.</li>"
             )
     if not items:
         items.append("<li>No single cable or pair of cables cuts it off in the data.</li>")
@@ -418,7 +418,9 @@ def _failures_section(idx: _Index, row: pd.Series, data: BriefData, iso3: str) -
                 f"{int(s['cables_before'])} → {int(s['cables_after'])}",
                 f"{int(s['reachable_before'])} → {int(s['reachable_after'])}",
                 html.escape(
-                    ", ".join(result.cuts.get("vendors", []) + result.cuts.get("areas", []))
+                    ", ".join(
+                        v for k in ("cables", "areas", "vendors") for v in result.cuts.get(k, [])
+                    )
                 ),
             ]
         )
@@ -431,6 +433,11 @@ def _failures_section(idx: _Index, row: pd.Series, data: BriefData, iso3: str) -
         f"<section><h2>Single points of failure</h2><ul>{''.join(items)}</ul>"
         f"<h2>Configured scenarios</h2>{scen}</section>"
     )
+
+
+def _others(countries: list[str], iso3: str) -> str:
+    others = [c for c in countries if c != iso3]
+    return f" (and {', '.join(html.escape(c) for c in others)} with it)" if others else ""
 
 
 def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) -> str:

@@ -6,7 +6,8 @@ cable layer), under the riskiest tier among its suppliers in the model's vendor 
 names no supplier (``suppliers`` missing) is counted under ``no_supplier``, not under
 ``unrated`` (a named supplier the profile does not rate). Cables without an RFS year cannot be
 placed on the axis: they are counted in ``frame.attrs["no_rfs_year"]`` with their ids, never
-silently dropped.
+silently dropped. The cables are those the model scores: in service by default, planned ones too
+where the model's ``statuses`` count them (then the axis runs to the last planned year).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 import cablemap as cm
@@ -68,3 +70,23 @@ def test_undated_cables_are_reported_not_dropped():
 def test_unknown_country_is_an_error(sample, sample_scores):
     with pytest.raises(cm.CablemapError, match="'XXX' but no scored country"):
         new_cables_by_year(sample_scores, sample, "XXX")
+
+
+def test_planned_cables_count_where_the_model_scores_them(tmp_path, sample, sample_scores):
+    models = tmp_path / "m"
+    shutil.copytree(cm.risk_models_path(), models)
+    path = models / "dcs-v1.toml"
+    text = path.read_text()
+    path.write_text(
+        text.replace('statuses = ["in_service"]', 'statuses = ["in_service", "planned"]')
+    )
+    scored = cm.score(sample, path)
+    with_planned = new_cables_by_year(scored, sample)
+    in_service = new_cables_by_year(sample_scores, sample)
+    planned = sample.cables[sample.cables["status"] == "planned"]
+    planned_intl = _international(scored, sample).index.intersection(planned["cable_id"])
+    assert len(planned_intl) > 0
+    assert int(with_planned["total"].sum()) == int(in_service["total"].sum()) + len(planned_intl)
+    assert with_planned.index.max() == int(
+        planned.set_index("cable_id").loc[planned_intl, "rfs_year"].max()
+    )

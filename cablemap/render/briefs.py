@@ -150,6 +150,7 @@ class _Index:
     rows: dict[str, pd.Series]
     outlines_of: dict[str, list[Any]]
     land: gpd.GeoDataFrame | None  # the outlines simplified once (briefs draw at ~1 km)
+    names: dict[str, str]  # country names of the outlines (for countries without a landing)
 
     @classmethod
     def build(
@@ -186,6 +187,9 @@ class _Index:
             {str(r["iso3"]): r for _, r in scores.countries.iterrows()},
             {} if land is None else {str(i): list(g.geometry) for i, g in land.groupby("iso3")},
             land,
+            {}
+            if outlines is None or "name" not in outlines
+            else dict(zip(outlines["iso3"].astype(str), outlines["name"].astype(str), strict=True)),
         )
 
 
@@ -395,6 +399,11 @@ def _failures_section(idx: _Index, row: pd.Series, data: BriefData, iso3: str) -
                 f"{html.escape(names.get(b, b))} together cut it off "
                 f"{_others(list(r.countries), iso3)}.</li>"
             )
+    status = str(row.get("status"))
+    if status == "unconnected":
+        items.insert(0, "<li>No cable path to the global network in the data: nothing to cut.</li>")
+    elif status == "land_linked":
+        items.insert(0, "<li>Land-linked to the global network: no cable loss cuts it off.</li>")
     if not items:
         items.append("<li>No single cable or pair of cables cuts it off in the data.</li>")
     scenario_rows = []
@@ -684,6 +693,8 @@ def country_brief(
     if not data.built:
         data.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     name = str(row["name"])
+    if name == iso3:  # no landing point names the country: the outlines may
+        name = idx.names.get(iso3, name)
     cables_html, mine = _cables_section(idx, iso3)
     parts = [
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',

@@ -74,8 +74,12 @@ def stacked_year_chart_svg(
         f'<text x="{left}" y="14" font-weight="600">{_e(title)}</text>',
     ]
     if table.empty:
-        parts.append(f'<text x="{left}" y="{top + plot_h / 2:.0f}">no cables to draw</text></svg>')
-        return "".join(parts)
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" class="cm-chart" width="{width}" '
+            f'height="40" viewBox="0 0 {width} 40" role="img" {_FONT}><title>{_e(title)}</title>'
+            f'<text x="{left}" y="14" font-weight="600">{_e(title)}</text>'
+            f'<text x="{left}" y="32">no cable with an RFS year to draw</text></svg>'
+        )
     years = list(range(int(table.index.min()), int(table.index.max()) + 1))
     counts = table.reindex(years, fill_value=0)
     peak = max(int(counts[list(series)].sum(axis=1).max()), 1)

@@ -249,3 +249,13 @@ def test_kiribati_is_drawn_whole_across_the_antimeridian(tg_v3):
     # the landing point at Kiritimati (157.4°W) is on the right of the same picture
     point = re.search(r'<circle cx="([-\d.]+)" cy="[-\d.]+" r="3.5"', svg)
     assert float(point.group(1)) > 0.6 * width
+
+
+def test_a_region_country_without_cables_says_so(sample, sample_scored, sample_data):
+    row = sample_scored.countries.set_index("iso3").loc["BTN"]
+    assert row["status"] == "unconnected" and row["cables"] == 0
+    page = country_brief(sample_scored, sample, "BTN", data=sample_data)
+    assert "<h1>Bhutan " in page  # named by the country outlines: no landing point names it
+    assert "No cable path to the global network in the data" in page
+    assert "no international cable lands here in the data" in page
+    assert "no cable with an RFS year to draw" in page

@@ -760,7 +760,8 @@ def save_briefs(
     if not data.built:
         data.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     paths = []
-    for iso3 in countries:
+    for code in countries:
+        iso3 = code.strip().upper()
         path = folder / f"{iso3}.html"
         path.write_text(country_brief(scores, layers, iso3, data=data), encoding="utf-8")
         paths.append(path)

@@ -38,6 +38,19 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
+def _open(kind: str, width: int, height: int, title: str) -> str:
+    """Return the opening ``<svg>`` tag of a chart or map, with its title (escaped)."""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" {_FONT}>'
+        f"<title>{_e(title)}</title>"
+    )
+
+
+def _caption(x: int, y: int, title: str) -> str:
+    return f'<text x="{x}" y="{y}" font-weight="600">{_e(title)}</text>'
+
+
 def stacked_year_chart_svg(
     table: pd.DataFrame,
     *,
@@ -67,19 +80,13 @@ def stacked_year_chart_svg(
     """
     left, right, top, bottom = 34, 40, 22, 34
     plot_w, plot_h = width - left - right, height - top - bottom
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cm-chart" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" {_FONT}>'
-        f"<title>{_e(title)}</title>",
-        f'<text x="{left}" y="14" font-weight="600">{_e(title)}</text>',
-    ]
     if table.empty:
         return (
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="cm-chart" width="{width}" '
-            f'height="40" viewBox="0 0 {width} 40" role="img" {_FONT}><title>{_e(title)}</title>'
-            f'<text x="{left}" y="14" font-weight="600">{_e(title)}</text>'
-            f'<text x="{left}" y="32">no cable with an RFS year to draw</text></svg>'
+            _open("cm-chart", width, 40, title)
+            + _caption(left, 14, title)
+            + f'<text x="{left}" y="32">no cable with an RFS year to draw</text></svg>'
         )
+    parts = [_open("cm-chart", width, height, title), _caption(left, 14, title)]
     years = list(range(int(table.index.min()), int(table.index.max()) + 1))
     counts = table.reindex(years, fill_value=0)
     peak = max(int(counts[list(series)].sum(axis=1).max()), 1)
@@ -175,12 +182,7 @@ def bar_chart_svg(
     plot_w = width - label_w - value_w
     height = top + row_height * max(len(rows), 1) + 6
     peak = max((v for _, v in rows if math.isfinite(v)), default=0.0) or 1.0
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cm-chart" width="{width}" '
-        f'height="{height}" viewBox="0 0 {width} {height}" role="img" {_FONT}>'
-        f"<title>{_e(title)}</title>",
-        f'<text x="0" y="13" font-weight="600">{_e(title)}</text>',
-    ]
+    parts = [_open("cm-chart", width, height, title), _caption(0, 13, title)]
     for i, (label, value) in enumerate(rows):
         y = top + i * row_height
         finite = math.isfinite(value)
@@ -382,9 +384,8 @@ def country_map_svg(
     proj = _Projector(view, width, max_height)
     w, h = proj.width, proj.height
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="cm-map" width="{w}" height="{h}" '
-        f'viewBox="0 0 {w} {h}" role="img" {_FONT}><title>{_e(title)}</title>'
-        f'<defs><clipPath id="cm-clip"><rect width="{w}" height="{h}"/></clipPath></defs>'
+        _open("cm-map", w, h, title)
+        + f'<defs><clipPath id="cm-clip"><rect width="{w}" height="{h}"/></clipPath></defs>'
         f'<rect width="{w}" height="{h}" fill="#eaf2f8"/><g clip-path="url(#cm-clip)">'
     ]
     tolerance = (view.east - view.west) / width  # about a pixel, in degrees

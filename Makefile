@@ -46,6 +46,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_resilience.py
 	$(BIN)/python benchmarks/bench_scenarios.py
 	$(BIN)/python benchmarks/bench_maps.py
+	$(BIN)/python benchmarks/bench_briefs.py
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/measure_inference.py --sweep
 	$(BIN)/python benchmarks/bench_scale.py

@@ -31,7 +31,9 @@ from cablemap.layers.hazards import earthquakes_from_file
 from cablemap.layers.joins import backhaul_distances, country_facilities, nearest_facilities
 from cablemap.render import (
     build_map,
+    country_brief,
     plan_map,
+    save_briefs,
     save_map,
     save_maps,
     scenario_map,
@@ -53,6 +55,7 @@ from cablemap.risk import (
     score,
 )
 from cablemap.risk.simulate import simulate
+from cablemap.risk.timeline import new_cables_by_year
 
 __all__ = [
     "CablemapError",
@@ -73,6 +76,7 @@ __all__ = [
     "backhaul_distances",
     "build_map",
     "countries_from_file",
+    "country_brief",
     "country_facilities",
     "earthquakes_from_file",
     "facilities_from_cloud_regions",
@@ -83,12 +87,14 @@ __all__ = [
     "load_model",
     "load_vendor_profile",
     "nearest_facilities",
+    "new_cables_by_year",
     "plan",
     "plan_map",
     "resolve_vendor",
     "risk_models_path",
     "run_scenario",
     "sample_path",
+    "save_briefs",
     "save_layers",
     "save_map",
     "save_maps",

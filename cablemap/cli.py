@@ -41,8 +41,10 @@ from cablemap.layers.hazards import earthquakes_from_files
 from cablemap.layers.incidents import cable_faults_from_smc
 from cablemap.pipeline import BuildConfig, BuildResult, change_report, config_from_project, watch
 from cablemap.pipeline import build as run_build
+from cablemap.pipeline.briefs import write_brief
 from cablemap.pipeline.diff import report_html, report_lines
 from cablemap.render import save_map, scenario_map, write_index
+from cablemap.render.briefs import BRIEFS_FOLDER
 from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, score
 from cablemap.risk.calibration import calibrate as run_calibration
@@ -373,9 +375,14 @@ def _build_summary(result: BuildResult, config: BuildConfig | None = None) -> No
     click.echo("Time: " + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
     for line in result.changes:
         click.echo(f"Changed: {line}")
+    briefs = [p for p in result.outputs if p.parent.name == BRIEFS_FOLDER]
     for path in result.outputs:
+        if path in briefs:
+            continue
         if path.suffix == ".html" or path.name in ("scores.gpkg", "metadata.json"):
             click.echo(f"Wrote {path}")
+    if briefs:
+        click.echo(f"Wrote {len(briefs)} country briefs to {briefs[0].parent}")
     _print_skipped(result, config)
 
 
@@ -421,6 +428,56 @@ def diff(old: Path, new: Path, fmt: str, scores: bool, out: Path | None) -> None
         click.echo(f"Wrote {out}")
     else:
         click.echo(text)
+
+
+@cli.command()
+@click.argument("iso3")
+@_source_option
+@_model_option
+@_countries_option
+@click.option(
+    "--facilities",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Facility source to draw and score (PeeringDB KMZ/JSON, cloud regions CSV; repeatable).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The page to write. Default: maps/countries/<ISO3>.html.",
+)
+def brief(
+    iso3: str,
+    source: Path | None,
+    model_file: Path | None,
+    countries_file: Path | None,
+    facilities: tuple[Path, ...],
+    out: Path | None,
+) -> None:
+    """Write one country's brief: a printable offline page of its cables, scores and risks.
+
+    Map of its cables, landing stations and facilities; scores with the breakdown and ranks;
+    international cables with owners, suppliers, tiers and RFS year; single points of failure
+    and the configured scenarios; vendor footprints with sources; new cables per year by
+    supplier tier; changes since the previous release (maps/changes.json); sources, licences.
+
+    \b
+    Example:
+        cablemap brief TON
+        cablemap brief FJI --source ../shared/data/cables/tg-v3-2022 --out fiji.html
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the page and `cablemap validate` report the load
+        path = write_brief(
+            iso3,
+            source=source,
+            model=model_file,
+            countries=countries_file,
+            facilities=facilities,
+            out=out,
+        )
+    click.echo(f"Wrote {path}")
 
 
 @cli.command()

@@ -55,6 +55,10 @@ SLOW_TESTS = frozenset(
         "tests/test_cache.py::test_layers_and_scores_round_trip",
         "tests/render/test_maps.py::test_probabilistic_map",
         "tests/layers/test_geometry_only.py::test_scored_exports_say_what_was_inferred_or_carried",
+        "tests/render/test_briefs.py::test_cli_brief",
+        "tests/risk/test_timeline.py::test_planned_cables_count_where_the_model_scores_them",
+        "tests/render/test_template_injection.py::test_country_briefs_show_hostile_names_literally",
+        "tests/render/test_briefs.py::test_save_briefs_writes_every_scored_region_country",
     }
 )
 

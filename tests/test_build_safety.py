@@ -225,7 +225,9 @@ def test_a_full_disk_is_named_and_the_previous_maps_stay(tmp_path):
     small = tmp_path / "small"
     small.mkdir()
     mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(small)],
+        # room for one build of the sample (maps, 70 country briefs, the cache: about 5 MB),
+        # not for a forced second one staged beside it
+        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(small)],
         capture_output=True,
         check=False,
     )

@@ -38,7 +38,7 @@ def _reweight(model: Path) -> None:
 def test_first_build_then_nothing_to_do(tmp_path):
     config = BuildConfig(out=tmp_path / "maps", model=_models(tmp_path))
     first = build(config)
-    assert first.ran == ["load", "validate", "score", "scenarios", "maps", "exports"]
+    assert first.ran == ["load", "validate", "score", "scenarios", "maps", "exports", "briefs"]
     names = {p.name for p in first.outputs}
     assert {
         "index.html",
@@ -47,7 +47,14 @@ def test_first_build_then_nothing_to_do(tmp_path):
         "scenario_luzon-strait.html",
         "scores.gpkg",
         "metadata.json",
+        "TON.html",
     } <= names
+    # every scored region country has its brief, and the index links each one
+    briefs = {p.stem for p in (config.out_folder / "countries").glob("*.html")}
+    assert len(briefs) >= 60 and {"TON", "FJI", "JPN"} <= briefs
+    index = (config.out_folder / "index.html").read_text()
+    assert all(f'href="countries/{iso3}.html"' in index for iso3 in briefs)
+    assert "New international cables per RFS year by supplier tier: Indo-Pacific" in index
     second = build(config)
     assert second.up_to_date and second.outputs == []
 
@@ -125,6 +132,10 @@ def test_data_change_writes_the_change_report(tmp_path, tg_v2_path, tg_v3_path):
     result = build(BuildConfig(source=tg_v3_path, out=out, model=model, formats=()))
     assert "report" in result.ran
     report = json.loads((out / "changes.json").read_text())
+    # the briefs, written after the report, say what changed for their country
+    tonga = (out / "countries" / "TON.html").read_text()
+    assert 'href="../changes.html"' in tonga and "No change report" not in tonga
+    assert f"{', '.join(report['old'])} → {', '.join(report['new'])}" in tonga
     old_ids = set(cm.load(tg_v2_path).cables["cable_id"])
     new_ids = set(cm.load(tg_v3_path).cables["cable_id"])
     accounted = (
@@ -283,7 +294,16 @@ def test_model_asking_for_the_probabilistic_view(tmp_path):
     out = tmp_path / "maps"
     config = BuildConfig(out=out, model=model, hazards=(catalogue,), formats=("csv",))
     first = build(config)
-    assert first.ran == ["load", "validate", "score", "scenarios", "simulate", "maps", "exports"]
+    assert first.ran == [
+        "load",
+        "validate",
+        "score",
+        "scenarios",
+        "simulate",
+        "maps",
+        "exports",
+        "briefs",
+    ]
     assert (out / "probabilistic.html").is_file()
     payload = json.loads((out / "probabilistic.json").read_text())
     assert (payload["years"], payload["seed"]) == (400, 3)

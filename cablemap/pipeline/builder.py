@@ -48,18 +48,31 @@ from cablemap.layers.boundaries import bundled_countries
 from cablemap.layers.collection import Layers
 from cablemap.layers.project import read_project
 from cablemap.pipeline import cache, publish
+from cablemap.pipeline.briefs import brief_data, read_changes
 from cablemap.pipeline.diff import change_report, report_html, report_lines
 from cablemap.pipeline.exports import FORMATS, export_scores
 from cablemap.render import plan_map, save_map, save_maps, scenario_map, write_index
+from cablemap.render.briefs import save_briefs
 from cablemap.render.report import REPORT_JSON
 from cablemap.risk import ScenarioEngine, load_model, load_region, score
 from cablemap.risk import plan as run_plan
 from cablemap.risk.plan import plan_settings
 from cablemap.risk.simulate import SimulationResult, simulate
+from cablemap.risk.timeline import new_cables_by_year
 
 logger = logging.getLogger(__name__)
 
-STAGES = ("load", "validate", "score", "scenarios", "simulate", "maps", "exports", "report")
+STAGES = (
+    "load",
+    "validate",
+    "score",
+    "scenarios",
+    "simulate",
+    "maps",
+    "exports",
+    "report",
+    "briefs",
+)
 _STATE_DIR = publish.STATE_DIR
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -610,12 +623,7 @@ class _Run:
 
         def run() -> dict[str, Any]:
             engine = holder["engine"] = ScenarioEngine(layers, model, countries=polygons)
-            return {
-                s["name"]: engine.run(
-                    cables=s["cut_cables"], areas=s["cut_areas"], vendors=s["cut_vendors"]
-                )
-                for s in model.scenarios
-            }
+            return engine.run_configured()
 
         runs = self._timed("scenarios", run)
         return runs, holder["engine"]
@@ -721,7 +729,38 @@ class _Run:
 
         self._timed("report", run)
 
-    def index(self, layers: Layers, model: Any) -> None:
+    def briefs(
+        self,
+        scores: Any,
+        layers: Layers,
+        runs: dict[str, Any],
+        engine: Any,
+        polygons: Any,
+    ) -> None:
+        """Write every region country's brief (``countries/<ISO3>.html``) when maps redraw.
+
+        After the change report: a brief says what changed since the previous release (this
+        build's report, or the last one kept in the maps folder).
+        """
+        if not self.stale["maps"]:
+            self._skip("briefs")
+            return
+        changes = read_changes(self.staging) or read_changes(self.config.out_folder)
+
+        def run() -> None:
+            data = brief_data(
+                scores,
+                layers,
+                engine=engine,
+                scenarios=runs or None,
+                changes=changes,
+                polygons=polygons,
+            )
+            save_briefs(scores, layers, self.staging, data=data)
+
+        self._timed("briefs", run)
+
+    def index(self, layers: Layers, model: Any, scores: Any) -> None:
         if not self.stale["maps"]:
             return
         # keep on-demand scenario maps (cablemap scenario --map) and the last change report:
@@ -731,7 +770,7 @@ class _Run:
             if old.exists() and not (self.staging / old.name).exists():
                 shutil.copy2(old, self.staging / old.name)
                 self.carried.add(old.name)
-        write_index(self.staging, layers, model)
+        write_index(self.staging, layers, model, timeline=new_cables_by_year(scores, layers))
         _link_changes(self.staging)
 
     def run(self) -> dict[str, Any]:
@@ -752,7 +791,8 @@ class _Run:
         self.maps(scores, layers, runs, engine, model, simulation)
         self.exports(scores, layers, simulation)
         self.report(layers, scores, model)
-        self.index(layers, model)
+        self.briefs(scores, layers, runs, engine, polygons)
+        self.index(layers, model, scores)
         fresh: dict[str, Any] = {}
         if "load" in self.result.ran:
             fresh["layers"] = layers

@@ -14,6 +14,7 @@ from cablemap.render.maps import (
     vendor_exposure_map,
 )
 from cablemap.render.report import write_build_report
+from cablemap.risk.timeline import new_cables_by_year
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -104,5 +105,6 @@ def save_maps(
             )
         )
     paths.extend(write_build_report(out, layers))
-    paths.append(write_index(out, layers, scores.model))
+    timeline = new_cables_by_year(scores, layers)
+    paths.append(write_index(out, layers, scores.model, timeline=timeline))
     return paths

@@ -7,9 +7,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cablemap.render.briefs import BRIEFS_FOLDER, brief_href
 from cablemap.render.report import REPORT_HTML, skipped_headline
+from cablemap.render.svg import stacked_year_chart_svg
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cablemap.layers.collection import Layers
     from cablemap.risk.spec import ModelSpec
 
@@ -45,8 +49,20 @@ MAP_SUMMARIES: dict[str, tuple[str, str]] = {
 }
 
 
-def index_html(folder: Path, layers: Layers, model: ModelSpec) -> str:
+def index_html(
+    folder: Path, layers: Layers, model: ModelSpec, *, timeline: pd.DataFrame | None = None
+) -> str:
     """Render the index of the maps present in ``folder``.
+
+    Parameters
+    ----------
+    folder
+        The maps folder: its maps and its country briefs (``countries/*.html``) are linked.
+    layers, model
+        The data and model of the build.
+    timeline
+        New international cables per year by supplier tier, region-wide
+        (:func:`cablemap.risk.timeline.new_cables_by_year`), drawn as a chart.
 
     Returns
     -------
@@ -82,6 +98,17 @@ def index_html(folder: Path, layers: Layers, model: ModelSpec) -> str:
     licences = (
         "".join(f"<li>{html.escape(a)}</li>" for a in layers.attributions) or "<li>cablemap</li>"
     )
+    briefs = _briefs_html(folder, layers)
+    chart = (
+        ""
+        if timeline is None
+        else "<h2>Cables through time</h2>"
+        + stacked_year_chart_svg(
+            timeline,
+            title=f"New international cables per RFS year by supplier tier: {model.region.name}",
+        )
+        + _undated(timeline)
+    )
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     skipped, warned = len(layers.report.errors), len(layers.report.warnings)
     report_line = (
@@ -92,7 +119,7 @@ def index_html(folder: Path, layers: Layers, model: ModelSpec) -> str:
 <html lang="en"><head><meta charset="utf-8"><title>cablemap maps</title>
 <style>body{{font:14px/1.45 system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}}
 td,th{{padding:2px 10px;border-bottom:1px solid #ddd;text-align:left}}
-li p{{margin:.2em 0 1em}}</style>
+li p{{margin:.2em 0 1em}}ul.briefs{{columns:3}}svg{{max-width:100%;height:auto}}</style>
 </head><body>
 <h1>cablemap maps</h1>
 <p>Built {built}. Data: {html.escape(", ".join(versions))} ({len(layers.cables)} cables,
@@ -100,6 +127,7 @@ li p{{margin:.2em 0 1em}}</style>
 (<code>{html.escape(Path(model.path).name)}</code>), vendor profile
 <code>{html.escape(model.vendor_profile.name)}</code>, region {html.escape(model.region.name)}.</p>
 <h2>Maps</h2><ul>{"".join(entries) or "<li>none yet</li>"}</ul>
+{chart}{briefs}
 <h2>Build report</h2><p>{report_line}</p>
 <h2>Model weights</h2>
 <table><tr><th>entity</th><th>component</th><th>weight</th></tr>{weights}</table>
@@ -108,8 +136,44 @@ li p{{margin:.2em 0 1em}}</style>
 """
 
 
-def write_index(folder: str | Path, layers: Layers, model: ModelSpec) -> Path:
-    """Write ``index.html`` listing the maps in ``folder``.
+def _undated(timeline: pd.DataFrame) -> str:
+    missing = int(timeline.attrs.get("no_rfs_year", 0))
+    if not missing:
+        return ""
+    ids = ", ".join(timeline.attrs.get("no_rfs_year_ids", []))
+    return f"<p>{missing} international cable(s) without an RFS year: {html.escape(ids)}.</p>"
+
+
+def _briefs_html(folder: Path, layers: Layers) -> str:
+    """Links to every country brief in ``folder/countries``, by country name."""
+    pages = sorted((folder / BRIEFS_FOLDER).glob("*.html"))
+    if not pages:
+        return ""
+    lps = layers.landing_points.dropna(subset=["iso3"])
+    names = lps.groupby("iso3")["country"].first().to_dict()
+    if layers.countries is not None:
+        names |= dict(zip(layers.countries["iso3"], layers.countries["name"], strict=True))
+    links = sorted((str(names.get(p.stem, p.stem)), p.stem) for p in pages)
+    items = "".join(
+        f'<li><a href="{html.escape(brief_href(iso3))}">{html.escape(name)}</a> '
+        f"<small>{html.escape(iso3)}</small></li>"
+        for name, iso3 in links
+    )
+    return (
+        f"<h2>Country briefs ({len(links)})</h2><p>One printable page per region country: "
+        "its map, scores, cables, single points of failure, scenarios, vendor footprints and "
+        f'changes.</p><ul class="briefs">{items}</ul>'
+    )
+
+
+def write_index(
+    folder: str | Path,
+    layers: Layers,
+    model: ModelSpec,
+    *,
+    timeline: pd.DataFrame | None = None,
+) -> Path:
+    """Write ``index.html`` listing the maps and country briefs in ``folder``.
 
     Returns
     -------
@@ -120,6 +184,6 @@ def write_index(folder: str | Path, layers: Layers, model: ModelSpec) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.html"
     tmp = path.with_name("index.html.tmp")
-    tmp.write_text(index_html(folder, layers, model), encoding="utf-8")
+    tmp.write_text(index_html(folder, layers, model, timeline=timeline), encoding="utf-8")
     tmp.replace(path)
     return path

@@ -426,6 +426,21 @@ class ScenarioEngine:
             else losses,
         )
 
+    def run_configured(self) -> dict[str, ScenarioResult]:
+        """Run the scenarios the model configures (``[[scenarios]]``), by name.
+
+        Returns
+        -------
+        dict
+            Scenario name -> :class:`ScenarioResult`, in the model's order.
+        """
+        return {
+            s["name"]: self.run(
+                cables=s["cut_cables"], areas=s["cut_areas"], vendors=s["cut_vendors"]
+            )
+            for s in self.model.scenarios
+        }
+
     def sweep(self, *, chokepoints: bool = True) -> pd.DataFrame:
         """Rank every single-cable cut (and every chokepoint cut) by impact.
 

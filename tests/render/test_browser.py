@@ -8,6 +8,7 @@ to ``build/test-artifacts/`` for a person to look at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -288,3 +289,42 @@ def test_probabilistic_view_and_hazard_overlay(browser, sample, tmp_path):
         page.screenshot("probabilistic.png")
     finally:
         page.close()
+
+
+@pytest.fixture(scope="module")
+def sample_briefs(tmp_path_factory):
+    from cablemap.pipeline.briefs import brief_data  # noqa: PLC0415 - only these tests
+    from cablemap.render.briefs import save_briefs  # noqa: PLC0415
+
+    layers = cm.load()
+    scores = cm.score(layers)
+    out = tmp_path_factory.mktemp("briefs")
+    save_briefs(scores, layers, out, countries=["TON", "JPN"], data=brief_data(scores, layers))
+    return out / "countries"
+
+
+@pytest.mark.parametrize("iso3", ["TON", "JPN"])
+def test_brief_renders_offline_and_prints_on_a_few_a4_pages(browser, sample_briefs, iso3):
+    errors: list[str] = []
+    requests: list[str] = []
+    context = browser.new_context(viewport={"width": 1000, "height": 1400})
+    context.route("**/*", lambda r: (requests.append(r.request.url), r.continue_()))
+    page = context.new_page()
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    path = sample_briefs / f"{iso3}.html"
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    assert requests == [path.as_uri()]  # the page itself, nothing else
+    assert errors == []
+    assert page.locator("svg.cm-map path").count() > 0  # land and cables drawn
+    assert page.locator("svg.cm-chart").count() == 2
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"brief_{iso3}.png"), full_page=True)
+    page.emulate_media(media="print")
+    assert not page.locator(".controls").is_visible()  # no controls on paper
+    pdf = page.pdf(format="A4")
+    (ARTIFACTS / f"brief_{iso3}.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+    assert 1 <= pages <= 4, pages
+    context.close()

@@ -19,6 +19,7 @@ from jinja2.utils import htmlsafe_json_dumps
 import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.pipeline import BuildConfig, build
+from cablemap.pipeline.briefs import brief_data
 from cablemap.pipeline.diff import change_report, report_html
 from cablemap.render import (
     build_map,
@@ -28,8 +29,10 @@ from cablemap.render import (
     strategic_nodes_map,
     vendor_exposure_map,
 )
+from cablemap.render.briefs import save_briefs
 from cablemap.render.index import index_html
 from cablemap.risk import ScenarioEngine
+from cablemap.risk.timeline import new_cables_by_year
 
 
 def payloads(marker: Path) -> list[str]:
@@ -174,3 +177,23 @@ def test_scored_facilities_and_metros_show_hostile_names_literally(sample, marke
     assert "operator_tier" in page
     vendor = vendor_exposure_map(scores, layers, countries=bundled_countries())
     assert_safe(vendor.get_root().render(), names, marker)
+
+
+def test_country_briefs_show_hostile_names_literally(sample, marker, tmp_path):
+    names = payloads(marker)
+    layers = hostile(sample, names)
+    footprints = layers.vendor_footprints.copy()
+    for i, name in enumerate(names):  # sources and vendors are data too
+        footprints.loc[i, "source"] = name
+    layers.vendor_footprints = footprints
+    scores = cm.score(layers)
+    paths = save_briefs(scores, layers, tmp_path, data=brief_data(scores, layers))
+    page = "".join(p.read_text() for p in paths)
+    assert_safe(page, names, marker)
+    # a hostile cable name reaches its country's table and its map title, escaped once
+    assert "<script>window.__pwned" not in page
+    assert html.escape("</script><script>window.__pwned = 1</script>") in page
+    # the index lists the briefs without running a name either
+    index = index_html(tmp_path, layers, scores.model, timeline=new_cables_by_year(scores, layers))
+    assert_safe(index, names, marker, every=False)
+    assert 'href="countries/TON.html"' in index

@@ -1,0 +1,156 @@
+"""Country briefs from a source: load, score, the model's cuts and scenarios, then the page.
+
+:func:`brief_data` gathers what the model computes once for all briefs of a release (critical
+pairs, the configured scenarios, the change report, country outlines); :func:`write_brief` is
+the one library call of ``cablemap brief``; the build writes every region country's brief
+with :func:`cablemap.render.briefs.save_briefs`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from cablemap import settings
+from cablemap.layers import load
+from cablemap.layers.attach import add_extras
+from cablemap.layers.boundaries import bundled_countries
+from cablemap.render.briefs import BriefData, country_brief, country_code
+from cablemap.risk import ScenarioEngine, load_model, score
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from cablemap.layers.collection import Layers
+    from cablemap.risk.scenarios import ScenarioResult
+    from cablemap.risk.score import Scores
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["brief_data", "read_changes", "write_brief"]
+
+
+def brief_data(
+    scores: Scores,
+    layers: Layers,
+    *,
+    engine: ScenarioEngine | None = None,
+    scenarios: dict[str, ScenarioResult] | None = None,
+    changes: dict[str, Any] | None = None,
+    polygons: gpd.GeoDataFrame | None = None,
+) -> BriefData:
+    """Compute what every brief of a release shares.
+
+    Parameters
+    ----------
+    scores, layers
+        Scores and the layers they came from.
+    engine
+        A :class:`cablemap.ScenarioEngine` of these layers and model (built if not given).
+    scenarios
+        The configured scenarios' results (run on ``engine`` if not given).
+    changes
+        The change report since the previous release, if one exists.
+    polygons
+        Country polygons the engine should use for landmasses (as for the scores).
+
+    Returns
+    -------
+    BriefData
+        Critical pairs, scenarios, changes, outlines (the layers' countries or the bundled
+        low-resolution ones) and the build date.
+    """
+    if engine is None:
+        engine = ScenarioEngine(layers, scores.model, countries=polygons)
+    if scenarios is None:
+        scenarios = engine.run_configured()
+    outlines = layers.countries if layers.countries is not None else bundled_countries()
+    return BriefData(
+        pairs=engine.sweep_pairs(),
+        scenarios=scenarios,
+        changes=changes,
+        outlines=outlines,
+        built=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
+
+
+def read_changes(folder: str | Path) -> dict[str, Any] | None:
+    """Read the change report a build left in ``folder`` (``changes.json``), if any.
+
+    Returns
+    -------
+    dict or None
+        The report, or ``None`` when there is none or it cannot be read (logged).
+    """
+    path = Path(folder) / "changes.json"
+    if not path.is_file():
+        return None
+    try:
+        report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        logger.warning("Change report %r unreadable, briefs go without it: %s", str(path), exc)
+        return None
+    return report
+
+
+def write_brief(
+    iso3: str,
+    *,
+    source: str | Path | None = None,
+    model: str | Path | None = None,
+    countries: str | Path | None = None,
+    facilities: tuple[str | Path, ...] = (),
+    out: str | Path | None = None,
+) -> Path:
+    """Load a source, score it and write one country's brief.
+
+    Parameters
+    ----------
+    iso3
+        The country (ISO 3166 alpha-3, any case).
+    source
+        Data to load (:func:`cablemap.load`); default the embedded sample.
+    model
+        Model file; default ``risk_models/dcs-v1.toml``.
+    countries
+        Country polygons for landmasses, land links and the map.
+    facilities
+        Facility sources (PeeringDB KMZ/JSON, cloud regions CSV...) drawn and scored.
+    out
+        The page to write; default ``<settings.maps_folder>/countries/<ISO3>.html``, read now.
+        The change report is read from ``changes.json`` in the maps folder when present.
+
+    Returns
+    -------
+    Path
+        The written page.
+
+    Raises
+    ------
+    CablemapError
+        If no scored country has that code (the message lists the closest), or a source or
+        the model is invalid.
+
+    Examples
+    --------
+    >>> write_brief("TON", out="tonga.html")  # doctest: +SKIP
+    PosixPath('tonga.html')
+    """
+    layers = load(source)
+    if countries is not None or facilities:
+        layers = add_extras(layers, facilities=list(facilities), countries=countries)
+    spec = load_model(model)
+    polygons = layers.countries if countries is not None else None
+    scores = score(layers, spec, countries=polygons)
+    code = country_code(scores, iso3)  # before the engine: a typo fails fast
+    maps = Path(settings.maps_folder)
+    path = maps / "countries" / f"{code}.html" if out is None else Path(out)
+    data = brief_data(scores, layers, polygons=polygons, changes=read_changes(maps))
+    page = country_brief(scores, layers, code, data=data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    logger.info("Wrote the brief of %s to %r", code, str(path))
+    return path

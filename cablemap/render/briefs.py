@@ -1,0 +1,769 @@
+"""Country briefs: one printable, self-contained HTML page per country.
+
+A brief gathers what the model computed about one country: a static map of its cables,
+landing stations and facilities; its scores with the full breakdown and ranks; its
+international cables (owners, suppliers, vendor tiers, RFS year); its single points of failure
+(the minimum cut of its exact resilience, and the pairs of cables whose joint loss cuts it off)
+and what the configured scenarios do to it; its vendor footprints by domain with their
+sources; new international cables per year by supplier tier; what changed since the previous
+release when a change report exists; and the data's sources, licences and build date.
+
+The page is a constant template filled with ``html.escape``-d values only (plain Python
+formatting, never a Jinja compile of data), charts and map are inline SVG
+(:mod:`cablemap.render.svg`), and the one script line only prints. Print CSS: A4, 15 mm
+margins, controls hidden.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from cablemap._errors import CablemapError
+from cablemap._validate import is_missing
+from cablemap.render.style import MUTED_COLOUR, TIER_COLOURS
+from cablemap.render.svg import (
+    MapView,
+    bar_chart_svg,
+    country_map_svg,
+    stacked_year_chart_svg,
+)
+from cablemap.risk.timeline import count_by_year
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from cablemap.layers.collection import Layers
+    from cablemap.risk.scenarios import ScenarioResult
+    from cablemap.risk.score import Scores
+
+__all__ = [
+    "BRIEFS_FOLDER",
+    "POPUP_PROPERTY",
+    "BriefData",
+    "brief_href",
+    "country_brief",
+    "country_code",
+    "save_briefs",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Folder of the briefs inside the maps folder.
+BRIEFS_FOLDER = "countries"
+#: Tolerance (degrees, about 1 km) of the country outlines drawn on every brief's map.
+_LAND_TOLERANCE = 0.01
+#: Property of a country feature on the maps that holds the link to its brief.
+POPUP_PROPERTY = "brief_href"
+
+_CSS = """
+body{font:13px/1.4 system-ui,sans-serif;max-width:960px;margin:1.5em auto;padding:0 1em;
+color:#1b2631}
+h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.15em;margin:1em 0 .4em;
+border-bottom:1px solid #d5d8dc;break-after:avoid}
+table{border-collapse:collapse;width:100%;font-size:12px}
+td,th{padding:2px 6px;border-bottom:1px solid #e5e8eb;text-align:left;vertical-align:top;
+overflow-wrap:break-word}.src{overflow-wrap:anywhere}
+th{background:#f4f6f7}.num{text-align:right}.muted{color:#6c7a89}.nw{white-space:nowrap}
+.tier{display:inline-block;width:.8em;height:.8em;border-radius:2px;margin-right:3px}
+.grid{display:flex;flex-wrap:wrap;gap:14px;align-items:flex-start}
+.grid>*{flex:1 1 320px;min-width:0}
+.controls{float:right}.controls a,.controls button{margin-left:.6em}
+svg{max-width:100%;height:auto}section{break-inside:avoid-page}
+@page{size:A4;margin:15mm}
+@media print{.controls{display:none}body{margin:0;max-width:none;font-size:9.5px}
+table{font-size:8.5px}td,th{padding:1px 3px}h1{font-size:1.4em}h2{margin:.6em 0 .2em}
+svg.cm-map{max-height:80mm;width:auto}a{color:inherit;text-decoration:none}
+tr{break-inside:avoid}section{break-inside:auto}}
+"""
+
+
+def brief_href(iso3: str) -> str:
+    """Return the link to a country's brief, relative to the maps folder.
+
+    Parameters
+    ----------
+    iso3
+        ISO 3166 alpha-3 code.
+
+    Returns
+    -------
+    str
+        ``countries/<ISO3>.html`` (the value of :data:`POPUP_PROPERTY` on map countries).
+    """
+    return f"{BRIEFS_FOLDER}/{iso3.upper()}.html"
+
+
+@dataclass
+class BriefData:
+    """What the model computed once for every brief of a release.
+
+    Attributes
+    ----------
+    pairs
+        Critical pairs (:meth:`cablemap.ScenarioEngine.sweep_pairs`): ``cable_a``, ``cable_b``,
+        ``countries``; ``None`` when not computed (the brief says so).
+    scenarios
+        The configured scenarios' results by name.
+    changes
+        The change report (:func:`cablemap.pipeline.change_report`) of this build, if any.
+    outlines
+        Country polygons (EPSG:4326) for the maps: ``iso3``, geometry.
+    built
+        Build date shown on the page.
+    """
+
+    pairs: pd.DataFrame | None = None
+    scenarios: dict[str, ScenarioResult] = field(default_factory=dict)
+    changes: dict[str, Any] | None = None
+    outlines: gpd.GeoDataFrame | None = None
+    built: str = ""
+    _index: _Index | None = field(default=None, repr=False, compare=False)
+
+    def index(self, scores: Scores, layers: Layers) -> _Index:
+        """Return the per-country lookups of ``scores`` and ``layers``, built once."""
+        key = (id(scores), id(layers))
+        if self._index is None or self._index.key != key:
+            self._index = _Index.build(scores, layers, self.outlines, key)
+        return self._index
+
+
+@dataclass
+class _Index:
+    """Per-country lookups shared by every brief of a release (pandas filtering once)."""
+
+    key: tuple[int, int]
+    cables: pd.DataFrame  # cable_id-indexed: the columns a brief shows, rfs_year joined
+    cables_of: dict[str, list[str]]
+    points_of: dict[str, list[tuple[str, float, float]]]
+    facilities_of: dict[str, list[tuple[str, float, float]]]
+    footprints_of: dict[str, pd.DataFrame]
+    rows: dict[str, pd.Series]
+    outlines_of: dict[str, list[Any]]
+    land: gpd.GeoDataFrame | None  # the outlines simplified once (briefs draw at ~1 km)
+    names: dict[str, str]  # country names of the outlines (for countries without a landing)
+
+    @classmethod
+    def build(
+        cls,
+        scores: Scores,
+        layers: Layers,
+        outlines: gpd.GeoDataFrame | None,
+        key: tuple[int, int],
+    ) -> _Index:
+        cols = "cable_id name status owners suppliers supplier_tier owner_tier countries"
+        cables = scores.cables[[*cols.split(), "international", "geometry"]].set_index("cable_id")
+        years = layers.cables.set_index("cable_id")["rfs_year"]
+        cables = cables.assign(rfs_year=years.reindex(cables.index))
+        land = None
+        if outlines is not None:
+            land = outlines[["iso3", "geometry"]].copy()
+            land["geometry"] = land.geometry.simplify(_LAND_TOLERANCE)
+        cables_of: dict[str, list[str]] = {}
+        for cable_id, countries in zip(cables.index, cables["countries"], strict=True):
+            for iso in countries:
+                cables_of.setdefault(str(iso), []).append(str(cable_id))
+        return cls(
+            key,
+            cables,
+            cables_of,
+            _sites(layers.landing_points),
+            _sites(layers.facilities),
+            {}
+            if layers.vendor_footprints is None
+            else {
+                str(i): g.sort_values(["domain", "vendor"])
+                for i, g in layers.vendor_footprints.groupby("iso3")
+            },
+            {str(r["iso3"]): r for _, r in scores.countries.iterrows()},
+            {} if land is None else {str(i): list(g.geometry) for i, g in land.groupby("iso3")},
+            land,
+            {}
+            if outlines is None or "name" not in outlines
+            else dict(zip(outlines["iso3"].astype(str), outlines["name"].astype(str), strict=True)),
+        )
+
+
+def _sites(frame: gpd.GeoDataFrame | None) -> dict[str, list[tuple[str, float, float]]]:
+    out: dict[str, list[tuple[str, float, float]]] = {}
+    if frame is None:
+        return out
+    frame = frame[frame.geometry.notna() & frame["iso3"].notna()]
+    for iso, name, g in zip(frame["iso3"], frame["name"], frame.geometry, strict=True):
+        out.setdefault(str(iso), []).append((str(name), float(g.x), float(g.y)))
+    return out
+
+
+def _e(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return '<span class="muted">not in the source</span>'
+    return html.escape(str(value))
+
+
+def _names(value: object) -> str:
+    if is_missing(value):
+        return '<span class="muted">not in the source</span>'
+    items = list(value) if isinstance(value, list | tuple | np.ndarray) else [value]
+    return html.escape(", ".join(str(v) for v in items)) or '<span class="muted">none named</span>'
+
+
+def _tier(tier: str) -> str:
+    colour = TIER_COLOURS.get(tier, MUTED_COLOUR)
+    return (
+        f'<span class="nw"><span class="tier" style="background:{colour}"></span>'
+        f"{html.escape(tier)}</span>"
+    )
+
+
+def _rank(value: object, of: int | None = None) -> str:
+    if is_missing(value):
+        return "not ranked"
+    return f"rank {int(value)}" + (f" of {of}" if of else "")  # type: ignore[call-overload]
+
+
+def _num(value: object, digits: int = 3) -> str:
+    if is_missing(value):
+        return "n/a"
+    try:
+        return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return html.escape(str(value))
+
+
+def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
+    if not rows:
+        return f'<p class="muted">{html.escape(empty)}</p>'
+    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><tr>{th}</tr>{body}</table>"
+
+
+def country_code(scores: Scores, iso3: str) -> str:
+    """Return the normalised ISO3 code of a scored country, or raise naming the closest.
+
+    Parameters
+    ----------
+    scores
+        The scores.
+    iso3
+        An ISO 3166 alpha-3 code, any case.
+
+    Returns
+    -------
+    str
+        The code in upper case.
+
+    Raises
+    ------
+    CablemapError
+        If no scored country has that code; the message lists the closest codes.
+    """
+    code = iso3.strip().upper()
+    _country_row(scores, code)
+    return code
+
+
+def _country_row(scores: Scores, iso3: str) -> pd.Series:
+    rows = scores.countries[scores.countries["iso3"] == iso3]
+    if len(rows):
+        return rows.iloc[0]
+    region = sorted(scores.model.region.countries)
+    known = sorted(set(scores.countries["iso3"]) | set(region))
+    close = difflib.get_close_matches(iso3, known, n=5, cutoff=0.3)
+    names = {
+        str(n).lower(): str(c)
+        for c, n in zip(scores.countries["iso3"], scores.countries["name"], strict=True)
+    }
+    by_name = [names[n] for n in difflib.get_close_matches(iso3.lower(), list(names), n=3)]
+    close = list(dict.fromkeys([*by_name, *close]))[:5]
+    msg = (
+        f"no country {iso3!r} in the scored data; closest codes: {close or 'none'} "
+        f"(the region has {len(region)} countries: {', '.join(region[:12])}...)"
+    )
+    raise CablemapError(msg)
+
+
+def _scores_section(scores: Scores, row: pd.Series) -> str:
+    n = len(scores.countries)
+    region_n = int(scores.countries["in_region"].sum())
+    weights = scores.model.weights["country"]
+    comp_rows = [
+        [
+            html.escape(c),
+            f'<span class="num">{_num(row.get(c))}</span>',
+            _num(row.get(f"{c}_weight", w), 2),
+            _num(row.get(f"{c}_contribution")),
+        ]
+        for c, w in weights.items()
+    ]
+    chart = bar_chart_svg(
+        [(c, float(row.get(f"{c}_contribution", math.nan))) for c in weights],
+        title="Contributions to the country score",
+        width=420,
+    )
+    facts = [
+        ("Score", f"{_num(row['score'])} (rank {int(row['rank'])} of {n} countries)"),
+        ("Criticality", f"{_num(row.get('criticality'))} ({_rank(row.get('criticality_rank'))})"),
+        (
+            "DCS priority",
+            f"{_num(row.get('dcs_priority'))} ({_rank(row.get('dcs_rank'), region_n)} "
+            "region countries)"
+            if not is_missing(row.get("dcs_rank"))
+            else "not ranked (outside the region or excluded by the model's [dcs] settings)",
+        ),
+        ("Cables", f"{_e(row.get('cables'))}, international {_e(row.get('international_cables'))}"),
+        ("Landing stations with international cables", _e(row.get("landing_stations"))),
+        ("Exact resilience", _resilience_text(row)),
+    ]
+    fact_rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in facts)
+    model = html.escape(scores.model.name)
+    table = _table(["component", "value", "weight", "contribution"], comp_rows, "no components")
+    return (
+        f"<section><h2>Scores (model <code>{model}</code>)</h2><table>{fact_rows}</table>"
+        f'</section></div><section><div class="grid"><div>{table}</div>'
+        f"<div>{chart}</div></div></section>"
+    )
+
+
+def _resilience_text(row: pd.Series) -> str:
+    status = str(row.get("status"))
+    cut = row.get("redundancy_cables")
+    if status == "land_linked":
+        return "land-linked to the global network: no cable failure cuts it off"
+    if status == "hub":
+        return "a hub of the global network"
+    if status == "unconnected":
+        return "no cable path to the global network in the data"
+    return f"{_e(cut)} cable(s) must fail to cut it off ({html.escape(status.replace('_', ' '))})"
+
+
+def _cables_section(idx: _Index, iso3: str) -> tuple[str, pd.DataFrame]:
+    mine = idx.cables.loc[idx.cables_of.get(iso3, [])]
+    intl = mine[mine["international"].astype(bool)].sort_values(
+        ["rfs_year", "name"], na_position="last"
+    )
+    rows = [
+        [
+            html.escape(str(r.name)),
+            _e(None if is_missing(r.rfs_year) else int(r.rfs_year)),
+            html.escape(str(r.status)),
+            _names(r.owners),
+            _names(r.suppliers),
+            _tier(str(r.supplier_tier)),
+            _tier(str(r.owner_tier)),
+        ]
+        for r in intl.itertuples()
+    ]
+    domestic = len(mine) - len(intl)
+    table = _table(
+        ["cable", "RFS year", "status", "owners", "suppliers", "supplier tier", "owner tier"],
+        rows,
+        "no international cable lands here in the data",
+    )
+    note = f'<p class="muted">Plus {domestic} domestic cable(s).</p>' if domestic else ""
+    title = f"International cables ({len(intl)})"
+    return f"<section><h2>{title}</h2>{table}{note}</section>", mine
+
+
+def _failures_section(idx: _Index, row: pd.Series, data: BriefData, iso3: str) -> str:
+    names = idx.cables["name"]
+    items = []
+    cut = row.get("min_cut_cables")
+    cut_list = [] if is_missing(cut) else [str(c) for c in cut]
+    min_cut = row.get("redundancy_cables")
+    if cut_list and not is_missing(min_cut) and int(min_cut) == 1:
+        items.append(
+            f"<li><b>Single point of failure:</b> losing {_e(names.get(cut_list[0], cut_list[0]))}"
+            f" (<code>{_e(cut_list[0])}</code>) cuts it off from the global network.</li>"
+        )
+    elif cut_list:
+        shown = ", ".join(html.escape(names.get(c, c)) for c in cut_list)
+        items.append(f"<li>One smallest set of cables whose joint loss cuts it off: {shown}.</li>")
+    if data.pairs is None:
+        items.append('<li class="muted">Critical pairs were not computed for this page.</li>')
+    else:
+        hits = data.pairs[data.pairs["countries"].map(lambda cs: iso3 in cs)]
+        for r in hits.itertuples():
+            a, b = str(r.cable_a), str(r.cable_b)
+            items.append(
+                f"<li><b>Critical pair:</b> {html.escape(names.get(a, a))} and "
+                f"{html.escape(names.get(b, b))} together cut it off "
+                f"{_others(list(r.countries), iso3)}.</li>"
+            )
+    status = str(row.get("status"))
+    if status == "unconnected":
+        items.insert(0, "<li>No cable path to the global network in the data: nothing to cut.</li>")
+    elif status == "land_linked":
+        items.insert(0, "<li>Land-linked to the global network: no cable loss cuts it off.</li>")
+    if not items:
+        items.append("<li>No single cable or pair of cables cuts it off in the data.</li>")
+    scenario_rows = []
+    for name, result in data.scenarios.items():
+        hit = result.countries[result.countries["iso3"] == iso3]
+        if not len(hit):
+            scenario_rows.append([html.escape(name), "not affected", "", "", ""])
+            continue
+        s = hit.iloc[0]
+        outcome = (
+            "cut off"
+            if bool(s["isolated"])
+            else "cut off by sea"
+            if bool(s.get("cable_isolated", False))
+            else "still connected"
+        )
+        scenario_rows.append(
+            [
+                html.escape(name),
+                html.escape(outcome),
+                f"{int(s['cables_before'])} → {int(s['cables_after'])}",
+                f"{int(s['reachable_before'])} → {int(s['reachable_after'])}",
+                html.escape(
+                    ", ".join(
+                        v for k in ("cables", "areas", "vendors") for v in result.cuts.get(k, [])
+                    )
+                ),
+            ]
+        )
+    scen = _table(
+        ["scenario", "outcome", "international cables intact", "countries reachable", "cuts"],
+        scenario_rows,
+        "no scenarios configured in the model",
+    )
+    return (
+        f"<section><h2>Single points of failure</h2><ul>{''.join(items)}</ul>"
+        f"<h2>Configured scenarios</h2>{scen}</section>"
+    )
+
+
+def _others(countries: list[str], iso3: str) -> str:
+    others = [c for c in countries if c != iso3]
+    return f" (and {', '.join(html.escape(c) for c in others)} with it)" if others else ""
+
+
+def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) -> str:
+    domains = [c.removeprefix("exposure_") for c in row.index if _is_exposure(c)]
+    exposure_rows = [
+        [
+            html.escape(d),
+            _num(row.get(f"exposure_{d}")),
+            _e(row.get(f"exposure_{d}_status")),
+            _names(row.get(f"exposure_{d}_vendors")),
+        ]
+        for d in domains
+    ]
+    rows: list[list[str]] = []
+    mine = idx.footprints_of.get(iso3)
+    if mine is not None:
+        profile = scores.model.vendor_profile
+        rows = [
+            [
+                html.escape(str(r.domain)),
+                html.escape(str(r.vendor)),
+                _tier(profile.tier(str(r.vendor))),
+                _e(r.status),
+                _e(None if is_missing(r.year) else r.year),
+                _source(r.source, r.source_date),
+            ]
+            for r in mine.itertuples()
+        ]
+    return (
+        "<section><h2>Vendor exposure by domain</h2>"
+        + _table(["domain", "exposure", "status", "vendors"], exposure_rows, "no domains")
+        + "<h2>Vendor footprints</h2>"
+        + _table(
+            ["domain", "vendor", "tier", "status", "year", "source"],
+            rows,
+            "no vendor footprint recorded for this country",
+        )
+        + "</section>"
+    )
+
+
+def _is_exposure(column: str) -> bool:
+    return column.startswith("exposure_") and not column.endswith(
+        ("_weight", "_contribution", "_evidence", "_status", "_vendors")
+    )
+
+
+def _source(source: object, date: object) -> str:
+    if is_missing(source):
+        return _e(None)
+    text = str(source)
+    when = "" if is_missing(date) or not str(date) else f" ({html.escape(str(date))})"
+    if text.startswith(("https://", "http://")):
+        link = html.escape(text)
+        return f'<a class="src" href="{link}">{link}</a>{when}'
+    return f'<span class="src">{html.escape(text)}</span>{when}'
+
+
+def _timeline_section(mine: pd.DataFrame, name: str) -> str:
+    intl = mine[mine["international"].astype(bool)]
+    table = count_by_year(
+        intl.index.tolist(),
+        intl["rfs_year"].tolist(),
+        [
+            "no_supplier" if is_missing(s) else str(t)
+            for s, t in zip(intl["suppliers"], intl["supplier_tier"], strict=True)
+        ],
+    )
+    chart = stacked_year_chart_svg(
+        table, title=f"New international cables per RFS year by supplier tier: {name}"
+    )
+    missing = table.attrs["no_rfs_year"]
+    note = (
+        f'<p class="muted">{missing} international cable(s) without an RFS year are not on the '
+        f"axis: {html.escape(', '.join(table.attrs['no_rfs_year_ids']))}.</p>"
+        if missing
+        else ""
+    )
+    return f"<section><h2>Cables through time</h2>{chart}{note}</section>"
+
+
+def _changes_section(mine: pd.DataFrame, changes: dict[str, Any] | None, iso3: str) -> str:
+    if not changes:
+        return (
+            '<section><h2>Changes since the previous release</h2><p class="muted">No change '
+            "report: this is the first build of these data, or the cable data did not change."
+            "</p></section>"
+        )
+    names = mine["name"]
+    cables = changes.get("cables", {})
+    added = [c for c in cables.get("added", []) if c in mine.index]
+    changed = {c: f for c, f in cables.get("changed", {}).items() if c in mine.index}
+    items = [f"<li>New cable: {html.escape(names.get(c, c))}</li>" for c in added] + [
+        f"<li>Changed: {html.escape(names.get(c, c))} ({html.escape(', '.join(f))})</li>"
+        for c, f in changed.items()
+    ]
+    moved = changes.get("scores", {})
+    for kind in ("risers", "fallers"):
+        for r in moved.get("countries", {}).get(kind, []):
+            if r.get("id") == iso3:
+                items.append(
+                    f"<li>Score {float(r['change']):+.3f} (rank {_e(r.get('rank_old'))} → "
+                    f"{_e(r.get('rank_new'))})</li>"
+                )
+    iso = moved.get("isolation", {})
+    if iso3 in iso.get("became_single_cable", []):
+        items.append("<li><b>Became single-cable</b></li>")
+    if iso3 in iso.get("no_longer_single_cable", []):
+        items.append("<li>No longer single-cable</li>")
+    removed = len(cables.get("removed", []))
+    releases = f"{', '.join(changes.get('old', []))} → {', '.join(changes.get('new', []))}"
+    body = "".join(items) or "<li>Nothing that concerns this country changed.</li>"
+    return (
+        f"<section><h2>Changes since the previous release</h2><p>{html.escape(releases)}; "
+        f"{removed} cable(s) removed region-wide, "
+        f'see <a href="../changes.html">the change report</a>.</p><ul>{body}</ul></section>'
+    )
+
+
+def _map_section(idx: _Index, mine: pd.DataFrame, data: BriefData, iso3: str, name: str) -> str:
+    points = idx.points_of.get(iso3, [])
+    facilities = idx.facilities_of.get(iso3, [])
+    own = idx.outlines_of.get(iso3, [])
+    lons = [x for _, x, _ in points]
+    lats = [y for _, _, y in points]
+    for g in own:
+        for part in getattr(g, "geoms", [g]):
+            b = part.bounds
+            lons += [b[0], b[2]]
+            lats += [b[1], b[3]]
+    view = MapView.around(lons, lats)
+    land = []
+    if idx.land is not None:
+        hits = idx.land.sindex.query(view.boxes())
+        near = idx.land.iloc[np.unique(hits[1])]
+        land = list(near.geometry[near["iso3"] != iso3])
+    cables = [
+        (str(r.name), r.geometry, TIER_COLOURS.get(str(r.supplier_tier), MUTED_COLOUR))
+        for r in mine.itertuples()
+    ]
+    svg = country_map_svg(
+        view,
+        title=f"Cables, landing stations and facilities of {name}",
+        land=land,
+        country=own,
+        cables=cables,
+        points=points,
+        facilities=facilities,
+        width=480,
+        max_height=400,
+    )
+    legend = " ".join(
+        f'<span class="tier" style="background:{c}"></span>{html.escape(t)} supplier'
+        for t, c in TIER_COLOURS.items()
+    )
+    counts = (
+        f"{len(points)} landing point(s), {len(facilities)} facilit(ies), "
+        f"{len(mine)} cable(s); circles: landing points, squares: facilities"
+    )
+    return f'<section>{svg}<p class="muted">{legend}. {html.escape(counts)}.</p></section>'
+
+
+def _sources_section(layers: Layers, data: BriefData) -> str:
+    rows = []
+    for layer, meta in layers.sources.items():
+        if not isinstance(meta, dict):
+            continue
+        rows.append(
+            [
+                html.escape(layer),
+                _e(meta.get("source")),
+                _e(meta.get("source_version")),
+                _e(meta.get("licence")),
+            ]
+        )
+    licences = "".join(f"<li>{html.escape(a)}</li>" for a in layers.attributions)
+    return (
+        "<section><h2>Data, sources and licences</h2>"
+        + _table(["layer", "source", "version", "licence"], rows, "no source metadata")
+        + f"<ul>{licences}</ul><p>Built {html.escape(data.built)} with cablemap.</p></section>"
+    )
+
+
+def country_brief(
+    scores: Scores,
+    layers: Layers,
+    iso3: str,
+    *,
+    scenarios: dict[str, ScenarioResult] | None = None,
+    changes: dict[str, Any] | None = None,
+    built: str | None = None,
+    data: BriefData | None = None,
+) -> str:
+    """Render one country's brief as a standalone, printable HTML page.
+
+    Parameters
+    ----------
+    scores, layers
+        Scores and the layers they came from.
+    iso3
+        The country (ISO 3166 alpha-3, any case).
+    scenarios
+        The configured scenarios' results by name (overrides ``data.scenarios``).
+    changes
+        The change report since the previous release (overrides ``data.changes``).
+    built
+        Build date to show (default: now, UTC).
+    data
+        What was computed once for all briefs (critical pairs, outlines); see
+        :class:`BriefData`.
+
+    Returns
+    -------
+    str
+        The page: every data string escaped, charts and map as inline SVG, no external
+        resource.
+
+    Raises
+    ------
+    CablemapError
+        If no scored country has that code; the message lists the closest codes.
+
+    Examples
+    --------
+    >>> import cablemap as cm
+    >>> layers = cm.load()
+    >>> page = country_brief(cm.score(layers), layers, "TON")  # doctest: +SKIP
+    """
+    iso3 = iso3.strip().upper()
+    data = data or BriefData()
+    idx = data.index(scores, layers)
+    row = idx.rows.get(iso3)
+    if row is None:
+        row = _country_row(scores, iso3)
+    if scenarios is not None or changes is not None or built is not None:
+        data = BriefData(
+            data.pairs,
+            scenarios if scenarios is not None else data.scenarios,
+            changes if changes is not None else data.changes,
+            data.outlines,
+            built or data.built,
+            idx,
+        )
+    if not data.built:
+        data.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    name = str(row["name"])
+    if name == iso3:  # no landing point names the country: the outlines may
+        name = idx.names.get(iso3, name)
+    cables_html, mine = _cables_section(idx, iso3)
+    parts = [
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+        f"<title>{html.escape(name)} ({html.escape(iso3)}): cablemap country brief</title>",
+        f"<style>{_CSS}</style></head><body>",
+        '<div class="controls"><a href="../index.html">All maps</a>'
+        '<button type="button" onclick="window.print()">Print</button></div>',
+        f"<h1>{html.escape(name)} <span class='muted'>{html.escape(iso3)}</span></h1>",
+        f'<p class="muted">Country brief, built {html.escape(data.built)}; data '
+        f"{html.escape(', '.join(sorted({str(v) for v in layers.cables['source_version']})))}."
+        "</p>",
+        '<div class="grid">',
+        _map_section(idx, mine, data, iso3, name),
+        _scores_section(scores, row),  # closes the grid after the facts
+        _failures_section(idx, row, data, iso3),
+        cables_html,
+        _timeline_section(mine, name),
+        _footprints_section(scores, idx, row, iso3),
+        _changes_section(mine, data.changes, iso3),
+        _sources_section(layers, data),
+        "</body></html>\n",
+    ]
+    return "".join(parts)
+
+
+def save_briefs(
+    scores: Scores,
+    layers: Layers,
+    out: str | Path,
+    *,
+    countries: list[str] | None = None,
+    data: BriefData | None = None,
+) -> list[Path]:
+    """Write ``<out>/countries/<ISO3>.html`` for every region country with scores.
+
+    Parameters
+    ----------
+    scores, layers
+        Scores and the layers they came from.
+    out
+        The maps folder.
+    countries
+        ISO3 codes (default: the model's region countries that have a scored row; a region
+        country with no landing point in the data has no brief and is logged).
+    data
+        What was computed once for all briefs (:class:`BriefData`).
+
+    Returns
+    -------
+    list of Path
+        The written briefs, in ISO3 order.
+    """
+    folder = Path(out) / BRIEFS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    scored = set(scores.countries["iso3"])
+    if countries is None:
+        region = sorted(scores.model.region.countries)
+        countries = [c for c in region if c in scored]
+        absent = [c for c in region if c not in scored]
+        if absent:
+            logger.info("No brief for region countries without landing points: %s", absent)
+    data = data or BriefData()
+    if not data.built:
+        data.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    paths = []
+    for code in countries:
+        iso3 = code.strip().upper()
+        path = folder / f"{iso3}.html"
+        path.write_text(country_brief(scores, layers, iso3, data=data), encoding="utf-8")
+        paths.append(path)
+    logger.info("Wrote %d country briefs to %r", len(paths), str(folder))
+    return paths

@@ -1,0 +1,261 @@
+"""Country briefs: what the page says comes from the model and the data, and it stays offline."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from click.testing import CliRunner
+
+import cablemap as cm
+from cablemap.cli import cli
+from cablemap.layers.boundaries import bundled_countries
+from cablemap.pipeline.briefs import brief_data
+from cablemap.pipeline.diff import change_report
+from cablemap.render.briefs import (
+    POPUP_PROPERTY,
+    BriefData,
+    brief_href,
+    country_brief,
+    save_briefs,
+)
+from cablemap.render.svg import MapView
+from tests.conftest import SHARED, _require
+
+#: A brief must stay under this size (issue 15's budget).
+MAX_BYTES = 300_000
+
+
+@pytest.fixture(scope="module")
+def sample_scored(sample):
+    return cm.score(sample)
+
+
+@pytest.fixture(scope="module")
+def sample_data(sample, sample_scored):
+    return brief_data(sample_scored, sample)
+
+
+def _section(page: str, title: str) -> str:
+    """The HTML of the section whose heading starts with ``title``."""
+    start = page.index(f"<h2>{title}")
+    end = page.find("<h2>", start + 4)
+    return page[start : end if end > 0 else len(page)]
+
+
+def _rows(table_html: str) -> list[list[str]]:
+    """Cell texts (tags dropped, entities decoded) of every row of a table."""
+    rows = re.findall(r"<tr>(.*?)</tr>", table_html, flags=re.S)
+    cells = [
+        [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td>(.*?)</td>", r)]
+        for r in rows
+    ]
+    return [c for c in cells if c]
+
+
+def test_tonga_brief_names_its_single_point_of_failure(sample, sample_scored, sample_data):
+    page = country_brief(sample_scored, sample, "ton", data=sample_data)
+    failures = _section(page, "Single points of failure")
+    assert "Single point of failure:</b> losing Tonga Cable" in failures
+    assert "<code>tonga-cable</code>" in failures
+    assert "<title>Tonga (TON): cablemap country brief</title>" in page
+
+
+def test_tonga_on_the_2022_release(tg_v3):
+    scores = cm.score(tg_v3)
+    page = country_brief(scores, tg_v3, "TON", data=brief_data(scores, tg_v3))
+    assert "<code>tonga-cable</code>" in _section(page, "Single points of failure")
+    assert len(page.encode()) < MAX_BYTES
+    assert "© TeleGeography, CC BY-NC-SA 3.0" in page
+
+
+def test_cables_listed_with_rfs_years_and_suppliers_as_in_the_data(
+    sample, sample_scored, sample_data
+):
+    page = country_brief(sample_scored, sample, "FJI", data=sample_data)
+    rows = _rows(_section(page, "International cables"))
+    by_name = {r[0]: r for r in rows}
+    intl = sample_scored.cables[
+        sample_scored.cables["international"]
+        & sample_scored.cables["countries"].map(lambda cs: "FJI" in cs)
+    ]
+    cables = sample.cables.set_index("cable_id")
+    assert len(rows) == len(intl) > 0
+    for cable_id in intl["cable_id"]:
+        record = cables.loc[cable_id]
+        row = by_name[record["name"]]
+        assert row[1] == str(int(record["rfs_year"]))
+        assert row[4] == ", ".join(record["suppliers"])
+        assert row[3] == ", ".join(record["owners"])
+    assert "Southern Cross NEXT" in by_name
+
+
+def test_footprint_sources_appear_in_their_country_brief(sample, sample_scored, sample_data):
+    footprints = sample.vendor_footprints
+    urls = footprints[footprints["source"].str.startswith("https://")]
+    for iso3 in ("AUS", "PNG", "SLB"):
+        page = country_brief(sample_scored, sample, iso3, data=sample_data)
+        mine = urls[urls["iso3"] == iso3]
+        assert len(mine) > 0
+        section = _section(page, "Vendor footprints")
+        for url in mine["source"]:
+            assert f'<a class="src" href="{html.escape(url)}">' in section
+        others = set(urls.loc[urls["iso3"] != iso3, "source"]) - set(mine["source"])
+        assert not [u for u in others if f'href="{html.escape(u)}"' in section]
+
+
+def test_scores_breakdown_and_ranks(sample, sample_scored, sample_data):
+    row = sample_scored.countries.set_index("iso3").loc["PNG"]
+    page = country_brief(sample_scored, sample, "PNG", data=sample_data)
+    scores = _section(page, "Scores")
+    n = len(sample_scored.countries)
+    assert f"{row['score']:.3f} (rank {int(row['rank'])} of {n} countries)" in scores
+    for component, weight in sample_scored.model.weights["country"].items():
+        cells = [c for c in _rows(scores) if c and c[0] == component]
+        assert cells == [
+            [
+                component,
+                f"{row[component]:.3f}",
+                f"{weight:.2f}",
+                f"{row[f'{component}_contribution']:.3f}",
+            ]
+        ]
+
+
+def test_scenarios_as_the_engine_computed_them(sample, sample_scored, sample_data):
+    assert set(sample_data.scenarios) == {s["name"] for s in sample_scored.model.scenarios}
+    result = sample_data.scenarios["high-tier-vendors"]
+    row = result.countries.set_index("iso3").loc["PNG"]
+    page = country_brief(sample_scored, sample, "PNG", data=sample_data)
+    rows = {r[0]: r for r in _rows(_section(page, "Configured scenarios"))}
+    before, after = int(row["cables_before"]), int(row["cables_after"])
+    assert rows["high-tier-vendors"][2] == f"{before} → {after}"
+
+
+def test_critical_pairs_come_from_the_pair_sweep(sample, sample_scored, sample_data):
+    pairs = sample_data.pairs
+    assert pairs is not None and len(pairs)
+    hit = pairs.iloc[0]
+    iso3 = hit["countries"][0]
+    names = sample_scored.cables.set_index("cable_id")["name"]
+    page = country_brief(sample_scored, sample, iso3, data=sample_data)
+    failures = _section(page, "Single points of failure")
+    expected = (
+        f"<b>Critical pair:</b> {html.escape(names[hit['cable_a']])} and "
+        f"{html.escape(names[hit['cable_b']])}"
+    )
+    assert expected in failures
+
+
+def test_changes_since_the_previous_release(sample, sample_scored, sample_data):
+    older = sample.as_of(2019)  # the network before the cables of 2020 and later
+    report = change_report(older, sample)
+    scored = sample_scored.cables.set_index("cable_id")["countries"]  # in service only
+    new_here = [c for c in report["cables"]["added"] if c in scored and "AUS" in scored[c]]
+    assert new_here
+    page = country_brief(sample_scored, sample, "AUS", data=sample_data, changes=report)
+    section = _section(page, "Changes since the previous release")
+    names = sample.cables.set_index("cable_id")["name"]
+    for cable_id in new_here:
+        assert f"New cable: {html.escape(names[cable_id])}" in section
+    without = country_brief(sample_scored, sample, "AUS", data=sample_data)
+    assert "No change report" in _section(without, "Changes since the previous release")
+
+
+def test_page_is_self_contained_and_prints_on_a4(sample, sample_scored, sample_data):
+    page = country_brief(sample_scored, sample, "FJI", data=sample_data)
+    assert "<script" not in page and "<link" not in page and "<img" not in page
+    assert not re.search(r'src="', page)
+    assert "@page{size:A4;margin:15mm}" in page
+    assert "@media print{.controls{display:none}" in page
+    assert page.count("<svg") == 3  # map, score breakdown, cables per year
+    assert "cablemap sample: facts from cited public sources" in page
+
+
+def test_unknown_code_names_the_closest_region_codes(sample, sample_scored):
+    with pytest.raises(cm.CablemapError, match=r"no country 'TOG'.*closest codes: \['TON'"):
+        country_brief(sample_scored, sample, "TOG", data=BriefData())
+
+
+def test_save_briefs_writes_every_scored_region_country(
+    sample, sample_scored, sample_data, tmp_path
+):
+    paths = save_briefs(sample_scored, sample, tmp_path, data=sample_data)
+    region = sample_scored.model.region.countries
+    scored = set(sample_scored.countries["iso3"])
+    assert {p.stem for p in paths} == region & scored
+    assert all(p.parent == tmp_path / "countries" for p in paths)
+    assert max(p.stat().st_size for p in paths) < MAX_BYTES
+    assert brief_href("ton") == "countries/TON.html" and POPUP_PROPERTY == "brief_href"
+
+
+def test_all_region_briefs_of_2022_stay_under_the_size_budget(tg_v3, tmp_path):
+    scores = cm.score(tg_v3)
+    paths = save_briefs(scores, tg_v3, tmp_path, data=brief_data(scores, tg_v3))
+    assert len(paths) >= 60
+    sizes = {p.stem: p.stat().st_size for p in paths}
+    assert max(sizes.values()) < MAX_BYTES, max(sizes.items(), key=lambda kv: kv[1])
+    usa = (tmp_path / "countries" / "USA.html").read_text()
+    assert usa.count("<tr>") > 50  # its many cables are all listed
+
+
+def test_map_of_a_country_across_the_antimeridian_is_drawn_whole():
+    # Fiji's islands lie on both sides of 180°; Kiribati spans it widely
+    fiji = MapView.around([177.4, 178.4, -179.9, -178.0], [-18.1, -16.8, -16.5, -19.0])
+    assert fiji.shifted and fiji.east - fiji.west < 20
+    assert [round(b.bounds[0]) for b in fiji.boxes()] == [round(fiji.west), -180]
+    japan = MapView.around([129.0, 141.0, 145.0], [31.0, 35.0, 43.0])
+    assert not japan.shifted and len(japan.boxes()) == 1
+
+
+def test_fiji_map_draws_its_land_on_both_sides(sample, sample_scored):
+    data = BriefData(outlines=bundled_countries())
+    page = country_brief(sample_scored, sample, "FJI", data=data)
+    svg = page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="cm-map"') :]
+    svg = svg[: svg.index("</svg>")]
+    width = float(re.search(r'width="(\d+)"', svg).group(1))
+    country = re.search(r'<path d="([^"]+)" fill="#fbe3b4"', svg).group(1)
+    xs = [float(x) for x in re.findall(r"([-\d.]+) [-\d.]+", country)]
+    # Fiji's polygons are inside the picture, not split to its two edges
+    assert min(xs) > 0.05 * width and max(xs) < 0.95 * width
+
+
+def test_cli_brief(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "tonga.html"
+    result = runner.invoke(cli, ["brief", "TON", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output == f"Wrote {out}\n"
+    assert "<code>tonga-cable</code>" in out.read_text()
+    bad = runner.invoke(cli, ["brief", "XYZ", "--out", str(out)])
+    assert bad.exit_code == 1
+    assert bad.output.startswith("Error: no country 'XYZ' in the scored data; closest codes:")
+
+
+def test_kiribati_is_drawn_whole_across_the_antimeridian(tg_v3):
+    ne = _require(SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp")
+    outlines = cm.countries_from_file(ne)
+    scores = cm.score(tg_v3)
+    page = country_brief(scores, tg_v3, "KIR", data=BriefData(outlines=outlines))
+    svg = page[page.index('class="cm-map"') :]
+    svg = svg[: svg.index("</svg>")]
+    width = float(re.search(r'width="(\d+)"', svg).group(1))
+    # its atolls, too small to draw at this scale, are marked one by one
+    atolls = [float(x) for x in re.findall(r'<circle cx="([-\d.]+)"[^>]*stroke="#b9770e"', svg)]
+    assert len(atolls) >= 10
+    # Gilbert Islands (173°E) on the left, Line Islands (157°W) on the right: one picture
+    assert min(atolls) < 0.25 * width and max(atolls) > 0.75 * width
+    # the landing point at Kiritimati (157.4°W) is on the right of the same picture
+    point = re.search(r'<circle cx="([-\d.]+)" cy="[-\d.]+" r="3.5"', svg)
+    assert float(point.group(1)) > 0.6 * width
+
+
+def test_a_region_country_without_cables_says_so(sample, sample_scored, sample_data):
+    row = sample_scored.countries.set_index("iso3").loc["BTN"]
+    assert row["status"] == "unconnected" and row["cables"] == 0
+    page = country_brief(sample_scored, sample, "BTN", data=sample_data)
+    assert "<h1>Bhutan " in page  # named by the country outlines: no landing point names it
+    assert "No cable path to the global network in the data" in page
+    assert "no international cable lands here in the data" in page
+    assert "no cable with an RFS year to draw" in page

@@ -1,4 +1,8 @@
-"""Colours and sizes: a sequential ramp for scores and fixed colours for vendor tiers."""
+"""Colours and sizes: every colour the maps draw with, named here and nowhere else.
+
+A sequential ramp for scores, classes for probabilities and earthquakes, fixed colours for
+vendor tiers, facility kinds, cable states and the basemap.
+"""
 
 from __future__ import annotations
 
@@ -26,12 +30,64 @@ TIER_COLOURS = {
 }
 CUT_COLOUR = "#d00000"
 MUTED_COLOUR = "#9aa5b1"
+#: Grey of a missing value on a scale.
+MISSING_COLOUR = "#cccccc"
+
+#: Country outlines: line, and the fill of a country no layer shades.
+OUTLINE_COLOUR = "#7f8c8d"
+LAND_COLOUR = "#eef0f2"
+#: Fill of a country whose domain has no cited evidence.
+UNKNOWN_COLOUR = "#c8c8c8"
+#: Chokepoint areas: line and fill.
+CHOKEPOINT_LINE_COLOUR = "#6c3483"
+CHOKEPOINT_COLOUR = "#af7ac5"
+
+#: Cables of the strategic-nodes map, by status.
+CABLE_STATUS_COLOURS = {"in_service": "#5d6d7e", "planned": "#b9770e"}
+#: Cables and landing points of the overview map.
+OVERVIEW_CABLE_COLOURS = {"in_service": "#1f6fb2", "planned": "#b26b1f"}
+OVERVIEW_LANDING_COLOUR = "#e4572e"
+#: Landing points of a scenario that stay connected.
+INTACT_LANDING_COLOUR = "#566573"
+
+#: Marker outlines: landing points, country dots, scenario and overview points, metros, and
+#: unscored facilities.
+MARKER_LINE_COLOUR = "#333333"
+COUNTRY_DOT_LINE_COLOUR = "#333"
+MARKER_LINE_DARK = "#222"
+METRO_LINE_COLOUR = "#1b2631"
+WHITE = "#ffffff"
+
+#: Colour of each facility kind.
+FACILITY_COLOURS = {
+    "data_centre": "#148f77",
+    "cloud_region": "#7d3c98",
+    "exchange": "#2e86c1",
+    "landing_station": "#a04000",
+}
+
+#: Outline of an earthquake cell.
+HAZARD_COLOUR = "#67001f"
+#: Fill of an earthquake cell by its strongest event: (below this magnitude, colour, label);
+#: ColorBrewer PuRd, apart from the yellow-red ramps of scores and probabilities.
+HAZARD_CLASSES = (
+    (6.5, "#d4b9da", "strongest below M6.5"),
+    (7.5, "#df65b0", "M6.5 to 7.5"),
+    (8.5, "#ce1256", "M7.5 to 8.5"),
+    (math.inf, "#67001f", "M8.5 or more"),
+)
+
+#: The investment plan: a picked candidate, another candidate, and the countries it targets.
+PICK_COLOUR = "#1e8449"
+CANDIDATE_COLOUR = "#2e86c1"
+UNCONNECTED_COLOUR = "#e67e22"
+SINGLE_COLOUR = "#f4d03f"
 
 
 def ramp(value: float | None) -> str:
     """Colour of a value in [0, 1] on the sequential ramp (grey for missing)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "#cccccc"
+        return MISSING_COLOUR
     clipped = min(max(float(value), 0.0), 1.0)
     return _RAMP[min(int(clipped * len(_RAMP)), len(_RAMP) - 1)]
 
@@ -49,7 +105,7 @@ def radius(value: float, *, smallest: float = 3.0, largest: float = 14.0) -> flo
 
 #: Classes of a yearly probability: ``(upper bound, colour, label)``; the last has no bound.
 PROBABILITY_CLASSES = (
-    (0.0, "#eef0f2", "never cut off in the simulation"),
+    (0.0, LAND_COLOUR, "never cut off in the simulation"),
     (0.001, _RAMP[1], "below 0.1 %"),
     (0.01, _RAMP[3], "0.1 to 1 %"),
     (0.05, _RAMP[4], "1 to 5 %"),
@@ -62,7 +118,12 @@ PROBABILITY_CLASSES = (
 def probability_colour(value: float | None) -> str:
     """Colour of a yearly probability by :data:`PROBABILITY_CLASSES` (grey for missing)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "#cccccc"
+        return MISSING_COLOUR
     if value <= 0:
         return PROBABILITY_CLASSES[0][1]
     return next(colour for bound, colour, _ in PROBABILITY_CLASSES[1:] if value < bound)
+
+
+def hazard_colour(magnitude: float) -> str:
+    """Fill of an earthquake cell by its strongest event (:data:`HAZARD_CLASSES`)."""
+    return next(colour for bound, colour, _ in HAZARD_CLASSES if magnitude < bound)

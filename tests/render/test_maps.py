@@ -24,6 +24,7 @@ from cablemap.render.assets import external_references
 from cablemap.render.geometry import shift_to_pacific
 from cablemap.risk import load_region
 from cablemap.risk.spec import COMPONENTS
+from cablemap.risk.tiers import vendor_tiers
 
 _LAYER = re.compile(r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"popup"', re.S)
 
@@ -143,7 +144,12 @@ def test_strategic_nodes(sample, tmp_path, outlines):
 
 def test_vendor_exposure(sample, outlines):
     scores = cm.score(sample)
-    data = layer_data(vendor_exposure_map(scores, sample, countries=outlines).get_root().render())
+    page = vendor_exposure_map(scores, sample, countries=outlines).get_root().render()
+    data = layer_data(page)
+    # the legend names the model's most frequent vendors of each tier (risk.tiers)
+    top = vendor_tiers(scores, sample).top
+    assert top["high"][:4] == ["China Telecom", "China Mobile", "China Unicom", "HMN Tech"]
+    assert "high: China Telecom, China Mobile, China Unicom, HMN Tech" in page
     kumul = next(
         f["properties"]
         for f in data["cables"]["features"]

@@ -1,0 +1,135 @@
+"""What every map page shares: the frame, one switchable data layer, the info box and the end.
+
+A page starts with :func:`base_map`, adds its layers with :func:`add_layer` (a feature group
+holding a :class:`~cablemap.render.elements.DataLayer`, registered in the layer control) and
+ends with :func:`close_page` (legends, info box, layer control added last).
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import folium
+
+from cablemap.render.elements import DataLayer, Runtime, add_panel, add_title, new_map
+from cablemap.render.features import collection
+from cablemap.render.report import REPORT_HTML, skipped_headline
+from cablemap.risk.spec import COMPONENTS
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from cablemap.layers.collection import Layers
+    from cablemap.render.features import Feature
+    from cablemap.risk.region import Region
+    from cablemap.risk.score import Scores
+
+
+def base_map(region: Region, title: str) -> folium.Map:
+    """Return a new map titled ``title``, fitted to the region's view."""
+    m = new_map()
+    add_title(m, title)
+    west, south, east, north = region.bbox
+    m.fit_bounds([[south, west], [north, east]])
+    return m
+
+
+def add_layer(
+    m: folium.Map,
+    name: str,
+    kind: str,
+    features: Iterable[Feature],
+    meta: dict[str, Any] | None = None,
+    *,
+    show: bool = True,
+    popup: bool = True,
+    searchable: bool = True,
+) -> None:
+    """Add features as one switchable layer: a feature group the layer control lists.
+
+    See https://leafletjs.com/reference.html#featuregroup.
+
+    Parameters
+    ----------
+    m
+        The map.
+    name
+        The layer's name in the layer control.
+    kind
+        The runtime's layer key (``cables``, ``landing_points``, ``countries``...).
+    features
+        GeoJSON features (those without a geometry are left out).
+    meta
+        Popup metadata of :class:`~cablemap.render.elements.DataLayer`.
+    show
+        Whether the layer is on when the page opens.
+    popup, searchable
+        Whether features get a popup / enter the search index.
+    """
+    group = folium.FeatureGroup(name=name, show=show)
+    DataLayer(m, kind, collection(features), meta, popup=popup, searchable=searchable).add_to(group)
+    group.add_to(m)
+
+
+def score_meta(scores: Scores, entity: str) -> dict[str, Any]:
+    """Return what the runtime needs to draw an entity's score breakdown in its popups."""
+    comps = list(COMPONENTS[entity])
+    return {
+        "components": comps,
+        "weights": [
+            (scores.model.weights.get(entity) or scores.model.site_weights[entity])[c]
+            for c in comps
+        ],
+        "count": len(scores.table(entity)),
+        "model": scores.model.name,
+    }
+
+
+def info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> None:
+    """Add the info box: title, data version, build time, skipped records, attribution.
+
+    ``extra`` is HTML the caller escaped.
+    """
+    built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    versions = ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
+    attribution = " | ".join(html.escape(a) for a in layers.attributions) or "cablemap"
+    skipped = len(layers.report.errors)
+    if skipped:  # the build report sits beside the maps (cablemap.render.report)
+        extra += (
+            f'<br><a class="cm-skipped" href="{REPORT_HTML}">'
+            f"{html.escape(skipped_headline(skipped))} — see report</a>"
+        )
+    add_panel(
+        m,
+        f"<h4>{html.escape(title)}</h4>data: {html.escape(versions)}<br>built {built}"
+        f"{extra}<br>{attribution}",
+        position="bottom: 52px; left: 10px; max-width: 420px",
+    )
+
+
+def close_page(
+    m: folium.Map,
+    layers: Layers,
+    legend: str,
+    title: str,
+    extra: str = "",
+    *,
+    online_tiles: bool = False,
+) -> folium.Map:
+    """End every map alike: legends bottom right, the info box, then the layer control."""
+    add_panel(m, legend, position="bottom: 22px; right: 10px")
+    info_panel(m, layers, title, extra)
+    return finish(m, online_tiles=online_tiles)
+
+
+def finish(m: folium.Map, *, online_tiles: bool = False) -> folium.Map:
+    """Add the optional tile layer, the runtime and the layer control (last); return the map."""
+    if online_tiles:  # offered, not shown: no tile is requested until an analyst ticks it
+        folium.TileLayer(
+            "OpenStreetMap", name="OpenStreetMap tiles (needs network)", overlay=True, show=False
+        ).add_to(m)
+    Runtime().add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    return m

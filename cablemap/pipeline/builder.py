@@ -677,6 +677,7 @@ class _Run:
                 offline=config.offline,
                 online_tiles=config.online_tiles,
                 simulation=simulation,
+                years=years,
             )
             if simulation is not None:
                 (staging / "probabilistic.json").write_text(

@@ -114,7 +114,10 @@ def _columns(
     for table in tables.values():
         present = table.reindex(ids)
         for c in columns:
-            out[c].append([json_safe(v, digits=digits) for v in present[c].astype(object)])
+            values = present[c]
+            if pd.api.types.is_numeric_dtype(values) and digits is not None:
+                values = values.round(digits)
+            out[c].append(json_safe(values.astype(object).tolist()))
     return out
 
 
@@ -244,19 +247,23 @@ def shown_from(
     tuple of list
         The years of the cables and of the landing points, in the order given.
     """
-    first = layers.cable_years()
-    by_cable: dict[str, int | None] = {
-        str(c): None if pd.isna(y) else int(y)
-        for c, y in zip(layers.cables["cable_id"], first.astype(object), strict=True)
-    }
+    by_cable = pd.Series(
+        layers.cable_years().to_numpy(), index=layers.cables["cable_id"].astype(str)
+    )
     points = list(point_ids)
-    by_point: dict[str, int | None] = dict.fromkeys(points)  # no cable: every year
     links = layers.cable_landings
-    for lp, group in links[links["lp_id"].isin(set(points))].groupby("lp_id")["cable_id"]:
-        years = [by_cable.get(str(c)) for c in group]
-        dated = [y for y in years if y is not None]
-        by_point[str(lp)] = min(dated) if len(dated) == len(years) else None
-    return [by_cable.get(c) for c in cable_ids], [by_point[p] for p in points]
+    links = links[links["lp_id"].isin(set(points))]
+    years = pd.Series(
+        by_cable.reindex(links["cable_id"].astype(str)).to_numpy(),
+        index=links["lp_id"].astype(str).to_numpy(),
+    )
+    # a landing point shows from its first cable; always if one of its cables is undated
+    undated = years.isna().groupby(level=0).any()
+    by_point = years.groupby(level=0).min().where(~undated)
+    return (
+        json_safe(by_cable.reindex(list(cable_ids)).astype(object).tolist()),
+        json_safe(by_point.reindex(points).astype(object).tolist()),
+    )
 
 
 class YearControl(SafeMacroElement):

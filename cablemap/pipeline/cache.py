@@ -300,16 +300,11 @@ def load_years_cache(folder: str | Path) -> YearScores:
     frames, values = _read(Path(folder), "years")
     try:
         first, current, last = (int(v) for v in values["span"])
-        return YearScores(
-            first,
-            current,
-            last,
-            tuple(int(y) for y in values["years"]),
-            frames["countries"],
-            frames["landing_points"],
-            frames["cables"],
-            str(values["model"]),
-        )
+        years = tuple(int(y) for y in values["years"])
+        countries, points, cables = (frames[k] for k in ("countries", "landing_points", "cables"))
     except (KeyError, TypeError, ValueError) as exc:
         msg = f"{str(folder)!r}: cached scores through time incomplete: {exc}"
         raise CacheError(msg) from None
+    return YearScores(
+        first, current, last, years, countries, points, cables, str(values.get("model", ""))
+    )

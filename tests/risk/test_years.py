@@ -105,3 +105,13 @@ def test_cli_score_year_is_scoring_as_of(tg_v3_path, tg_v3):
     assert payload["countries"] == expected["countries"]
     statuses = {r["id"]: r["status"] for r in payload["countries"]}
     assert statuses["TON"] == "unconnected"  # Tonga Cable: RFS 2013
+
+
+def test_a_release_without_rfs_years_has_no_time_axis(sample):
+    undated = pd.array([pd.NA] * len(sample.cables), dtype="Int64")
+    layers = cm.Layers(
+        sample.cables.assign(rfs_year=undated), sample.landing_points, sample.cable_landings
+    )
+    assert layers.release_years() is None
+    assert score_years(layers) is None
+    assert len(layers.as_of(1990).cables) == len(sample.cables)  # undated: every year

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from cablemap._errors import EmptyLayerError
 from cablemap._validate import (
     LoadReport,
     layer_problems,
@@ -84,7 +85,8 @@ class Layers:
 
         The *current year* is the latest RFS year of a cable the release lists as in service
         (for TeleGeography's 2022 copy, 2022): the release's "now". Planned cables are drawn
-        from that year on. ``None`` where no cable has an RFS year (a geometry-only release).
+        from that year on, so the oldest year is that of the oldest in-service cable (or the
+        current year). ``None`` where no cable has an RFS year (a geometry-only release).
 
         Returns
         -------
@@ -98,9 +100,9 @@ class Layers:
         in_service = cables.loc[
             status_counted(cables["status"]) == "in_service", "rfs_year"
         ].dropna()
-        first, last = int(years.min()), int(years.max())
-        current = int(in_service.max()) if len(in_service) else first
-        return first, current, max(current, last)
+        current = int(in_service.max()) if len(in_service) else int(years.min())
+        first = min(int(in_service.min()), current) if len(in_service) else current
+        return first, current, max(current, int(years.max()))
 
     def cable_years(self) -> pd.Series:
         """Return the year from which each cable is part of the network (:meth:`as_of`).
@@ -145,6 +147,11 @@ class Layers:
         Layers
             A copy; facilities, countries, footprints, vendors and hazards are shared.
 
+        Raises
+        ------
+        EmptyLayerError
+            If no cable is part of the network in that year.
+
         Examples
         --------
         >>> import cablemap as cm
@@ -154,6 +161,11 @@ class Layers:
         cables = self.cables
         keep = (self.cable_years().fillna(year) <= year).to_numpy(dtype=bool)
         out = cables[keep]
+        if out.empty:
+            span = self.release_years()
+            known = f": its RFS years run from {span[0]} to {span[2]}" if span else ""
+            msg = f"no cable of the release is in the network as of {year}{known}"
+            raise EmptyLayerError(msg)
         links = self.cable_landings
         kept_links = links[links["cable_id"].isin(out["cable_id"])]
         lps = self.landing_points

@@ -115,3 +115,24 @@ def test_a_release_without_rfs_years_has_no_time_axis(sample):
     assert layers.release_years() is None
     assert score_years(layers) is None
     assert len(layers.as_of(1990).cables) == len(sample.cables)  # undated: every year
+
+
+def test_a_year_before_every_cable_is_a_clear_error():
+    result = CliRunner().invoke(cli, ["score", "--year", "1950"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: no cable of the release is in the network as of 1950: "
+        "its RFS years run from 1999 to 2023\n"
+    )
+
+
+def test_a_delayed_planned_cable_does_not_open_the_span_early(sample):
+    # a planned cable whose RFS year has passed appears in the current year, not before
+    cables = sample.cables.copy()
+    row = cables.index[cables["status"] == "planned"][0]
+    cables.loc[row, "rfs_year"] = 1990
+    layers = cm.Layers(cables, sample.landing_points, sample.cable_landings)
+    assert layers.release_years() == (1999, 2022, 2023)
+    assert layers.cable_years()[row] == 2022
+    assert cables.loc[row, "cable_id"] not in set(layers.as_of(2021).cables["cable_id"])
+    assert cables.loc[row, "cable_id"] in set(layers.as_of(2022).cables["cable_id"])

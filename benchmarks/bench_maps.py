@@ -5,14 +5,20 @@
 The naive map is the one the maps issue measured: folium ``GeoJson`` of every route plus one
 ``CircleMarker`` per landing point, on the whole world. Ours are the Indo-Pacific
 strategic-nodes and vendor-exposure maps (basemap, popups with breakdowns, search, inlined
-Leaflet). Generation is timed after loading and scoring; the first drawn frame is measured in
+Leaflet), with the year control (issue 15: scores through time precomputed by
+:func:`cablemap.risk.years.score_years`; the same maps without it are measured beside them).
+Generation is timed after loading and scoring; the first drawn frame is measured in
 headless Chromium (Debian ``chromium``) as the time from navigation until every vector of the
 map is in the page and a frame has been painted, with requests outside the file served from
-the vendored Leaflet (naive map) or blocked. Targets: < 1 s and < 1.5 MB per map.
+the vendored Leaflet (naive map) or blocked. Targets: < 1 s and < 1.5 MB per map (with the year
+control). The scoring through time (one scoring per configured year, at build time) is reported
+as a ratio to one scoring of the release.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import statistics
 import sys
@@ -25,6 +31,7 @@ import folium
 import cablemap as cm
 from cablemap.render import save_map, strategic_nodes_map, vendor_exposure_map
 from cablemap.render.assets import _vendored
+from cablemap.risk.years import score_years
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import release_and_countries, report
@@ -41,6 +48,18 @@ _ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+_LAYER = re.compile(r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"popup"', re.S)
+
+
+def shown_at_open(page: str) -> int:
+    """Features of the layers on when the page opens (the per-domain layers start hidden)."""
+    return sum(
+        len(json.loads(data)["features"])
+        for kind, data in _LAYER.findall(page)
+        if not kind.startswith("domain_")
+    )
 
 
 def naive_map(layers: cm.Layers) -> folium.Map:
@@ -103,7 +122,10 @@ def main() -> None:
     source, ne = release_and_countries()
     layers = cm.load(source)
     countries = cm.countries_from_file(ne)
-    scores = cm.score(layers, countries=countries)
+    score_s, scores = _timed(lambda: cm.score(layers, countries=countries), repeat=1)
+    years_s, years = _timed(
+        lambda: score_years(layers, countries=countries, scores=scores), repeat=1
+    )
     out = Path(tempfile.mkdtemp(prefix="cablemap-bench-"))
     results = {}
 
@@ -120,18 +142,32 @@ def main() -> None:
         ("strategic_nodes", strategic_nodes_map),
         ("vendor_exposure", vendor_exposure_map),
     ):
-        path = out / f"{name}.html"
-        seconds, _ = _timed(
-            lambda b=build, p=path: save_map(b(scores, layers, countries=countries), p)
-        )
-        page = path.read_text()
-        vectors = page.count('"type": "Feature"') + page.count('"type":"Feature"')
-        results[name] = {
-            "generate_s": round(seconds, 3),
-            "bytes": len(page.encode()),
-            "features": vectors,
-            "first_frame_ms": first_frame_ms(path, int(vectors * 0.9)),
-        }
+        for suffix, by_year in (("", years), ("_without_years", None)):
+            path = out / f"{name}{suffix}.html"
+            seconds, _ = _timed(
+                lambda b=build, p=path, y=by_year: save_map(
+                    b(scores, layers, countries=countries, years=y), p
+                )
+            )
+            page = path.read_text()
+            vectors = page.count('"type": "Feature"') + page.count('"type":"Feature"')
+            results[name + suffix] = {
+                "generate_s": round(seconds, 3),
+                "bytes": len(page.encode()),
+                "features": vectors,
+                "first_frame_ms": (
+                    None if suffix else first_frame_ms(path, int(shown_at_open(page) * 0.9))
+                ),
+            }
+        with_, without = results[name], results[f"{name}_without_years"]
+        with_["year_control_bytes"] = with_["bytes"] - without["bytes"]
+        with_["year_control_time_ratio"] = round(with_["generate_s"] / without["generate_s"], 2)
+    results["scores_through_time"] = {
+        "years": list(years.years) if years is not None else [],
+        "seconds": round(years_s, 3),
+        "score_release_s": round(score_s, 3),
+        "vs_one_scoring": round(years_s / score_s, 2),
+    }
     for name in ("strategic_nodes", "vendor_exposure"):
         results[name]["size_vs_naive"] = round(
             results[name]["bytes"] / results["naive"]["bytes"], 2

@@ -646,6 +646,12 @@ def _print_explain(detail: dict[str, object]) -> None:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Earthquake catalogue for the hazard component (repeatable). Default: the project's.",
 )
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="Score the network as of this year (Layers.as_of): what the maps' year control shows.",
+)
 def score_command(
     source: Path | None,
     model_file: Path | None,
@@ -658,6 +664,7 @@ def score_command(
     out: Path | None,
     region_only: bool,
     hazard_files: tuple[Path, ...],
+    year: int | None,
 ) -> None:
     """Score every landing point, cable, country, facility and metro; print the breakdown.
 
@@ -671,6 +678,7 @@ def score_command(
         cablemap score --format table --entity country --top 10
         cablemap score --entity metro --region-only --top 10
         cablemap score --explain TON
+        cablemap score --year 2010 --entity country --region-only
         cablemap score --source ../shared/data/cables/tg-v3-2022 --format json > scores.json
     """
     layers = _load(source)
@@ -678,7 +686,7 @@ def score_command(
         layers.hazards = earthquakes_from_files(hazard_files, report=layers.report)
     model = load_model(model_file, vendor_profile=vendor_profile)
     countries = countries_from_file(countries_file) if countries_file else None
-    scores = score(layers, model, countries=countries)
+    scores = score(layers, model, countries=countries, year=year)
     if explain_id is not None:
         try:
             detail = scores.explain(explain_id)

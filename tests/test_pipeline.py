@@ -15,6 +15,7 @@ import cablemap as cm
 from cablemap.cli import cli
 from cablemap.pipeline import BuildConfig, build, change_report, export_scores, watch
 from tests.conftest import REPO
+from tests.render.test_year_control import year_spec
 
 SAMPLE = REPO / "geodata" / "sample"
 
@@ -57,6 +58,28 @@ def test_first_build_then_nothing_to_do(tmp_path):
     assert "New international cables per RFS year by supplier tier: Indo-Pacific" in index
     second = build(config)
     assert second.up_to_date and second.outputs == []
+
+
+def test_scores_through_time_are_cached_and_drawn(tmp_path):
+    model = _models(tmp_path)
+    text = model.read_text()
+    default = 'years = [2000, 2005, 2010, 2015, 2020, "current", "last"]'
+    assert default in text
+    model.write_text(text.replace(default, 'years = [2010, "last"]'))
+    out = tmp_path / "maps"
+    config = BuildConfig(out=out, model=model, formats=())
+    first = build(config)
+    assert "score" in first.ran
+    for name in ("strategic_nodes", "vendor_exposure"):
+        spec = year_spec((out / f"{name}.html").read_text())
+        assert spec["recolour"]["years"] == [2010, 2023]  # the sample's last planned year
+    # a redraw with the scores still valid takes the scores through time from the cache
+    (out / "vendor_exposure.html").unlink()
+    with pytest.warns(cm.CablemapWarning, match="redrawn: maps/vendor_exposure.html"):
+        again = build(config)
+    assert "score" in again.skipped and "maps" in again.ran
+    spec = year_spec((out / "vendor_exposure.html").read_text())
+    assert spec["recolour"]["years"] == [2010, 2023] and spec["first"] == 1999
 
 
 def test_model_change_rescores_without_reloading(tmp_path):

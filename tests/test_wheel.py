@@ -44,6 +44,7 @@ def test_wheel_contents(wheel):
     assert "cablemap/render/vendor/leaflet.js" in names
     assert "cablemap/render/vendor/LEAFLET-LICENSE" in names
     assert "cablemap/render/cablemap.js" in names
+    assert "cablemap/render/years.js" in names
     assert not any(n.startswith(("geodata/", "tests/", "maps/")) for n in names)
 
 

@@ -5,11 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from cablemap._validate import LoadReport, layer_problems, links_problems, raise_problems
+import pandas as pd
+
+from cablemap._errors import EmptyLayerError
+from cablemap._validate import (
+    LoadReport,
+    layer_problems,
+    links_problems,
+    raise_problems,
+    status_counted,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    import pandas as pd
 
 #: Names of the canonical layers, in the order they are written and shown.
 LAYER_NAMES: tuple[str, ...] = ("cables", "landing_points", "cable_landings")
@@ -72,13 +80,62 @@ class Layers:
             problems.extend(links_problems(self.cables, self.landing_points, self.cable_landings))
         raise_problems(problems, where="layers")
 
-    def as_of(self, year: int) -> Layers:
-        """Return the network as it stood in ``year``: cables ready for service by then.
+    def release_years(self) -> tuple[int, int, int] | None:
+        """Return the release's time span: oldest RFS year, current year, last planned year.
 
-        Cables with an RFS year at or before ``year`` count as in service (planned ones
-        included: a 2023 cable was in service in 2024); later cables and their landings are
-        left out. Cables without an RFS year keep their status. Useful to compare releases or
-        replay history on one copy of the data.
+        The *current year* is the latest RFS year of a cable the release lists as in service
+        (for TeleGeography's 2022 copy, 2022): the release's "now". Planned cables are drawn
+        from that year on, so the oldest year is that of the oldest in-service cable (or the
+        current year). ``None`` where no cable has an RFS year (a geometry-only release).
+
+        Returns
+        -------
+        tuple of int or None
+            ``(first, current, last)``, ``first <= current <= last``.
+        """
+        cables = self.cables
+        years = cables["rfs_year"].dropna()
+        if years.empty:
+            return None
+        in_service = cables.loc[
+            status_counted(cables["status"]) == "in_service", "rfs_year"
+        ].dropna()
+        current = int(in_service.max()) if len(in_service) else int(years.min())
+        first = min(int(in_service.min()), current) if len(in_service) else current
+        return first, current, max(current, int(years.max()))
+
+    def cable_years(self) -> pd.Series:
+        """Return the year from which each cable is part of the network (:meth:`as_of`).
+
+        A cable listed as in service: its RFS year. A planned one: its RFS year, or the
+        release's current year if that is later. A cable without an RFS year: missing (it is
+        part of every year).
+
+        Returns
+        -------
+        pandas.Series
+            ``Int64`` values aligned with ``cables`` (same index).
+        """
+        cables = self.cables
+        rfs = cables["rfs_year"].astype("Int64")
+        span = self.release_years()
+        if span is None:
+            return rfs
+        planned = status_counted(cables["status"]) == "planned"
+        return rfs.where(~planned | (rfs >= span[1]), span[1]).where(rfs.notna())
+
+    def as_of(self, year: int) -> Layers:
+        """Return the network as it stood in ``year``, as the release knows it.
+
+        A cable the release lists as in service counts from its RFS year on. A planned cable
+        appears from its RFS year on, but never before the release's current year
+        (:meth:`release_years`): planned cables are drawn from the current year on, and keep
+        their ``planned`` status, so a model that counts only in-service cables scores them
+        only if its ``statuses`` include ``planned``. A cable without an RFS year cannot be
+        dated and is kept in every year, with its status (5 of the 521 cables of
+        TeleGeography's 2022 copy). Landing points whose every cable is left out are left out
+        too; landing points that had no cable in the release stay. From the last planned year
+        on the result is the release itself.
 
         Parameters
         ----------
@@ -90,6 +147,11 @@ class Layers:
         Layers
             A copy; facilities, countries, footprints, vendors and hazards are shared.
 
+        Raises
+        ------
+        EmptyLayerError
+            If no cable is part of the network in that year.
+
         Examples
         --------
         >>> import cablemap as cm
@@ -97,15 +159,22 @@ class Layers:
         True
         """
         cables = self.cables
-        known = cables["rfs_year"].notna()
-        keep = (known & (cables["rfs_year"].fillna(0) <= year)) | ~known
-        out = cables[keep].copy()
-        out.loc[out["rfs_year"].notna(), "status"] = "in_service"
-        links = self.cable_landings[self.cable_landings["cable_id"].isin(out["cable_id"])]
+        keep = (self.cable_years().fillna(year) <= year).to_numpy(dtype=bool)
+        out = cables[keep]
+        if out.empty:
+            span = self.release_years()
+            known = f": its RFS years run from {span[0]} to {span[2]}" if span else ""
+            msg = f"no cable of the release is in the network as of {year}{known}"
+            raise EmptyLayerError(msg)
+        links = self.cable_landings
+        kept_links = links[links["cable_id"].isin(out["cable_id"])]
+        lps = self.landing_points
+        gone = set(links["lp_id"]) - set(kept_links["lp_id"])
+        points = lps[~lps["lp_id"].isin(gone)]
         return Layers(
             out.reset_index(drop=True),
-            self.landing_points,
-            links.reset_index(drop=True),
+            points.reset_index(drop=True),
+            kept_links.reset_index(drop=True),
             self.report,
             self.sources,
             self.facilities,

@@ -59,6 +59,7 @@ from cablemap.risk import plan as run_plan
 from cablemap.risk.plan import plan_settings
 from cablemap.risk.simulate import SimulationResult, simulate
 from cablemap.risk.timeline import new_cables_by_year
+from cablemap.risk.years import YearScores, score_years
 
 logger = logging.getLogger(__name__)
 
@@ -325,6 +326,8 @@ class _State:
         try:
             if name == "scores":
                 return cache.load_scores_cache(folder, model)
+            if name == "years":
+                return cache.load_years_cache(folder)
             return cache.load_layers_cache(folder)
         except cache.CacheError as exc:
             raise _CacheUnusable(str(exc)) from None
@@ -609,11 +612,18 @@ class _Run:
         self._timed("validate", layers.validate)
         return layers, holder["cables"]
 
-    def scores(self, layers: Layers, model: Any, polygons: Any) -> Any:
+    def scores(self, layers: Layers, model: Any, polygons: Any) -> tuple[Any, YearScores | None]:
+        """Return the release's scores and its scores through time (the maps' year control)."""
         if self.stale["score"] or not self.state.has("scores"):
-            return self._timed("score", lambda: score(layers, model, countries=polygons))
+
+            def run() -> tuple[Any, YearScores | None]:
+                scores = score(layers, model, countries=polygons)
+                return scores, score_years(layers, model, countries=polygons, scores=scores)
+
+            return self._timed("score", run)
         self._skip("score")
-        return self.state.cached("scores", model)
+        years = self.state.cached("years") if self.state.has("years") else None
+        return self.state.cached("scores", model), years
 
     def scenarios(self, layers: Layers, model: Any, polygons: Any) -> tuple[dict[str, Any], Any]:
         if not (model.scenarios and (self.stale["scenarios"] or self.stale["maps"])):
@@ -656,6 +666,7 @@ class _Run:
         engine: Any,
         model: Any,
         simulation: SimulationResult | None = None,
+        years: YearScores | None = None,
     ) -> None:
         if not self.stale["maps"]:
             self._skip("maps")
@@ -674,6 +685,7 @@ class _Run:
                 offline=config.offline,
                 online_tiles=config.online_tiles,
                 simulation=simulation,
+                years=years,
             )
             if simulation is not None:
                 (staging / "probabilistic.json").write_text(
@@ -785,10 +797,10 @@ class _Run:
         self.result.skipped_records = [str(issue) for issue in layers.report.errors]
         model = load_model(self.model_file)
         polygons = layers.countries if self.src.countries else None
-        scores = self.scores(layers, model, polygons)
+        scores, years = self.scores(layers, model, polygons)
         runs, engine = self.scenarios(layers, model, polygons)
         simulation = self.simulate(layers, model, polygons)
-        self.maps(scores, layers, runs, engine, model, simulation)
+        self.maps(scores, layers, runs, engine, model, simulation, years)
         self.exports(scores, layers, simulation)
         self.report(layers, scores, model)
         self.briefs(scores, layers, runs, engine, polygons)
@@ -801,6 +813,7 @@ class _Run:
                 fresh["cables"] = cables  # lets a facilities-only change skip reloading cables
         if "score" in self.result.ran:
             fresh["scores"] = scores
+            fresh["years"] = years  # None: no time axis (dropped from the cache)
         return self._cache(fresh)
 
     def _cache(self, fresh: dict[str, Any]) -> dict[str, str]:
@@ -811,8 +824,13 @@ class _Run:
             del objects["cables"]
         for name, obj in fresh.items():
             folder = self.state.folder / "cache" / f"{name}-{self.build_id}"
+            if obj is None:
+                objects.pop(name, None)
+                continue
             if name == "scores":
                 cache.save_scores_cache(obj, folder)
+            elif name == "years":
+                cache.save_years_cache(obj, folder)
             else:
                 cache.save_layers_cache(obj, folder)
             objects[name] = folder.name

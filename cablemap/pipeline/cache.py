@@ -29,6 +29,7 @@ from cablemap.layers.collection import Layers
 from cablemap.pipeline.publish import sha256_file
 from cablemap.risk.score import Scores
 from cablemap.risk.topology import Network
+from cablemap.risk.years import YearScores
 
 if TYPE_CHECKING:
     from cablemap.risk.spec import ModelSpec
@@ -271,3 +272,39 @@ def load_scores_cache(folder: str | Path, model: ModelSpec) -> Scores:
     except (KeyError, TypeError) as exc:
         msg = f"{str(folder)!r}: cached scores incomplete: {exc}"
         raise CacheError(msg) from None
+
+
+def save_years_cache(years: YearScores, folder: str | Path) -> Path:
+    """Write scores through time (:class:`~cablemap.risk.years.YearScores`) to a cache folder."""
+    frames = {
+        "countries": years.countries,
+        "landing_points": years.landing_points,
+        "cables": years.cables,
+    }
+    values = {
+        "span": [years.first_year, years.current_year, years.last_year],
+        "years": list(years.years),
+        "model": years.model,
+    }
+    return _write(Path(folder), "years", frames, values)
+
+
+def load_years_cache(folder: str | Path) -> YearScores:
+    """Read scores through time written by :func:`save_years_cache`.
+
+    Raises
+    ------
+    CacheError
+        If the cache is missing, of another format or version, unreadable or altered.
+    """
+    frames, values = _read(Path(folder), "years")
+    try:
+        first, current, last = (int(v) for v in values["span"])
+        years = tuple(int(y) for y in values["years"])
+        countries, points, cables = (frames[k] for k in ("countries", "landing_points", "cables"))
+    except (KeyError, TypeError, ValueError) as exc:
+        msg = f"{str(folder)!r}: cached scores through time incomplete: {exc}"
+        raise CacheError(msg) from None
+    return YearScores(
+        first, current, last, years, countries, points, cables, str(values.get("model", ""))
+    )

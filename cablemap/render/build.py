@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cablemap.risk.region import Region
     from cablemap.risk.score import Scores
     from cablemap.risk.simulate import SimulationResult
+    from cablemap.risk.years import YearScores
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def save_maps(
     offline: bool = True,
     online_tiles: bool = False,
     simulation: SimulationResult | None = None,
+    years: YearScores | None = None,
 ) -> list[Path]:
     """Write ``strategic_nodes.html``, ``vendor_exposure.html``, the build report and the index.
 
@@ -62,6 +64,9 @@ def save_maps(
         Also offer an OpenStreetMap tile layer, off until ticked.
     simulation
         A :func:`cablemap.simulate` result to draw, if any.
+    years
+        Scores through time (:func:`cablemap.risk.years.score_years`): the strategic-nodes
+        and vendor-exposure maps then carry a year control.
 
     Returns
     -------
@@ -78,13 +83,19 @@ def save_maps(
                 countries=countries,
                 online_tiles=online_tiles,
                 simulation=simulation,
+                years=years,
             ),
             out / "strategic_nodes.html",
             offline=offline,
         ),
         save_map(
             vendor_exposure_map(
-                scores, layers, region=region, countries=countries, online_tiles=online_tiles
+                scores,
+                layers,
+                region=region,
+                countries=countries,
+                online_tiles=online_tiles,
+                years=years,
             ),
             out / "vendor_exposure.html",
             offline=offline,

@@ -71,6 +71,7 @@ from cablemap.render.style import (
     ramp,
     ramp_stops,
 )
+from cablemap.render.year_control import add_year_control
 from cablemap.risk.region import Region, load_region
 from cablemap.risk.spec import EXPOSURE_DOMAINS, TIER_NAMES
 from cablemap.risk.tiers import vendor_tiers
@@ -86,6 +87,7 @@ if TYPE_CHECKING:
     from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult
     from cablemap.risk.score import Scores
     from cablemap.risk.simulate import SimulationResult
+    from cablemap.risk.years import YearScores
 
 __all__ = [
     "NOT_IN_SOURCE",
@@ -222,6 +224,7 @@ def strategic_nodes_map(
     top_n: int = 15,
     online_tiles: bool = False,
     simulation: SimulationResult | None = None,
+    years: YearScores | None = None,
 ) -> folium.Map:
     """Landing stations sized by criticality and coloured by score, cables beneath.
 
@@ -243,6 +246,10 @@ def strategic_nodes_map(
     simulation
         A :func:`cablemap.simulate` result: each landing point's popup then gives its chance
         of being cut off in a year, the expected days and the cables down then.
+    years
+        Scores through time (:func:`cablemap.risk.years.score_years`): adds the year control
+        (:mod:`cablemap.render.year_control`), which shows the cables and landing points of
+        a year and recolours and resizes the landing points by that year's scores.
 
     Returns
     -------
@@ -299,6 +306,7 @@ def strategic_nodes_map(
             "cableNames": cable_names(layers)[0],
         },
     )
+    add_year_control(m, layers, scores, years, cables=cables, points=points)
     in_lp, _ = region_ids(layers, region)
     lps = scores.landing_points[scores.landing_points["lp_id"].isin(in_lp)]
     top = lps.sort_values(["criticality", "lp_id"], ascending=[False, True]).head(top_n)
@@ -357,6 +365,7 @@ def vendor_exposure_map(
     region: Region | None = None,
     countries: gpd.GeoDataFrame | None = None,
     online_tiles: bool = False,
+    years: YearScores | None = None,
 ) -> folium.Map:
     """Cables coloured by supplier/owner risk tier; countries shaded by vendor exposure.
 
@@ -369,6 +378,11 @@ def vendor_exposure_map(
     countries
         Country polygons for the choropleth; countries without a polygon (small islands in
         low-resolution outlines) are drawn as a dot at their landing points.
+    online_tiles
+        Also offer an OpenStreetMap tile layer, off until ticked.
+    years
+        Scores through time (:func:`cablemap.risk.years.score_years`): adds the year control,
+        which shows the cables of a year and shades the countries by that year's exposure.
 
     Returns
     -------
@@ -391,22 +405,23 @@ def vendor_exposure_map(
         vendors = [f"{v} ({t})" for v, t in tiers.by_country.get(iso, [])[:15]]
         return country_properties(country_scores.loc[iso], vendors, footprints.get(iso, []))
 
+    country_features = shaded_country_features(
+        countries,
+        layers,
+        region,
+        shaded=shaded,
+        properties=properties,
+        dot_properties=lambda iso: {
+            **properties(iso),
+            "id": iso,
+            "name": str(country_scores.at[iso, "name"]),
+        },
+    )
     add_layer(
         m,
         "Countries: vendor exposure",
         "countries",
-        shaded_country_features(
-            countries,
-            layers,
-            region,
-            shaded=shaded,
-            properties=properties,
-            dot_properties=lambda iso: {
-                **properties(iso),
-                "id": iso,
-                "name": str(country_scores.at[iso, "name"]),
-            },
-        ),
+        country_features,
         {
             "fields": [
                 ["vendor_exposure", "vendor exposure"],
@@ -440,6 +455,7 @@ def vendor_exposure_map(
             **score_meta(scores, "cable"),
         },
     )
+    add_year_control(m, layers, scores, years, cables=cables, countries=(country_features, shaded))
     rows = [
         ("line", TIER_COLOURS[t], f"{t}: {', '.join(tiers.top[t][:4]) or '—'}") for t in TIER_NAMES
     ]

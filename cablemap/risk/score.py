@@ -421,6 +421,7 @@ def score(
     countries: gpd.GeoDataFrame | None = None,
     network: Network | None = None,
     hazards: gpd.GeoDataFrame | None = None,
+    year: int | None = None,
 ) -> Scores:
     """Score every landing point, cable and country of the loaded layers.
 
@@ -439,6 +440,9 @@ def score(
     hazards
         An earthquake catalogue for the ``hazard`` component; by default ``layers.hazards``.
         Without one the component is 0 (and scores that do not weigh it are unchanged).
+    year
+        Score the network as it stood in this year instead (``layers.as_of(year)``, see
+        :meth:`cablemap.Layers.as_of`): what the maps' year control shows for that year.
 
     Returns
     -------
@@ -451,8 +455,11 @@ def score(
     >>> scores = cm.score(cm.load())
     >>> scores.explain("TON")["redundancy_cables"]
     1
+    >>> cm.score(cm.load(), year=2010).explain("TON")["status"]
+    'unconnected'
     """
     spec = model if isinstance(model, ModelSpec) else load_model(model)
+    layers = layers if year is None else layers.as_of(year)
     if network is None:
         network = build_network(
             layers,

@@ -57,6 +57,12 @@ EXPOSURE_DOMAINS = ("cables", "facilities", "cloud", "mobile", "government")
 #: Footprint statuses that are evidence, and how a profile may weigh them.
 EVIDENCE_STATUSES = ("deployed", "contracted", "phased_out", "excluded")
 METRO_METHODS = ("leader",)
+#: ``[time] years`` when the model file has none: every five years from 2000, then the
+#: release's current year and its last planned year (see :func:`cablemap.risk.years.resolve_years`).
+DEFAULT_YEARS: tuple[int | str, ...] = (2000, 2005, 2010, 2015, 2020, "current", "last")
+#: Words ``[time] years`` may hold besides years.
+YEAR_WORDS = ("current", "last")
+_YEAR_RANGE = (1850, 2100)
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _WEIGHT_SUM_TOLERANCE = 1e-6
 
@@ -158,6 +164,11 @@ class ModelSpec:
     probabilistic
         ``{"years", "seed"}`` when the model asks every build for the probabilistic view
         (a ``[probabilistic]`` table); ``None`` otherwise.
+    years
+        ``[time] years``: the years the build scores the network as of (the maps' year
+        control), each a year or ``"current"`` / ``"last"`` (the release's current and last
+        planned year, :meth:`cablemap.Layers.release_years`); default
+        :data:`DEFAULT_YEARS`.
     """
 
     name: str
@@ -181,6 +192,7 @@ class ModelSpec:
     sites: dict[str, Any] = field(default_factory=dict)
     faults: FaultModel | None = None
     probabilistic: dict[str, int] | None = None
+    years: tuple[int | str, ...] = DEFAULT_YEARS
 
     def with_weights(self, weights: dict[str, dict[str, float]]) -> ModelSpec:
         """Return a copy with other weights (used by the sensitivity analysis)."""
@@ -554,6 +566,7 @@ def load_model(
         sites=sites,
         faults=faults,
         probabilistic=_probabilistic(file, data, faults),
+        years=_years(file, data),
     )
 
 
@@ -645,3 +658,28 @@ def _probabilistic(file: Path, data: dict[str, Any], faults: FaultModel) -> dict
             )
         out[key] = value
     return out
+
+
+def _years(file: Path, data: dict[str, Any]) -> tuple[int | str, ...]:
+    """Read ``[time] years``: whole years and the words ``current`` and ``last``."""
+    table = data.get("time", {})
+    if not isinstance(table, dict):
+        raise _err(file, "time", "must be a table ([time])")
+    unknown = sorted(set(table) - {"years"})
+    if unknown:
+        raise _err(file, f"time.{unknown[0]}", "unknown key; allowed: ['years']")
+    years = table.get("years", list(DEFAULT_YEARS))
+    if not isinstance(years, list) or not years:
+        raise _err(file, "time.years", f"was {years!r}; expected a non-empty list of years")
+    low, high = _YEAR_RANGE
+    for i, value in enumerate(years):
+        is_year = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+        if not (is_year or value in YEAR_WORDS):
+            raise _err(
+                file,
+                f"time.years[{i}]",
+                f"was {value!r}; expected a year in {low}..{high} or one of {list(YEAR_WORDS)}",
+            )
+    if len(set(years)) != len(years):
+        raise _err(file, "time.years", f"lists a year twice: {years!r}")
+    return tuple(years)

@@ -16,7 +16,8 @@ import pytest
 
 import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
-from cablemap.render import save_map, save_maps, scenario_map
+from cablemap.render import save_map, save_maps, scenario_map, strategic_nodes_map
+from cablemap.risk.years import score_years
 from tests.render.test_maps import layer_data
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -126,7 +127,8 @@ class Page:
 def sample_maps(tmp_path_factory, sample) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("maps")
     scores = cm.score(sample)
-    paths = save_maps(scores, sample, out, countries=bundled_countries())
+    years = score_years(sample, years=[2010, "current"], scores=scores)
+    paths = save_maps(scores, sample, out, countries=bundled_countries(), years=years)
     engine = cm.ScenarioEngine(sample)
     result = engine.run(cables=["tonga-cable", "tonga-domestic-cable-extension-tdce"])
     paths.append(
@@ -328,3 +330,72 @@ def test_brief_renders_offline_and_prints_on_a_few_a4_pages(browser, sample_brie
     pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
     assert 1 <= pages <= 4, pages
     context.close()
+
+
+def _drawn_ids(path: Path, kind: str) -> set[str]:
+    return {
+        f["properties"]["id"]
+        for f in layer_data(path.read_text())[kind]["features"]
+        if f["geometry"]
+    }
+
+
+def _move_to(page: Page, year: int) -> None:
+    page.page.locator(".cm-years input[type=range]").fill(str(year))
+    page.page.wait_for_function(f"document.querySelector('.cm-years').dataset.year === '{year}'")
+
+
+@pytest.mark.parametrize("name", ["strategic_nodes", "vendor_exposure"])
+def test_moving_the_year_control_draws_the_network_of_that_year(browser, sample_maps, sample, name):
+    path = sample_maps[name]
+    cables = _drawn_ids(path, "cables")
+    points = _drawn_ids(path, "landing_points") if name == "strategic_nodes" else None
+    page = Page(browser, path)
+    try:
+        assert page.page.inner_text(".cm-year-count") == f"{len(cables)} cables"  # the release
+        for year in (2001, 2010, 2015, 2022, 2023):
+            _move_to(page, year)
+            network = sample.as_of(year)
+            expected = len(set(network.cables["cable_id"]) & cables)
+            assert page.page.inner_text(".cm-year-count") == f"{expected} cables"
+            drawn = page.drawn()
+            assert drawn["cables"] == expected
+            if points is not None:
+                assert drawn["landing_points"] == len(set(network.landing_points["lp_id"]) & points)
+        _move_to(page, 2015)
+        assert page.page.inner_text(".cm-year-scores").endswith("as of 2010")
+        page.page.locator(".cm-years button[data-step='-1']").click()
+        assert page.page.inner_text(".cm-year") == "2014"
+        page.screenshot(f"{name}_2014.png")
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()
+
+
+def test_year_control_popups_give_the_scores_of_the_year(browser, sample_maps):
+    page = Page(browser, sample_maps["vendor_exposure"])
+    try:
+        _move_to(page, 2012)
+        text = page.open_popup("countries", "TON")
+        assert "year control: as of 2010: vendor exposure" in text
+        assert "international cables 0, status unconnected" in text  # Tonga Cable: RFS 2013
+        assert page.errors == []
+    finally:
+        page.close()
+
+
+def test_year_control_on_the_2022_copy(browser, tg_v3, tmp_path):
+    scores = cm.score(tg_v3)
+    years = score_years(tg_v3, years=[2010], scores=scores)
+    path = save_map(strategic_nodes_map(scores, tg_v3, years=years), tmp_path / "nodes.html")
+    cables = _drawn_ids(path, "cables")
+    page = Page(browser, path)
+    try:
+        for year in (1995, 2010, 2021, 2022, 2026):
+            _move_to(page, year)
+            expected = len(set(tg_v3.as_of(year).cables["cable_id"]) & cables)
+            assert page.page.inner_text(".cm-year-count") == f"{expected} cables"
+            assert page.drawn()["cables"] == expected
+        assert page.errors == [] and page.blocked == []
+    finally:
+        page.close()

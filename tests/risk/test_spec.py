@@ -76,6 +76,10 @@ def test_default_model_is_complete():
             'landing_point = ["closeness"',
             r"key 'indices\.criticality\.landing_point'",
         ),
+        ('"current", "last"]', '"now", "last"]', r"key 'time\.years\[5\]': was 'now'"),
+        ("years = [2000, 2005", "years = [1700, 2005", r"key 'time\.years\[0\]': was 1700"),
+        ("years = [2000, 2005", "years = [2005, 2005", r"key 'time\.years': lists a year twice"),
+        ("years = [2000, 2005", "yeras = [2000, 2005", r"key 'time\.yeras': unknown key"),
     ],
 )
 def test_bad_model_is_rejected_naming_file_and_key(models, old, new, match):

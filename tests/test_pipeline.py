@@ -56,6 +56,11 @@ def test_first_build_then_nothing_to_do(tmp_path):
     index = (config.out_folder / "index.html").read_text()
     assert all(f'href="countries/{iso3}.html"' in index for iso3 in briefs)
     assert "New international cables per RFS year by supplier tier: Indo-Pacific" in index
+    # the maps' popups link to the briefs: the runtime is told which countries have one
+    for page in ("vendor_exposure.html", "strategic_nodes.html", "scenario_luzon-strait.html"):
+        text = (config.out_folder / page).read_text()
+        start = text.index("cablemap.registry.briefs = ") + len("cablemap.registry.briefs = ")
+        assert set(json.loads(text[start : text.index(";", start)])) == briefs
     second = build(config)
     assert second.up_to_date and second.outputs == []
 

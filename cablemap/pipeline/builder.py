@@ -52,7 +52,7 @@ from cablemap.pipeline.briefs import brief_data, read_changes
 from cablemap.pipeline.diff import change_report, report_html, report_lines
 from cablemap.pipeline.exports import FORMATS, export_scores
 from cablemap.render import plan_map, save_map, save_maps, scenario_map, write_index
-from cablemap.render.briefs import save_briefs
+from cablemap.render.briefs import brief_countries, save_briefs
 from cablemap.render.report import REPORT_JSON
 from cablemap.risk import ScenarioEngine, load_model, load_region, score
 from cablemap.risk import plan as run_plan
@@ -675,6 +675,8 @@ class _Run:
         basemap = layers.countries if layers.countries is not None else bundled_countries()
         region = load_region(config.region) if config.region else model.region
 
+        codes = brief_countries(scores)  # the briefs stage writes these: popups link to them
+
         def draw() -> None:
             save_maps(
                 scores,
@@ -686,6 +688,7 @@ class _Run:
                 online_tiles=config.online_tiles,
                 simulation=simulation,
                 years=years,
+                briefs=True,
             )
             if simulation is not None:
                 (staging / "probabilistic.json").write_text(
@@ -695,7 +698,9 @@ class _Run:
                 page = scenario_map(
                     res, engine, title=f"Scenario: {name}", region=region, countries=basemap
                 )
-                save_map(page, staging / f"scenario_{name}.html", offline=config.offline)
+                save_map(
+                    page, staging / f"scenario_{name}.html", offline=config.offline, briefs=codes
+                )
             if plan_settings(model).map:  # the model configures a plan: investment_plan.html
                 try:
                     result = run_plan(layers, model, countries=layers.countries)
@@ -704,7 +709,9 @@ class _Run:
                     return
                 eng = engine or ScenarioEngine(layers, model, countries=layers.countries)
                 page = plan_map(result, eng, countries=basemap)
-                save_map(page, staging / "investment_plan.html", offline=config.offline)
+                save_map(
+                    page, staging / "investment_plan.html", offline=config.offline, briefs=codes
+                )
 
         self._timed("maps", draw)
 

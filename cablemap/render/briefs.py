@@ -48,8 +48,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BRIEFS_FOLDER",
-    "POPUP_PROPERTY",
     "BriefData",
+    "brief_countries",
     "brief_href",
     "country_brief",
     "country_code",
@@ -62,8 +62,6 @@ logger = logging.getLogger(__name__)
 BRIEFS_FOLDER = "countries"
 #: Tolerance (degrees, about 1 km) of the country outlines drawn on every brief's map.
 _LAND_TOLERANCE = 0.01
-#: Property of a country feature on the maps that holds the link to its brief.
-POPUP_PROPERTY = "brief_href"
 
 _CSS = """
 body{font:13px/1.4 system-ui,sans-serif;max-width:960px;margin:1.5em auto;padding:0 1em;
@@ -98,7 +96,7 @@ def brief_href(iso3: str) -> str:
     Returns
     -------
     str
-        ``countries/<ISO3>.html`` (the value of :data:`POPUP_PROPERTY` on map countries).
+        ``countries/<ISO3>.html`` (maps link popups there: :func:`cablemap.render.save_map`).
     """
     return f"{BRIEFS_FOLDER}/{iso3.upper()}.html"
 
@@ -720,6 +718,24 @@ def country_brief(
     return "".join(parts)
 
 
+def brief_countries(scores: Scores) -> list[str]:
+    """Return the countries :func:`save_briefs` writes by default: scored region countries.
+
+    Parameters
+    ----------
+    scores
+        The scores of a release.
+
+    Returns
+    -------
+    list of str
+        ISO3 codes in order (a region country with no landing point in the data has no row,
+        so no brief).
+    """
+    scored = set(scores.countries["iso3"])
+    return [c for c in sorted(scores.model.region.countries) if c in scored]
+
+
 def save_briefs(
     scores: Scores,
     layers: Layers,
@@ -749,11 +765,9 @@ def save_briefs(
     """
     folder = Path(out) / BRIEFS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
-    scored = set(scores.countries["iso3"])
     if countries is None:
-        region = sorted(scores.model.region.countries)
-        countries = [c for c in region if c in scored]
-        absent = [c for c in region if c not in scored]
+        countries = brief_countries(scores)
+        absent = sorted(set(scores.model.region.countries) - set(countries))
         if absent:
             logger.info("No brief for region countries without landing points: %s", absent)
     data = data or BriefData()

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cablemap.render.briefs import brief_countries
 from cablemap.render.index import write_index
 from cablemap.render.maps import (
     probabilistic_map,
@@ -39,6 +40,7 @@ def save_maps(
     online_tiles: bool = False,
     simulation: SimulationResult | None = None,
     years: YearScores | None = None,
+    briefs: bool = False,
 ) -> list[Path]:
     """Write ``strategic_nodes.html``, ``vendor_exposure.html``, the build report and the index.
 
@@ -67,6 +69,9 @@ def save_maps(
     years
         Scores through time (:func:`cablemap.risk.years.score_years`): the strategic-nodes
         and vendor-exposure maps then carry a year control.
+    briefs
+        The country briefs are written beside the maps (:func:`cablemap.render.save_briefs`):
+        popups link to them.
 
     Returns
     -------
@@ -74,6 +79,7 @@ def save_maps(
         The written files, index last.
     """
     out = Path(out)
+    codes = brief_countries(scores) if briefs else []
     paths = [
         save_map(
             strategic_nodes_map(
@@ -87,6 +93,7 @@ def save_maps(
             ),
             out / "strategic_nodes.html",
             offline=offline,
+            briefs=codes,
         ),
         save_map(
             vendor_exposure_map(
@@ -99,6 +106,7 @@ def save_maps(
             ),
             out / "vendor_exposure.html",
             offline=offline,
+            briefs=codes,
         ),
     ]
     if simulation is not None:
@@ -113,6 +121,7 @@ def save_maps(
                 ),
                 out / "probabilistic.html",
                 offline=offline,
+                briefs=codes,
             )
         )
     paths.extend(write_build_report(out, layers))

@@ -37,6 +37,10 @@
       html += "<div><span class='cm-key'>rank:</span> " + esc(p.rank) + " of " + esc(meta.count) + " (model " + esc(meta.model) + ")</div>";
     }
     html += breakdown(p, meta);
+    var iso = kind === "countries" ? p.id : p.iso3;
+    if (registry.briefs && typeof iso === "string" && /^[A-Z]{3}$/.test(iso) && registry.briefs.indexOf(iso) >= 0) {
+      html += "<div class='cm-brief'><a href='countries/" + iso + ".html'>country brief: " + iso + " &rarr;</a></div>";
+    }
     if (p.cables && meta.cableNames) {
       var names = p.cables.map(function (i) { return meta.cableNames[i]; });
       html += "<div class='cm-cables'><span class='cm-key'>cables (" + names.length + "):</span> " + esc(names.join(", ")) + "</div>";

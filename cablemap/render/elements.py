@@ -14,6 +14,7 @@ Panel HTML is built here from ``html.escape``-d strings only.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 import folium
@@ -143,6 +144,30 @@ class DataLayer(SafeMacroElement):
         self.data = data
         self.meta = meta or {}
         self.options = {"popup": popup, "searchable": searchable}
+
+
+class BriefLinks(SafeMacroElement):
+    """Tell the runtime which countries have a brief: their popups then link to it.
+
+    Parameters
+    ----------
+    codes
+        ISO3 codes with a brief at ``countries/<ISO3>.html`` beside the map. The runtime links
+        only codes of three capital letters, so a link never carries other text from data.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            cablemap.registry.briefs = {{ this.codes|tojson }};
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "CablemapBriefs"
+        self.codes = sorted(codes)
 
 
 class Panel(SafeMacroElement):

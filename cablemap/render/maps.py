@@ -15,12 +15,13 @@ from __future__ import annotations
 import html
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cablemap import settings
 from cablemap.render.assets import external_references, inline_assets
-from cablemap.render.elements import add_panel, legend_html, ranked_list_html
+from cablemap.render.elements import BriefLinks, add_panel, legend_html, ranked_list_html
 from cablemap.render.features import (
     CABLE_FIELDS,
     NOT_IN_SOURCE,
@@ -792,7 +793,13 @@ def overview_map(
     )
 
 
-def save_map(m: folium.Map, filepath: str | Path | None = None, *, offline: bool = True) -> Path:
+def save_map(
+    m: folium.Map,
+    filepath: str | Path | None = None,
+    *,
+    offline: bool = True,
+    briefs: Sequence[str] = (),
+) -> Path:
     """Write a map to an HTML file atomically; by default self-contained for offline use.
 
     Parameters
@@ -804,6 +811,9 @@ def save_map(m: folium.Map, filepath: str | Path | None = None, *, offline: bool
     offline
         Inline Leaflet and cablemap's assets so the page needs no network (default). With
         ``False`` Leaflet comes from its CDN.
+    briefs
+        ISO3 codes with a country brief beside the map (``countries/<ISO3>.html``): the
+        popups of their countries, landing points and sites link to it.
 
     Returns
     -------
@@ -812,6 +822,8 @@ def save_map(m: folium.Map, filepath: str | Path | None = None, *, offline: bool
     """
     path = Path(settings.maps_folder) / "cables.html" if filepath is None else Path(filepath)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if briefs:
+        BriefLinks(briefs).add_to(m)
     page = m.get_root().render()
     if offline:
         page = inline_assets(page)

@@ -17,6 +17,7 @@ import pytest
 import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import save_map, save_maps, scenario_map, strategic_nodes_map
+from cablemap.render.briefs import save_briefs
 from cablemap.risk.years import score_years
 from tests.render.test_maps import layer_data
 
@@ -128,7 +129,8 @@ def sample_maps(tmp_path_factory, sample) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("maps")
     scores = cm.score(sample)
     years = score_years(sample, years=[2010, "current"], scores=scores)
-    paths = save_maps(scores, sample, out, countries=bundled_countries(), years=years)
+    paths = save_maps(scores, sample, out, countries=bundled_countries(), years=years, briefs=True)
+    save_briefs(scores, sample, out, countries=["TON"])
     engine = cm.ScenarioEngine(sample)
     result = engine.run(cables=["tonga-cable", "tonga-domestic-cable-extension-tdce"])
     paths.append(
@@ -170,6 +172,20 @@ def test_clicking_a_landing_station_opens_its_score_popup(browser, sample_maps):
         assert page.errors == []
         page.page.wait_for_timeout(400)  # let the popup fade in
         page.screenshot("strategic_nodes_popup.png")
+    finally:
+        page.close()
+
+
+def test_country_popup_links_to_its_brief(browser, sample_maps):
+    page = Page(browser, sample_maps["vendor_exposure"])
+    try:
+        text = page.open_popup("countries", "TON")
+        assert "country brief: TON" in text
+        page.page.click(".leaflet-popup-content .cm-brief a")
+        page.page.wait_for_load_state()
+        assert page.page.url.endswith("/countries/TON.html")
+        assert page.page.inner_text("h1").startswith("Tonga")
+        assert page.errors == [] and page.blocked == []
     finally:
         page.close()
 

@@ -9,7 +9,7 @@
   function num(value, digits) {
     return (value === null || value === undefined || isNaN(value)) ? "" : Number(value).toFixed(digits === undefined ? 3 : digits);
   }
-  var registry = { layers: {}, index: [], map: null, meta: {} };
+  var registry = { layers: {}, geometries: {}, index: [], map: null, meta: {} };
   var KIND_LABELS = { outlines: "country", countries: "country", landing_points: "landing point",
     cables: "cable", chokepoints: "chokepoint" };
 
@@ -63,6 +63,13 @@
   function addLayer(map, group, kind, data, options) {
     registry.map = map;
     var opts = options || {};
+    if (opts.geometryFrom) {  // shapes shared with an earlier layer are sent once (page size)
+      var shared = registry.geometries[opts.geometryFrom] || {};
+      data.features.forEach(function (f) { f.geometry = shared[f.properties.id] || null; });
+      data.features = data.features.filter(function (f) { return f.geometry; });
+    }
+    var own = registry.geometries[kind] = {};
+    data.features.forEach(function (f) { if (f.properties.id !== undefined) { own[f.properties.id] = f.geometry; } });
     var layer = L.geoJSON(data, {
       style: function (f) { return f.properties._s || {}; },
       pointToLayer: function (f, latlng) { return L.circleMarker(latlng, f.properties._s || {}); },

@@ -115,6 +115,9 @@ class DataLayer(SafeMacroElement):
         ``cableNames``.
     popup, searchable
         Whether features get a popup / enter the search index.
+    geometry_from
+        Kind of an earlier layer of the page whose features have the same ids and shapes: the
+        shapes are not repeated in the page, the runtime takes them from that layer.
     """
 
     _template = Template(
@@ -136,6 +139,7 @@ class DataLayer(SafeMacroElement):
         *,
         popup: bool = True,
         searchable: bool = True,
+        geometry_from: str | None = None,
     ) -> None:
         super().__init__()
         self._name = "CablemapLayer"
@@ -143,7 +147,13 @@ class DataLayer(SafeMacroElement):
         self.kind = kind
         self.data = data
         self.meta = meta or {}
-        self.options = {"popup": popup, "searchable": searchable}
+        self.options: dict[str, Any] = {"popup": popup, "searchable": searchable}
+        if geometry_from:
+            self.options["geometryFrom"] = geometry_from
+            self.data = {
+                **data,
+                "features": [{**f, "geometry": None} for f in data["features"]],
+            }
 
 
 class BriefLinks(SafeMacroElement):

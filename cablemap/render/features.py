@@ -325,7 +325,7 @@ def footprints_by_country(layers: Layers) -> dict[str, list[str]]:
 
 
 def domain_features(
-    country_scores: pd.DataFrame, countries: gpd.GeoDataFrame, region: Region, domain: str
+    country_scores: pd.DataFrame, outlines: list[Feature], region: Region, domain: str
 ) -> list[Feature]:
     """Return the region's countries shaded by one exposure domain (unknown: grey).
 
@@ -333,8 +333,9 @@ def domain_features(
     ----------
     country_scores
         ``scores.countries`` indexed by ``iso3``, with the per-domain exposure columns.
-    countries
-        Country polygons (EPSG:4326, ``iso3``, ``name``).
+    outlines
+        The page's country features (:func:`outline_features` or
+        :func:`shaded_country_features`): their shapes are reused, not computed again.
     region
         The map's region.
     domain
@@ -352,17 +353,24 @@ def domain_features(
         else ramp(float(r[f"exposure_{domain}"]))
         for iso, r in rows.iterrows()
     }
-    features = [
-        f for f in outline_features(countries, region, fill) if f["properties"]["id"] in fill
-    ]
-    for f in features:
-        r = rows.loc[f["properties"]["id"]]
-        f["properties"].update(
-            {
-                "exposure": domain_text(r, domain),
-                "status": str(r[f"exposure_{domain}_status"]),
-                "coverage": f"{int(r['evidence_domains'])} of {len(EXPOSURE_DOMAINS)}",
-            }
+    features = []
+    for outline in outlines:
+        iso = outline["properties"]["id"]
+        if iso not in fill or outline["geometry"] is None:
+            continue
+        r = rows.loc[iso]
+        features.append(
+            feature(
+                outline["geometry"],
+                {
+                    "id": iso,
+                    "name": outline["properties"]["name"],
+                    "exposure": domain_text(r, domain),
+                    "status": str(r[f"exposure_{domain}_status"]),
+                    "coverage": f"{int(r['evidence_domains'])} of {len(EXPOSURE_DOMAINS)}",
+                },
+                {**outline["properties"]["_s"], "fillColor": fill[iso], "fillOpacity": 0.85},
+            )
         )
     return features
 

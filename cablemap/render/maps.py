@@ -26,6 +26,7 @@ from cablemap.render.features import (
     CABLE_FIELDS,
     NOT_IN_SOURCE,
     SIMULATION_FIELDS,
+    Feature,
     cable_names,
     candidate_features,
     chokepoint_features,
@@ -438,7 +439,8 @@ def vendor_exposure_map(
             **score_meta(scores, "country"),
         },
     )
-    _add_domain_layers(m, country_scores, countries, region)
+    if countries is not None:
+        _add_domain_layers(m, country_scores, country_features, region)
     cables = tier_cable_features(scores, layers, region, tiers)
     add_layer(
         m,
@@ -489,18 +491,21 @@ def vendor_exposure_map(
 def _add_domain_layers(
     m: folium.Map,
     country_scores: pd.DataFrame,
-    countries: gpd.GeoDataFrame | None,
+    outlines: list[Feature],
     region: Region,
 ) -> None:
-    """One switchable layer per exposure domain: countries shaded by that domain's exposure."""
-    if "exposure_cables" not in country_scores.columns or countries is None:
+    """One switchable layer per exposure domain: countries shaded by that domain's exposure.
+
+    The shapes are those of the page's ``countries`` layer (``outlines``), sent once.
+    """
+    if "exposure_cables" not in country_scores.columns or not outlines:
         return
     for domain in EXPOSURE_DOMAINS:
         add_layer(
             m,
             f"Domain: {domain}",
             f"domain_{domain}",
-            domain_features(country_scores, countries, region, domain),
+            domain_features(country_scores, outlines, region, domain),
             {
                 "fields": [
                     ["exposure", f"{domain}: exposure x weight"],
@@ -511,6 +516,7 @@ def _add_domain_layers(
             },
             show=False,
             searchable=False,
+            geometry_from="countries",
         )
 
 

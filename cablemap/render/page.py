@@ -46,6 +46,7 @@ def add_layer(
     show: bool = True,
     popup: bool = True,
     searchable: bool = True,
+    geometry_from: str | None = None,
 ) -> None:
     """Add features as one switchable layer: a feature group the layer control lists.
 
@@ -67,9 +68,19 @@ def add_layer(
         Whether the layer is on when the page opens.
     popup, searchable
         Whether features get a popup / enter the search index.
+    geometry_from
+        Kind of an earlier layer with the same shapes by id: they are sent once.
     """
     group = folium.FeatureGroup(name=name, show=show)
-    DataLayer(m, kind, collection(features), meta, popup=popup, searchable=searchable).add_to(group)
+    DataLayer(
+        m,
+        kind,
+        collection(features),
+        meta,
+        popup=popup,
+        searchable=searchable,
+        geometry_from=geometry_from,
+    ).add_to(group)
     group.add_to(m)
 
 

@@ -176,6 +176,22 @@ def test_clicking_a_landing_station_opens_its_score_popup(browser, sample_maps):
         page.close()
 
 
+def test_domain_layers_take_their_shapes_from_the_countries_layer(browser, sample_maps):
+    # the per-domain layers do not repeat the country shapes in the page (size budget)
+    data = layer_data(sample_maps["vendor_exposure"].read_text())
+    assert all(f["geometry"] is None for f in data["domain_mobile"]["features"])
+    page = Page(browser, sample_maps["vendor_exposure"])
+    try:
+        counts = page.page.evaluate(
+            "() => Object.fromEntries(['countries', 'domain_mobile'].map("
+            "k => [k, cablemap.registry.layers[k].getLayers().length]))"
+        )
+        assert counts["domain_mobile"] == len(data["domain_mobile"]["features"]) > 20
+        assert page.errors == []
+    finally:
+        page.close()
+
+
 def test_country_popup_links_to_its_brief(browser, sample_maps):
     page = Page(browser, sample_maps["vendor_exposure"])
     try:

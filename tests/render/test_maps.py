@@ -26,7 +26,9 @@ from cablemap.risk import load_region
 from cablemap.risk.spec import COMPONENTS
 from cablemap.risk.tiers import vendor_tiers
 
-_LAYER = re.compile(r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"popup"', re.S)
+_LAYER = re.compile(
+    r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"(?:geometryFrom|popup)"', re.S
+)
 
 
 def layer_data(page: str) -> dict[str, dict]:

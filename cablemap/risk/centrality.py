@@ -6,8 +6,8 @@ assumed land links. Each country is a virtual node joined to its landing points;
 paths (in hops) run from every country to every other, and a country node is only ever a
 path's end, never a transit. A landing point's betweenness is the number of such shortest
 paths through it (ties shared, Brandes 2001). All sources are processed at once as columns of
-dense arrays, so the cost is a few dozen sparse-by-dense products instead of one Python BFS
-per source.
+dense arrays (only those of the sources whose search is still under way), so the cost is a few
+dozen sparse-by-dense products instead of one Python BFS per source.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ import pandas as pd
 def cable_hop_edges(segments: pd.DataFrame, landing_points: set[str]) -> set[tuple[str, str]]:
     """Landing-point pairs one cable joins with no other landing point between them."""
     edges: set[tuple[str, str]] = set()
-    for _, segs in segments.groupby("cable_id"):
-        adjacency: dict[str, list[str]] = defaultdict(list)
-        for u, v in zip(segs["u"], segs["v"], strict=True):
-            adjacency[u].append(v)
-            adjacency[v].append(u)
+    by_cable: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for cable, u, v in zip(segments["cable_id"], segments["u"], segments["v"], strict=True):
+        adjacency = by_cable[cable]
+        adjacency[u].append(v)
+        adjacency[v].append(u)
+    for adjacency in by_cable.values():
         for start in (n for n in adjacency if n in landing_points):
             seen, stack = {start}, [start]
             while stack:
@@ -98,27 +99,37 @@ def country_betweenness(edges: set[tuple[str, str]], lp_iso3: dict[str, str]) ->
     frontier = dist == 0
     level = 0
     while frontier.any():
-        # a country node propagates only as its own column's source
-        spread = np.where(frontier & ~(is_country[:, None] & (level > 0)), sigma, 0.0)
-        reached = _spmm(rows, cols, spread, n)
-        new = (dist == -1) & (reached > 0)
+        # only the sources whose search is still growing; a country node propagates only as
+        # its own column's source
+        live = np.flatnonzero(frontier.any(axis=0))
+        front = frontier[:, live]
+        if level > 0:
+            front &= ~is_country[:, None]
+        reached = _spmm(rows, cols, np.where(front, sigma[:, live], 0.0), n)
+        new = (dist[:, live] == -1) & (reached > 0)
         level += 1
-        dist[new] = level
-        sigma[new] = reached[new]
-        frontier = new
+        frontier = np.zeros((n, k), dtype=bool)
+        frontier[:, live] = new
+        at, col = np.nonzero(new)
+        dist[at, live[col]] = level
+        sigma[at, live[col]] = reached[at, col]
     delta = np.zeros((n, k))
     target = is_country[:, None] & (dist > 0)
     for d in range(level, 0, -1):
         at_d = dist == d
+        live = np.flatnonzero(at_d.any(axis=0))
+        s_live = sigma[:, live]
         # a country reached as a target ends paths there; it passes no dependency through
         weight = np.where(
-            at_d,
-            (target.astype(float) + np.where(is_country[:, None], 0.0, delta))
-            / np.where(sigma > 0, sigma, 1.0),
+            at_d[:, live],
+            (target[:, live].astype(float) + np.where(is_country[:, None], 0.0, delta[:, live]))
+            / np.where(s_live > 0, s_live, 1.0),
             0.0,
         )
         pulled = _spmm(rows, cols, weight, n)
-        prev = (dist == d - 1) & ~(is_country[:, None] & (d - 1 > 0))
-        delta += np.where(prev, sigma * pulled, 0.0)
+        prev = dist[:, live] == d - 1
+        if d - 1 > 0:
+            prev &= ~is_country[:, None]
+        delta[:, live] += np.where(prev, s_live * pulled, 0.0)
     through = delta[:n_lp].sum(axis=1) / 2.0  # each unordered pair counted from both ends
     return {lp: float(through[i]) for i, lp in enumerate(lps)}

@@ -52,7 +52,6 @@ _BORDER_GAP_DEG = 0.01
 #: Polygons of one country closer than this (degrees, ~5 km) are one landmass for land
 #: routes (bridges: Macau's Taipa and its peninsula, Hengqin and the mainland).
 _BRIDGE_GAP_DEG = 0.045
-_SIMPLIFY_DEG = 0.002
 
 
 @dataclass
@@ -494,6 +493,17 @@ def _no_links() -> pd.DataFrame:
     return pd.DataFrame(columns=["u", "v", "iso3", "landmass", "kind"])
 
 
+def _closest_pair(
+    ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray
+) -> tuple[int, int]:
+    """Positions of the closest pair (geodesic) of points ``a`` and points ``b`` (degrees)."""
+    d = distances_m(
+        np.repeat(ax, len(bx)), np.repeat(ay, len(bx)), np.tile(bx, len(ax)), np.tile(by, len(ax))
+    )
+    k = int(np.argmin(d))
+    return k // len(bx), k % len(bx)
+
+
 def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]) -> pd.DataFrame:
     """Chain the landing points of each landmass (a chain connects them as a clique would)."""
     rows: list[dict[str, Any]] = []
@@ -514,25 +524,46 @@ def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]
         a = lp_nodes[lp_nodes["iso3"] == a_iso]
         b = lp_nodes[lp_nodes["iso3"] == b_iso]
         if len(a) and len(b):
-            ax, ay = (
-                np.repeat(a.geometry.x.to_numpy(), len(b)),
-                np.repeat(a.geometry.y.to_numpy(), len(b)),
+            pa, pb = a.geometry.to_numpy(), b.geometry.to_numpy()
+            i, j = _closest_pair(
+                shapely.get_x(pa), shapely.get_y(pa), shapely.get_x(pb), shapely.get_y(pb)
             )
-            bx, by = (
-                np.tile(b.geometry.x.to_numpy(), len(a)),
-                np.tile(b.geometry.y.to_numpy(), len(a)),
-            )
-            k = int(np.argmin(distances_m(ax, ay, bx, by)))
             rows.append(
                 {
-                    "u": a["lp_id"].iloc[k // len(b)],
-                    "v": b["lp_id"].iloc[k % len(b)],
+                    "u": a["lp_id"].iloc[i],
+                    "v": b["lp_id"].iloc[j],
                     "iso3": f"{a_iso}-{b_iso}",
                     "landmass": None,
                     "kind": "cross_border",
                 }
             )
     return pd.DataFrame(rows, columns=["u", "v", "iso3", "landmass", "kind"])
+
+
+def _close_parts(geoms: np.ndarray, iso: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``i < j`` of country parts that are one landmass or share a land border.
+
+    Parts of one country within :data:`_BRIDGE_GAP_DEG` of each other, and of different
+    countries within :data:`_BORDER_GAP_DEG`. Candidates come from bounding boxes grown by
+    the gap; each is then tested exactly, the part with more vertices prepared and first
+    (its edge index is built once and serves all of its neighbours).
+    """
+    valid = np.flatnonzero(~shapely.is_empty(geoms) & ~shapely.is_missing(geoms))
+    x0, y0, x1, y1 = shapely.bounds(geoms[valid]).T
+    gap = _BRIDGE_GAP_DEG
+    grown = shapely.box(x0 - gap, y0 - gap, x1 + gap, y1 + gap)
+    left, right = valid[shapely.STRtree(geoms[valid]).query(grown)]
+    keep = left < right
+    left, right = left[keep], right[keep]
+    size = shapely.get_num_coordinates(geoms)
+    swap = size[left] < size[right]
+    big, small = np.where(swap, right, left), np.where(swap, left, right)
+    shapely.prepare(geoms[np.unique(big)])
+    same = iso[left] == iso[right]
+    close = np.empty(len(left), dtype=bool)
+    close[same] = shapely.dwithin(geoms[big[same]], geoms[small[same]], _BRIDGE_GAP_DEG)
+    close[~same] = shapely.dwithin(geoms[big[~same]], geoms[small[~same]], _BORDER_GAP_DEG)
+    return left[close], right[close]
 
 
 def _land_routes(
@@ -562,41 +593,32 @@ def _land_routes(
 
     parts = countries[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
     parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
-    # only countries with landing points can be linked; their outlines simplified to ~200 m
-    # (distances of a kilometre or more are all that matter here)
+    # only countries with landing points can be linked
     parts = parts[parts["iso3"].isin(set(landing_points["iso3"].dropna()))]
     parts = parts.reset_index(drop=True)
-    parts = parts.set_geometry(shapely.simplify(parts.geometry.to_numpy(), _SIMPLIFY_DEG))
-    shapely.prepare(parts.geometry.to_numpy())
-    # Natural Earth leaves hairline gaps at some borders (Macau's Taipa and Hengqin, ~80 m)
-    near = gpd.sjoin(parts, parts, predicate="dwithin", distance=_BRIDGE_GAP_DEG, how="inner")
-    foreign = (near["iso3_left"] != near["iso3_right"]).to_numpy()
     geoms = parts.geometry.to_numpy()
-    close = shapely.dwithin(
-        geoms[near.index.to_numpy()[foreign]],
-        geoms[near["index_right"].to_numpy()[foreign]],
-        _BORDER_GAP_DEG,
-    )
-    keep = ~foreign
-    keep[foreign] = close
-    near = near[keep]
-    left, right = near.index.to_numpy(), near["index_right"].to_numpy()
+    part_iso = parts["iso3"].to_numpy()
+    left, right = _close_parts(geoms, part_iso)
     n = len(parts)
     _, group = connected_components(
         coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n)), directed=False
     )
     group_of = dict(zip(parts["landmass"], group, strict=True))
     labels = _landmasses(landing_points, countries, []) if landmass is None else landmass
-    lps = landing_points.set_index("lp_id")
-    members: dict[tuple[int, str], list[str]] = defaultdict(list)
+    lp_ids = landing_points["lp_id"].to_numpy()
+    position = {lp_id: i for i, lp_id in enumerate(lp_ids)}
+    lp_iso = landing_points["iso3"].to_numpy()
+    points = landing_points.geometry.to_numpy()
+    lp_x, lp_y = shapely.get_x(points), shapely.get_y(points)
+    members: dict[tuple[int, str], list[int]] = defaultdict(list)
     for lp_id, land in labels.items():
-        iso = lps.at[lp_id, "iso3"]
-        if isinstance(land, str) and isinstance(iso, str) and land in group_of:
-            members[(int(group_of[land]), iso)].append(str(lp_id))
+        i = position[lp_id]
+        if isinstance(land, str) and isinstance(lp_iso[i], str) and land in group_of:
+            members[(int(group_of[land]), lp_iso[i])].append(i)
     borders = sorted(
         {
             (int(group[i]), *sorted((a, b)))
-            for i, a, b in zip(left, near["iso3_left"], near["iso3_right"], strict=True)
+            for i, a, b in zip(left, part_iso[left], part_iso[right], strict=True)
             if a != b
         }
     )
@@ -606,21 +628,14 @@ def _land_routes(
         if frozenset((a_iso, b_iso)) in exclude:
             skipped.add(f"{a_iso}-{b_iso}")
             continue
-        a_ids, b_ids = members.get((g, a_iso), []), members.get((g, b_iso), [])
-        if not a_ids or not b_ids:
+        a, b = members.get((g, a_iso), []), members.get((g, b_iso), [])
+        if not a or not b:
             continue
-        a, b = lps.geometry.loc[a_ids], lps.geometry.loc[b_ids]
-        d = distances_m(
-            np.repeat(a.x.to_numpy(), len(b)),
-            np.repeat(a.y.to_numpy(), len(b)),
-            np.tile(b.x.to_numpy(), len(a)),
-            np.tile(b.y.to_numpy(), len(a)),
-        )
-        k = int(np.argmin(d))
+        i, j = _closest_pair(lp_x[a], lp_y[a], lp_x[b], lp_y[b])
         rows.append(
             {
-                "u": a_ids[k // len(b_ids)],
-                "v": b_ids[k % len(b_ids)],
+                "u": str(lp_ids[a[i]]),
+                "v": str(lp_ids[b[j]]),
                 "iso3": f"{a_iso}-{b_iso}",
                 "landmass": None,
                 "kind": "land_route",

@@ -98,9 +98,11 @@ def _split_at(line: shapely.LineString, dist: float) -> list[shapely.LineString]
     cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
     point = line.interpolate(dist)
     i = int(np.searchsorted(cum, dist, side="right"))
-    first = [*map(tuple, xy[:i]), (point.x, point.y)]
-    second = [(point.x, point.y), *map(tuple, xy[i:])]
-    return [shapely.LineString(first), shapely.LineString(second)]
+    at = shapely.get_coordinates(point)
+    return [
+        shapely.linestrings(np.concatenate([xy[:i], at])),
+        shapely.linestrings(np.concatenate([at, xy[i:]])),
+    ]
 
 
 def _continuous(geom: shapely.MultiLineString) -> tuple[list[shapely.LineString], bool]:
@@ -138,11 +140,17 @@ class _Keys:
 
 
 def _attach(
-    pieces: list[shapely.LineString], point: shapely.Point, exclude: int | None = None
+    pieces: list[shapely.LineString],
+    point: shapely.Point,
+    exclude: int | None = None,
+    distances: np.ndarray | None = None,
 ) -> tuple[tuple[float, float], float] | None:
-    """Split the piece nearest ``point`` at the nearest point; return its key and distance (km)."""
-    candidates = np.array(pieces, dtype=object)
-    distances = shapely.distance(candidates, point)
+    """Split the piece nearest ``point`` at the nearest point; return its key and distance (km).
+
+    ``distances`` (degrees, from ``point`` to each piece) may be given when already computed.
+    """
+    if distances is None:
+        distances = shapely.distance(np.array(pieces, dtype=object), point)
     if exclude is not None:
         distances[exclude] = np.inf
     j = int(np.argmin(distances))
@@ -175,16 +183,17 @@ def _cable_pieces(
         for c in (p.coords[0], p.coords[-1])
     ]
     for _, end in ends:
+        distances = shapely.distance(np.array(pieces, dtype=object), end)
+        xy = end.coords[0]
         owner = next(
             (
-                j
-                for j, p in enumerate(pieces)
-                if shapely.distance(p, end) < _SNAP_EPS_DEG
-                and end.coords[0] in (p.coords[0], p.coords[-1])
+                int(j)
+                for j in np.flatnonzero(distances < _SNAP_EPS_DEG)
+                if xy in (pieces[j].coords[0], pieces[j].coords[-1])
             ),
             None,
         )
-        found = _attach(pieces, end, exclude=owner)
+        found = _attach(pieces, end, exclude=owner, distances=distances)
         if found is not None and found[1] <= join_km:
             keys.union(_key(end.x, end.y), found[0])
     # 2. landing points attach to the nearest point of the route

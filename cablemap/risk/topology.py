@@ -100,8 +100,8 @@ def _split_at(line: shapely.LineString, dist: float) -> list[shapely.LineString]
     i = int(np.searchsorted(cum, dist, side="right"))
     at = shapely.get_coordinates(point)
     return [
-        shapely.linestrings(np.concatenate([xy[:i], at])),
-        shapely.linestrings(np.concatenate([at, xy[i:]])),
+        shapely.LineString(np.concatenate([xy[:i], at])),
+        shapely.LineString(np.concatenate([at, xy[i:]])),
     ]
 
 

@@ -318,6 +318,38 @@ def _to_4326(coords: list[tuple[float, float]]) -> shapely.MultiLineString:
     return shapely.MultiLineString(split_antimeridian(wrapped))
 
 
+def _near_parts(points: gpd.GeoDataFrame, parts: gpd.GeoDataFrame, within: float) -> pd.DataFrame:
+    """Pairs of a point and a country part within ``within`` degrees, with their distance ``d``.
+
+    Columns ``lp_id``, ``iso3_left`` (the point's), ``iso3_right`` and ``landmass`` (the
+    part's) and ``d`` (geodesic metres between the point and the nearest point of the part;
+    0 inside it), in the order of a spatial join of the points to the parts.
+    """
+    pts, geoms = points.geometry.to_numpy(), parts.geometry.to_numpy()
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    boxes = shapely.box(x - within, y - within, x + within, y + within)
+    left, right = shapely.STRtree(geoms).query(boxes)
+    shapely.prepare(geoms[np.unique(right)])
+    close = shapely.dwithin(geoms[right], pts[left], within)
+    left, right = left[close], right[close]
+    inside = shapely.intersects(geoms[right], pts[left])
+    d = np.zeros(len(left))
+    nearest = shapely.shortest_line(pts[left[~inside]], geoms[right[~inside]])
+    xy = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
+    d[~inside] = distances_m(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])
+    near = pd.concat(
+        [
+            points[["lp_id", "iso3"]].iloc[left].reset_index(drop=True),
+            parts[["iso3", "landmass"]].iloc[right].reset_index(drop=True),
+        ],
+        axis=1,
+        keys=["left", "right"],
+    )
+    near.columns = ["lp_id", "iso3_left", "iso3_right", "landmass"]
+    near["d"] = d
+    return near.set_axis(left)
+
+
 def _landmasses(
     landing_points: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None, notes: list[str]
 ) -> pd.Series:
@@ -328,12 +360,7 @@ def _landmasses(
         parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
         points = lps[["iso3", "geometry"]].reset_index()
         # candidates within ~0.25 degrees, then the nearest by geodesic distance (<= 20 km)
-        near = gpd.sjoin(points, parts, predicate="dwithin", distance=0.25, how="inner")
-        part_geom = parts.geometry.to_numpy()[near["index_right"].to_numpy()]
-        pts = points.geometry.to_numpy()[near.index.to_numpy()]
-        nearest = shapely.shortest_line(pts, part_geom)
-        xy = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
-        near["d"] = distances_m(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])
+        near = _near_parts(points, parts, 0.25)
         near = near[near["d"] <= 20_000]
         # prefer a polygon of the point's own country; Natural Earth folds some territories
         # (Guadeloupe, Christmas Island, Tokelau) into their sovereign's polygons

@@ -132,9 +132,10 @@ def _domestic_components(
     """
     graph = nx.Graph()
     graph.add_nodes_from(lp_iso3.index)
-    for cable_id, row in facts.iterrows():
-        if not row["international"] and len(row["lp_ids"]) > 1:
-            ids = row["lp_ids"]
+    for cable_id, international, ids in zip(
+        facts.index, facts["international"], facts["lp_ids"], strict=True
+    ):
+        if not international and len(ids) > 1:
             graph.add_edges_from(itertools.pairwise(ids), cable=cable_id)
     domestic = network.terrestrial[network.terrestrial["kind"] == "domestic"]
     graph.add_edges_from(zip(domestic["u"], domestic["v"], strict=True))
@@ -152,17 +153,20 @@ def compute_facts(layers: Layers, model: ModelSpec, network: Network) -> Facts:
     lp_cables: dict[str, list[str]] = defaultdict(list)
     country_cables: dict[str, list[str]] = defaultdict(list)
     country_intl: dict[str, list[str]] = defaultdict(list)
-    for cable_id, row in facts.iterrows():
-        for lp in row["lp_ids"]:
+    international = facts["international"].to_dict()
+    for cable_id, lp_ids, countries in zip(
+        facts.index, facts["lp_ids"], facts["countries"], strict=True
+    ):
+        for lp in lp_ids:
             lp_cables[lp].append(cable_id)
-        for iso in row["countries"]:
+        for iso in countries:
             country_cables[iso].append(cable_id)
-            if row["international"]:
+            if international[cable_id]:
                 country_intl[iso].append(cable_id)
     component = _domestic_components(facts, network, lp_iso3)
     intl_by_component: dict[str, set[str]] = defaultdict(set)
     for lp, cables in lp_cables.items():
-        intl_by_component[component[lp]].update(c for c in cables if facts.at[c, "international"])
+        intl_by_component[component[lp]].update(c for c in cables if international[c])
     lp_redundancy = {lp: len(intl_by_component[component[lp]]) for lp in lp_iso3.index}
     cross = network.terrestrial[network.terrestrial["kind"] == "cross_border"]
     land_linked = {str(i) for pair in cross["iso3"] for i in pair.split("-")}

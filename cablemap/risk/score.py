@@ -655,9 +655,9 @@ def _landing_point_table(
     f = facts.cables
     table = table.copy()
     table["cables"] = [len(facts.lp_cables.get(lp, [])) for lp in table.index]
+    international = f["international"].to_dict()
     table["international_cables"] = [
-        sum(bool(f.at[c, "international"]) for c in facts.lp_cables.get(lp, []))
-        for lp in table.index
+        sum(bool(international[c]) for c in facts.lp_cables.get(lp, [])) for lp in table.index
     ]
     exact = [res.landing_points.get(lp) for lp in table.index]
     table["redundancy_cables"] = [

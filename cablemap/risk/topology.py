@@ -37,7 +37,13 @@ import shapely
 import shapely.ops
 
 from cablemap import settings
-from cablemap._geo import distances_m, geodesic_m, near_antimeridian, split_antimeridian
+from cablemap._geo import (
+    ANTIMERIDIAN_SNAP_DEG,
+    distances_m,
+    geodesic_m,
+    near_antimeridian,
+    split_antimeridian,
+)
 from cablemap._validate import status_counted
 
 if TYPE_CHECKING:
@@ -80,7 +86,8 @@ class Network:
 
 
 def _key(x: float, y: float) -> tuple[float, float]:
-    if near_antimeridian(x):  # the two sides of the antimeridian are one place
+    # the two sides of the antimeridian are one place (near_antimeridian, for one number)
+    if abs(abs(x) - 180.0) < ANTIMERIDIAN_SNAP_DEG:
         x = -180.0
     return (round(x, _KEY_DECIMALS), round(y, _KEY_DECIMALS))
 

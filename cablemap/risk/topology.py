@@ -28,7 +28,7 @@ import itertools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -107,8 +107,8 @@ def _split_at(line: shapely.LineString, dist: float) -> list[shapely.LineString]
     i = int(np.searchsorted(cum, dist, side="right"))
     at = shapely.get_coordinates(point)
     return [
-        shapely.LineString(np.concatenate([xy[:i], at])),
-        shapely.LineString(np.concatenate([at, xy[i:]])),
+        cast("shapely.LineString", shapely.linestrings(np.concatenate([xy[:i], at]))),
+        cast("shapely.LineString", shapely.linestrings(np.concatenate([at, xy[i:]]))),
     ]
 
 

@@ -92,8 +92,9 @@ def _key(x: float, y: float) -> tuple[float, float]:
     return (round(x, _KEY_DECIMALS), round(y, _KEY_DECIMALS))
 
 
-def _geodesic_km(line: shapely.LineString) -> float:
-    xy = shapely.get_coordinates(line)
+def _geodesic_km(coords: list[tuple[float, float]]) -> float:
+    """Geodesic length (km) of the path through ``coords`` (EPSG:4326 degrees)."""
+    xy = np.asarray(coords, dtype=float)
     return float(np.sum(distances_m(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]))) / 1000.0
 
 
@@ -305,14 +306,13 @@ def _segments_of_cable(
             )
             if node not in names or (node == start and len(coords) < 2):
                 continue
-            line = shapely.LineString(coords)
             segments.append(
                 {
                     "cable_id": cable_id,
                     "u": names[start],
                     "v": names[node],
                     "routed": True,
-                    "length_km": _geodesic_km(line),
+                    "length_km": _geodesic_km(coords),
                     "geometry": _to_4326(coords),
                 }
             )

@@ -40,9 +40,9 @@ from cablemap import settings
 from cablemap._geo import (
     ANTIMERIDIAN_SNAP_DEG,
     distances_m,
-    geodesic_m,
     near_antimeridian,
     split_antimeridian,
+    within_km,
 )
 from cablemap._validate import status_counted
 
@@ -150,11 +150,13 @@ class _Keys:
 def _attach(
     pieces: list[shapely.LineString],
     point: shapely.Point,
+    reach_km: float,
     exclude: int | None = None,
     distances: np.ndarray | None = None,
-) -> tuple[tuple[float, float], float] | None:
-    """Split the piece nearest ``point`` at the nearest point; return its key and distance (km).
+) -> tuple[tuple[float, float], bool] | None:
+    """Split the piece nearest ``point`` at the nearest point.
 
+    Returns its key and whether it lies within ``reach_km`` (geodesic) of ``point``.
     ``distances`` (degrees, from ``point`` to each piece) may be given when already computed.
     """
     if distances is None:
@@ -166,9 +168,9 @@ def _attach(
         return None
     piece = pieces[j]
     nearest = piece.interpolate(piece.project(point))
-    dist_km = geodesic_m(point.x, point.y, nearest.x, nearest.y) / 1000.0
+    near = within_km(point.x, point.y, nearest.x, nearest.y, reach_km)
     pieces[j : j + 1] = _split_at(piece, piece.project(nearest))
-    return _key(nearest.x, nearest.y), dist_km
+    return _key(nearest.x, nearest.y), near
 
 
 def _cable_pieces(
@@ -201,16 +203,16 @@ def _cable_pieces(
             ),
             None,
         )
-        found = _attach(pieces, end, exclude=owner, distances=distances)
-        if found is not None and found[1] <= join_km:
+        found = _attach(pieces, end, join_km, exclude=owner, distances=distances)
+        if found is not None and found[1]:
             keys.union(_key(end.x, end.y), found[0])
     # 2. landing points attach to the nearest point of the route
     attach: dict[str, tuple[float, float]] = {}
     far: list[str] = []
     for lp_id, point in lps:
         target = shapely.Point(point.x + 360, point.y) if shifted and point.x < 0 else point
-        found = _attach(pieces, target)
-        if found is None or found[1] > snap_km:
+        found = _attach(pieces, target, snap_km)
+        if found is None or not found[1]:
             far.append(lp_id)
             continue
         attach[lp_id] = found[0]

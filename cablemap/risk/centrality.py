@@ -12,7 +12,7 @@ dozen sparse-by-dense products instead of one Python BFS per source.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,61 @@ def cable_hop_edges(segments: pd.DataFrame, landing_points: set[str]) -> set[tup
                     else:
                         stack.append(nxt)
     return edges
+
+
+def normalized_betweenness(adjacency: dict[str, list[str]]) -> dict[str, float]:
+    """Normalised betweenness of an unweighted undirected graph (Brandes 2001).
+
+    The same floats as ``networkx.betweenness_centrality(graph, normalized=True)`` given
+    ``{node: list(graph[node]) for node in graph}``: the same breadth-first order, sums and
+    scaling, on integer indices instead of dictionaries.
+
+    Parameters
+    ----------
+    adjacency
+        Each node's neighbours, in the graph's order.
+
+    Returns
+    -------
+    dict of str to float
+        Betweenness per node, divided by the number of node pairs that could pass through it.
+    """
+    nodes = list(adjacency)
+    index = {v: i for i, v in enumerate(nodes)}
+    nbrs = [[index[w] for w in adjacency[v]] for v in nodes]
+    n = len(nodes)
+    betweenness = [0.0] * n
+    for s in range(n):
+        order: list[int] = []
+        preds: list[list[int]] = [[] for _ in range(n)]
+        sigma = [0.0] * n
+        dist = [-1] * n
+        sigma[s], dist[s] = 1.0, 0
+        queue = deque([s])
+        while queue:
+            v = queue.popleft()
+            order.append(v)
+            next_dist, sigma_v = dist[v] + 1, sigma[v]
+            for w in nbrs[v]:
+                if dist[w] < 0:
+                    queue.append(w)
+                    dist[w] = next_dist
+                if dist[w] == next_dist:
+                    sigma[w] += sigma_v
+                    preds[w].append(v)
+        delta = [0.0] * n
+        while order:
+            w = order.pop()
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in preds[w]:
+                delta[v] += sigma[v] * coeff
+            if w != s:
+                betweenness[w] += delta[w]
+    pairs = (n - 1) * (n - 2)  # networkx's rescaling: endpoints excluded
+    if pairs > 0:
+        scale = 1 / pairs
+        betweenness = [b * scale for b in betweenness] if scale != 1 else betweenness
+    return dict(zip(nodes, betweenness, strict=True))
 
 
 def _spmm(

@@ -51,7 +51,11 @@ import numpy as np
 import pandas as pd
 
 from cablemap._validate import names_or_empty, status_counted
-from cablemap.risk.centrality import cable_hop_edges, country_betweenness
+from cablemap.risk.centrality import (
+    cable_hop_edges,
+    country_betweenness,
+    normalized_betweenness,
+)
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
@@ -209,7 +213,7 @@ def _country_graph_betweenness(facts: Facts) -> dict[str, float]:
                 graph.add_edge(a, b)
     if graph.number_of_nodes() < 3:
         return {}
-    values = nx.betweenness_centrality(graph, normalized=True)
+    values = normalized_betweenness({v: list(graph[v]) for v in graph})
     top = max(values.values()) or 1.0
     return {k: v / top for k, v in values.items()}
 

@@ -8,6 +8,7 @@ where no single projection keeps lengths. Coordinates are EPSG:4326 degrees, lon
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,43 @@ def near_antimeridian(lon: ArrayLike) -> np.ndarray:
 def geodesic_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Geodesic distance between two points on the WGS84 ellipsoid, in metres."""
     return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+
+
+#: Great-circle distances on a sphere of the mean radius stay within 0.6 % of WGS84 geodesic
+#: ones; outside this relative margin a sphere decides "within" alone.
+_SPHERE_MARGIN = 0.01
+_MEAN_RADIUS_KM = 6371.0088
+
+
+def within_km(lon1: float, lat1: float, lon2: float, lat2: float, km: float) -> bool:
+    """Whether two points lie within ``km`` (geodesic, WGS84) of each other.
+
+    The same answer as ``geodesic_m(...) / 1000 <= km``; a great circle answers first, and the
+    ellipsoid is asked only where the two could disagree.
+
+    Parameters
+    ----------
+    lon1, lat1, lon2, lat2
+        EPSG:4326 degrees (longitudes in any frame, e.g. shifted by 360).
+    km
+        The distance, in kilometres.
+
+    Returns
+    -------
+    bool
+        True when the geodesic distance is at most ``km``.
+    """
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
+    sphere = 2 * _MEAN_RADIUS_KM * math.asin(math.sqrt(min(h, 1.0)))
+    if sphere <= km * (1 - _SPHERE_MARGIN):
+        return True
+    if sphere > km * (1 + _SPHERE_MARGIN):
+        return False
+    return geodesic_m(lon1, lat1, lon2, lat2) / 1000.0 <= km
 
 
 def distances_m(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> np.ndarray:

@@ -740,24 +740,56 @@ def _print_sweep(ranking: pd.DataFrame, top: int) -> None:
         )
 
 
+def _site_cells(facilities: pd.DataFrame) -> dict[str, str]:
+    """Per country, the facilities and interconnection a vendor cut takes, as table cells."""
+
+    def cell(before: int, after: int, share: float) -> str:
+        return f"{before - after}/{before} ({share:.1%})" if before else "-"
+
+    cells = {}
+    for row in facilities.itertuples():
+        sites = cell(int(row.facilities_before), int(row.facilities_after), row.facility_share_lost)
+        inter = cell(
+            int(row.interconnection_before),
+            int(row.interconnection_after),
+            row.interconnection_share_lost,
+        )
+        cells[str(row.iso3)] = f"{sites:>17} {inter:>22}"
+    return cells
+
+
 def _print_scenario(result: ScenarioResult) -> None:
     data = result.to_dict()
     click.echo(f"cuts: {json.dumps(result.cuts)}")
     click.echo(f"cut cables ({len(result.cut_cables)}): {', '.join(result.cut_cables) or 'none'}")
     click.echo(f"cut segments: {len(result.cut_segments)}")
+    if result.cuts.get("vendors"):
+        click.echo(f"cut facilities: {len(result.cut_facilities)}")
     click.echo(f"isolated countries: {', '.join(result.isolated_countries) or 'none'}")
     click.echo(f"isolated landing points: {', '.join(data['isolated_landing_points']) or 'none'}")
-    c = result.countries
-    changed = c[(c["cables_after"] < c["cables_before"]) | c["isolated"]]
-    lost_reach = c[(c["reachable_after"] < c["reachable_before"]) & ~c.index.isin(changed.index)]
-    if len(changed):
-        click.echo(f"{'country':<8} {'intl cables':>13} {'reachable countries':>20}  isolated")
-        for row in changed.itertuples():
-            click.echo(
-                f"{row.iso3:<8} {row.cables_before:>5} -> {row.cables_after:<4} "
-                f"{row.reachable_before:>9} -> {row.reachable_after:<7}  "
-                f"{'YES' if row.isolated else ''}"
+    c = result.countries.set_index("iso3")
+    changed = list(c.index[(c["cables_after"] < c["cables_before"]) | c["isolated"]])
+    # beside the cables: the share of facilities and interconnection a vendor cut takes away
+    sites = _site_cells(result.facilities) if len(result.facilities) else None
+    shown = changed + [iso for iso in sites or {} if iso not in set(changed)]
+    lost_reach = c[(c["reachable_after"] < c["reachable_before"]) & ~c.index.isin(shown)]
+    if shown:
+        header = f"{'country':<8} {'intl cables':>13} {'reachable countries':>20}"
+        if sites is not None:
+            header += f"  {'facilities lost':>17} {'interconnection lost':>22}"
+        click.echo(f"{header}  isolated")
+    for iso in shown:
+        line, isolated = f"{iso:<8} {'-':>13} {'-':>20}", False
+        if iso in c.index:  # a country without landing points has only facilities
+            row = c.loc[iso]
+            isolated = bool(row["isolated"])
+            line = (
+                f"{iso:<8} {row['cables_before']:>5} -> {row['cables_after']:<4} "
+                f"{row['reachable_before']:>9} -> {row['reachable_after']:<7}"
             )
+        if sites is not None:
+            line += "  " + sites.get(iso, f"{'-':>17} {'-':>22}")
+        click.echo(f"{line}  {'YES' if isolated else ''}")
     if len(lost_reach):
         fewer = int((lost_reach["reachable_before"] - lost_reach["reachable_after"]).max())
         click.echo(

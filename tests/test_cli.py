@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 import cablemap as cm
 from cablemap.cli import cli
+from tests.conftest import SHARED
 
 
 @pytest.fixture
@@ -294,6 +295,44 @@ def test_scenario_table_sweep_and_errors(runner):
         cli, ["scenario", "--cut-cable", "tonga-cable", "--cross-border", "TONGA"]
     )
     assert result.exit_code == 2
+
+
+def test_scenario_table_shows_the_facility_shares_a_vendor_cut_takes(runner):
+    result = runner.invoke(cli, ["scenario", "--cut-vendor", "tier:high"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert "cut facilities: 21" in lines
+    header = next(line for line in lines if line.startswith("country "))
+    assert header.split() == [
+        *("country", "intl", "cables", "reachable", "countries"),
+        *("facilities", "lost", "interconnection", "lost", "isolated"),
+    ]
+    rows = {line.split()[0]: line for line in lines[lines.index(header) + 1 :]}
+    # the sample's only Chinese facilities are Alibaba's and Huawei's cloud regions; cloud
+    # regions record no networks or exchanges, so no interconnection share
+    assert rows["CHN"].split()[-3:] == ["2/2", "(100.0%)", "-"]
+    assert rows["SGP"].split()[-3:] == ["3/7", "(42.9%)", "-"]
+    assert rows["AUS"].split()[-2:] == ["-", "-"]  # cables cut, no facility of the tier
+    cables_only = runner.invoke(cli, ["scenario", "--cut-cable", "tonga-cable"])
+    assert "facilities lost" not in cables_only.output
+    assert "cut facilities" not in cables_only.output
+
+
+def test_scenario_table_interconnection_share_on_peeringdb(runner, tg_v3_path, tmp_path):
+    pdb = SHARED / "facilities" / "peeringdb-2024-10" / "peeringdb.kmz"
+    project = tmp_path / "cablemap.toml"
+    project.write_text(f'[layers]\ncables = "{tg_v3_path}"\nfacilities = ["{pdb}"]\n')
+    args = ["scenario", "--source", str(project), "--cut-vendor", "tier:high"]
+    table = runner.invoke(cli, args)
+    assert table.exit_code == 0, table.output
+    payload = json.loads(runner.invoke(cli, [*args, "--format", "json"]).output)
+    lost = [f for f in payload["facilities"] if f["interconnection_share_lost"] > 0]
+    assert lost  # PeeringDB facilities of high-tier operators carry networks and exchanges
+    rows = {line.split()[0]: line for line in table.output.splitlines() if line[:3].isupper()}
+    for f in lost:
+        taken = f["interconnection_before"] - f["interconnection_after"]
+        cell = f"{taken}/{f['interconnection_before']} ({f['interconnection_share_lost']:.1%})"
+        assert cell in rows[f["iso3"]], (f, rows.get(f["iso3"]))
 
 
 # ----------------------------------------------------------------------------- simulate (issue 14)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from cablemap._geo import (
     geodesic_m,
     near_antimeridian,
     split_antimeridian,
+    within_km,
 )
 
 PACKAGE = Path(__file__).resolve().parent.parent / "cablemap"
@@ -74,6 +76,26 @@ def test_geodesic_km_sums_parts_and_rounds_to_metres():
     assert km[3] == round(hops / 1000, 3)
     assert km[3] > km[0]  # a detour is longer than the geodesic
     assert all(math.isnan(x) for x in geodesic_km([None, None]))
+
+
+def test_within_km_answers_as_the_geodesic_distance(sample):
+    points = shapely.get_coordinates(sample.landing_points.geometry.to_numpy())[:60]
+    checked = 0
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        d_km = geodesic_m(x1, y1, x2, y2) / 1000.0
+        # longitudes in a frame shifted across the antimeridian, as the topology uses them
+        d_shifted_km = geodesic_m(x1 + 360.0, y1, x2, y2) / 1000.0
+        assert d_shifted_km == pytest.approx(d_km, rel=1e-9)
+        # at the distance itself, a hair either side, and 0.5 % either side (where a sphere
+        # alone would get it wrong)
+        for km in (d_km, d_km * (1 - 1e-12), d_km * (1 + 1e-12), d_km * 0.995, d_km * 1.005):
+            assert within_km(x1, y1, x2, y2, km) == (d_km <= km), (x1, y1, x2, y2, km)
+            assert within_km(x1 + 360.0, y1, x2, y2, km) == (d_shifted_km <= km)
+            checked += 1
+    assert checked == 59 * 5
+    assert within_km(*SINGAPORE, *SYDNEY, SINGAPORE_SYDNEY_M / 1000 + 0.001)
+    assert not within_km(*SINGAPORE, *SYDNEY, SINGAPORE_SYDNEY_M / 1000 - 0.001)
+    assert within_km(*SINGAPORE, *SINGAPORE, 0.0)
 
 
 def test_near_antimeridian():

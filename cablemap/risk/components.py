@@ -51,7 +51,11 @@ import numpy as np
 import pandas as pd
 
 from cablemap._validate import names_or_empty, status_counted
-from cablemap.risk.centrality import cable_hop_edges, country_betweenness
+from cablemap.risk.centrality import (
+    cable_hop_edges,
+    country_betweenness,
+    normalized_betweenness,
+)
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
@@ -132,9 +136,10 @@ def _domestic_components(
     """
     graph = nx.Graph()
     graph.add_nodes_from(lp_iso3.index)
-    for cable_id, row in facts.iterrows():
-        if not row["international"] and len(row["lp_ids"]) > 1:
-            ids = row["lp_ids"]
+    for cable_id, international, ids in zip(
+        facts.index, facts["international"], facts["lp_ids"], strict=True
+    ):
+        if not international and len(ids) > 1:
             graph.add_edges_from(itertools.pairwise(ids), cable=cable_id)
     domestic = network.terrestrial[network.terrestrial["kind"] == "domestic"]
     graph.add_edges_from(zip(domestic["u"], domestic["v"], strict=True))
@@ -152,17 +157,20 @@ def compute_facts(layers: Layers, model: ModelSpec, network: Network) -> Facts:
     lp_cables: dict[str, list[str]] = defaultdict(list)
     country_cables: dict[str, list[str]] = defaultdict(list)
     country_intl: dict[str, list[str]] = defaultdict(list)
-    for cable_id, row in facts.iterrows():
-        for lp in row["lp_ids"]:
+    international = facts["international"].to_dict()
+    for cable_id, lp_ids, countries in zip(
+        facts.index, facts["lp_ids"], facts["countries"], strict=True
+    ):
+        for lp in lp_ids:
             lp_cables[lp].append(cable_id)
-        for iso in row["countries"]:
+        for iso in countries:
             country_cables[iso].append(cable_id)
-            if row["international"]:
+            if international[cable_id]:
                 country_intl[iso].append(cable_id)
     component = _domestic_components(facts, network, lp_iso3)
     intl_by_component: dict[str, set[str]] = defaultdict(set)
     for lp, cables in lp_cables.items():
-        intl_by_component[component[lp]].update(c for c in cables if facts.at[c, "international"])
+        intl_by_component[component[lp]].update(c for c in cables if international[c])
     lp_redundancy = {lp: len(intl_by_component[component[lp]]) for lp in lp_iso3.index}
     cross = network.terrestrial[network.terrestrial["kind"] == "cross_border"]
     land_linked = {str(i) for pair in cross["iso3"] for i in pair.split("-")}
@@ -205,7 +213,7 @@ def _country_graph_betweenness(facts: Facts) -> dict[str, float]:
                 graph.add_edge(a, b)
     if graph.number_of_nodes() < 3:
         return {}
-    values = nx.betweenness_centrality(graph, normalized=True)
+    values = normalized_betweenness({v: list(graph[v]) for v in graph})
     top = max(values.values()) or 1.0
     return {k: v / top for k, v in values.items()}
 

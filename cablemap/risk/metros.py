@@ -111,7 +111,8 @@ def group_metros(
     )
     lon, lat = sites["lon"].to_numpy(float), sites["lat"].to_numpy(float)
     iso = sites["iso3"].fillna("").to_numpy(str)
-    tree = shapely.STRtree(shapely.points(lon, lat))
+    points = shapely.points(lon, lat)
+    tree = shapely.STRtree(points)
     label = np.full(len(sites), -1)
     seeds: list[int] = []
     n = 0
@@ -120,7 +121,7 @@ def group_metros(
             continue
         cos = max(np.cos(np.radians(min(abs(lat[seed]) + radius_km / 100.0, 89.0))), 0.02)
         cand = tree.query(
-            shapely.Point(lon[seed], lat[seed]),
+            points[seed],
             predicate="dwithin",
             distance=radius_km / _KM_PER_DEG_MIN / cos,
         )

@@ -331,16 +331,21 @@ def _weighted(values: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
 
 def kendall_tau(a: np.ndarray, b: np.ndarray) -> float:
     """Kendall's tau-b between two score vectors (1 = same order, -1 = reversed)."""
+    b = np.asarray(b, dtype=float)
+    return float(_kendall_taus(a, b[:, None])[0])
+
+
+def _kendall_taus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Kendall's tau-b between the vector ``a`` and each column of ``b`` (counts, so exact)."""
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     if len(a) < 2:
-        return 1.0
-    da = np.sign(a[:, None] - a[None, :])
-    db = np.sign(b[:, None] - b[None, :])
+        return np.ones(b.shape[1])
     upper = np.triu_indices(len(a), k=1)
-    da, db = da[upper], db[upper]
-    concordant = float(np.sum(da * db))
-    denom = np.sqrt(float(np.sum(da != 0)) * float(np.sum(db != 0)))
-    return concordant / denom if denom else 1.0
+    da = np.sign(a[upper[0]] - a[upper[1]])
+    db = np.sign(b[upper[0]] - b[upper[1]])
+    concordant = np.sum(da[:, None] * db, axis=0)
+    denom = np.sqrt(float(np.sum(da != 0)) * np.sum(db != 0, axis=0).astype(float))
+    return np.where(denom > 0, concordant / np.where(denom > 0, denom, 1.0), 1.0)
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
@@ -394,12 +399,11 @@ def _sensitivity(
             continue
         sampled = w * rng.uniform(1 - p, 1 + p, size=(draws, len(w)))
         all_scores = v @ (sampled / sampled.sum(axis=1, keepdims=True)).T
-        in_top = np.zeros(len(base))
-        results = []
-        for j in range(draws):
-            in_top[_top(all_scores[:, j], len(top))] += 1
-            results.append(_compare(base, all_scores[:, j], top))
-        taus, overlaps = np.array(results).T
+        # every draw's top N at once (a stable sort per column, as _top)
+        tops = np.argsort(-all_scores, axis=0, kind="stable")[: len(top)]
+        in_top = np.bincount(tops.ravel(), minlength=len(base)).astype(float)
+        overlaps = np.isin(tops, top).sum(axis=0) / max(len(top), 1)
+        taus = _kendall_taus(base[top], all_scores[top])
         rows.append(
             {
                 "entity": entity,
@@ -662,9 +666,9 @@ def _landing_point_table(
     f = facts.cables
     table = table.copy()
     table["cables"] = [len(facts.lp_cables.get(lp, [])) for lp in table.index]
+    international = f["international"].to_dict()
     table["international_cables"] = [
-        sum(bool(f.at[c, "international"]) for c in facts.lp_cables.get(lp, []))
-        for lp in table.index
+        sum(bool(international[c]) for c in facts.lp_cables.get(lp, [])) for lp in table.index
     ]
     exact = [res.landing_points.get(lp) for lp in table.index]
     table["redundancy_cables"] = [

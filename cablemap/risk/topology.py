@@ -28,7 +28,7 @@ import itertools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import geopandas as gpd
 import numpy as np
@@ -37,7 +37,13 @@ import shapely
 import shapely.ops
 
 from cablemap import settings
-from cablemap._geo import distances_m, geodesic_m, near_antimeridian, split_antimeridian
+from cablemap._geo import (
+    ANTIMERIDIAN_SNAP_DEG,
+    distances_m,
+    near_antimeridian,
+    split_antimeridian,
+    within_km,
+)
 from cablemap._validate import status_counted
 
 if TYPE_CHECKING:
@@ -52,7 +58,6 @@ _BORDER_GAP_DEG = 0.01
 #: Polygons of one country closer than this (degrees, ~5 km) are one landmass for land
 #: routes (bridges: Macau's Taipa and its peninsula, Hengqin and the mainland).
 _BRIDGE_GAP_DEG = 0.045
-_SIMPLIFY_DEG = 0.002
 
 
 @dataclass
@@ -81,13 +86,15 @@ class Network:
 
 
 def _key(x: float, y: float) -> tuple[float, float]:
-    if near_antimeridian(x):  # the two sides of the antimeridian are one place
+    # the two sides of the antimeridian are one place (near_antimeridian, for one number)
+    if abs(abs(x) - 180.0) < ANTIMERIDIAN_SNAP_DEG:
         x = -180.0
     return (round(x, _KEY_DECIMALS), round(y, _KEY_DECIMALS))
 
 
-def _geodesic_km(line: shapely.LineString) -> float:
-    xy = shapely.get_coordinates(line)
+def _geodesic_km(coords: list[tuple[float, float]]) -> float:
+    """Geodesic length (km) of the path through ``coords`` (EPSG:4326 degrees)."""
+    xy = np.asarray(coords, dtype=float)
     return float(np.sum(distances_m(xy[:-1, 0], xy[:-1, 1], xy[1:, 0], xy[1:, 1]))) / 1000.0
 
 
@@ -99,9 +106,11 @@ def _split_at(line: shapely.LineString, dist: float) -> list[shapely.LineString]
     cum = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
     point = line.interpolate(dist)
     i = int(np.searchsorted(cum, dist, side="right"))
-    first = [*map(tuple, xy[:i]), (point.x, point.y)]
-    second = [(point.x, point.y), *map(tuple, xy[i:])]
-    return [shapely.LineString(first), shapely.LineString(second)]
+    at = shapely.get_coordinates(point)
+    return [
+        cast("shapely.LineString", shapely.linestrings(np.concatenate([xy[:i], at]))),
+        cast("shapely.LineString", shapely.linestrings(np.concatenate([at, xy[i:]]))),
+    ]
 
 
 def _continuous(geom: shapely.MultiLineString) -> tuple[list[shapely.LineString], bool]:
@@ -139,11 +148,19 @@ class _Keys:
 
 
 def _attach(
-    pieces: list[shapely.LineString], point: shapely.Point, exclude: int | None = None
-) -> tuple[tuple[float, float], float] | None:
-    """Split the piece nearest ``point`` at the nearest point; return its key and distance (km)."""
-    candidates = np.array(pieces, dtype=object)
-    distances = shapely.distance(candidates, point)
+    pieces: list[shapely.LineString],
+    point: shapely.Point,
+    reach_km: float,
+    exclude: int | None = None,
+    distances: np.ndarray | None = None,
+) -> tuple[tuple[float, float], bool] | None:
+    """Split the piece nearest ``point`` at the nearest point.
+
+    Returns its key and whether it lies within ``reach_km`` (geodesic) of ``point``.
+    ``distances`` (degrees, from ``point`` to each piece) may be given when already computed.
+    """
+    if distances is None:
+        distances = shapely.distance(np.array(pieces, dtype=object), point)
     if exclude is not None:
         distances[exclude] = np.inf
     j = int(np.argmin(distances))
@@ -151,9 +168,9 @@ def _attach(
         return None
     piece = pieces[j]
     nearest = piece.interpolate(piece.project(point))
-    dist_km = geodesic_m(point.x, point.y, nearest.x, nearest.y) / 1000.0
+    near = within_km(point.x, point.y, nearest.x, nearest.y, reach_km)
     pieces[j : j + 1] = _split_at(piece, piece.project(nearest))
-    return _key(nearest.x, nearest.y), dist_km
+    return _key(nearest.x, nearest.y), near
 
 
 def _cable_pieces(
@@ -176,25 +193,26 @@ def _cable_pieces(
         for c in (p.coords[0], p.coords[-1])
     ]
     for _, end in ends:
+        distances = shapely.distance(np.array(pieces, dtype=object), end)
+        xy = end.coords[0]
         owner = next(
             (
-                j
-                for j, p in enumerate(pieces)
-                if shapely.distance(p, end) < _SNAP_EPS_DEG
-                and end.coords[0] in (p.coords[0], p.coords[-1])
+                int(j)
+                for j in np.flatnonzero(distances < _SNAP_EPS_DEG)
+                if xy in (pieces[j].coords[0], pieces[j].coords[-1])
             ),
             None,
         )
-        found = _attach(pieces, end, exclude=owner)
-        if found is not None and found[1] <= join_km:
+        found = _attach(pieces, end, join_km, exclude=owner, distances=distances)
+        if found is not None and found[1]:
             keys.union(_key(end.x, end.y), found[0])
     # 2. landing points attach to the nearest point of the route
     attach: dict[str, tuple[float, float]] = {}
     far: list[str] = []
     for lp_id, point in lps:
         target = shapely.Point(point.x + 360, point.y) if shifted and point.x < 0 else point
-        found = _attach(pieces, target)
-        if found is None or found[1] > snap_km:
+        found = _attach(pieces, target, snap_km)
+        if found is None or not found[1]:
             far.append(lp_id)
             continue
         attach[lp_id] = found[0]
@@ -290,14 +308,13 @@ def _segments_of_cable(
             )
             if node not in names or (node == start and len(coords) < 2):
                 continue
-            line = shapely.LineString(coords)
             segments.append(
                 {
                     "cable_id": cable_id,
                     "u": names[start],
                     "v": names[node],
                     "routed": True,
-                    "length_km": _geodesic_km(line),
+                    "length_km": _geodesic_km(coords),
                     "geometry": _to_4326(coords),
                 }
             )
@@ -310,6 +327,38 @@ def _to_4326(coords: list[tuple[float, float]]) -> shapely.MultiLineString:
     return shapely.MultiLineString(split_antimeridian(wrapped))
 
 
+def _near_parts(points: gpd.GeoDataFrame, parts: gpd.GeoDataFrame, within: float) -> pd.DataFrame:
+    """Pairs of a point and a country part within ``within`` degrees, with their distance ``d``.
+
+    Columns ``lp_id``, ``iso3_left`` (the point's), ``iso3_right`` and ``landmass`` (the
+    part's) and ``d`` (geodesic metres between the point and the nearest point of the part;
+    0 inside it), in the order of a spatial join of the points to the parts.
+    """
+    pts, geoms = points.geometry.to_numpy(), parts.geometry.to_numpy()
+    x, y = shapely.get_x(pts), shapely.get_y(pts)
+    boxes = shapely.box(x - within, y - within, x + within, y + within)
+    left, right = shapely.STRtree(geoms).query(boxes)
+    shapely.prepare(geoms[np.unique(right)])
+    close = shapely.dwithin(geoms[right], pts[left], within)
+    left, right = left[close], right[close]
+    inside = shapely.intersects(geoms[right], pts[left])
+    d = np.zeros(len(left))
+    nearest = shapely.shortest_line(pts[left[~inside]], geoms[right[~inside]])
+    xy = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
+    d[~inside] = distances_m(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])
+    near = pd.concat(
+        [
+            points[["lp_id", "iso3"]].iloc[left].reset_index(drop=True),
+            parts[["iso3", "landmass"]].iloc[right].reset_index(drop=True),
+        ],
+        axis=1,
+        keys=["left", "right"],
+    )
+    near.columns = ["lp_id", "iso3_left", "iso3_right", "landmass"]
+    near["d"] = d
+    return near.set_axis(left)
+
+
 def _landmasses(
     landing_points: gpd.GeoDataFrame, countries: gpd.GeoDataFrame | None, notes: list[str]
 ) -> pd.Series:
@@ -320,12 +369,7 @@ def _landmasses(
         parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
         points = lps[["iso3", "geometry"]].reset_index()
         # candidates within ~0.25 degrees, then the nearest by geodesic distance (<= 20 km)
-        near = gpd.sjoin(points, parts, predicate="dwithin", distance=0.25, how="inner")
-        part_geom = parts.geometry.to_numpy()[near["index_right"].to_numpy()]
-        pts = points.geometry.to_numpy()[near.index.to_numpy()]
-        nearest = shapely.shortest_line(pts, part_geom)
-        xy = shapely.get_coordinates(nearest).reshape(-1, 2, 2)
-        near["d"] = distances_m(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])
+        near = _near_parts(points, parts, 0.25)
         near = near[near["d"] <= 20_000]
         # prefer a polygon of the point's own country; Natural Earth folds some territories
         # (Guadeloupe, Christmas Island, Tokelau) into their sovereign's polygons
@@ -494,6 +538,17 @@ def _no_links() -> pd.DataFrame:
     return pd.DataFrame(columns=["u", "v", "iso3", "landmass", "kind"])
 
 
+def _closest_pair(
+    ax: np.ndarray, ay: np.ndarray, bx: np.ndarray, by: np.ndarray
+) -> tuple[int, int]:
+    """Positions of the closest pair (geodesic) of points ``a`` and points ``b`` (degrees)."""
+    d = distances_m(
+        np.repeat(ax, len(bx)), np.repeat(ay, len(bx)), np.tile(bx, len(ax)), np.tile(by, len(ax))
+    )
+    k = int(np.argmin(d))
+    return k // len(bx), k % len(bx)
+
+
 def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]) -> pd.DataFrame:
     """Chain the landing points of each landmass (a chain connects them as a clique would)."""
     rows: list[dict[str, Any]] = []
@@ -514,25 +569,46 @@ def _terrestrial(lp_nodes: gpd.GeoDataFrame, cross_border: list[tuple[str, str]]
         a = lp_nodes[lp_nodes["iso3"] == a_iso]
         b = lp_nodes[lp_nodes["iso3"] == b_iso]
         if len(a) and len(b):
-            ax, ay = (
-                np.repeat(a.geometry.x.to_numpy(), len(b)),
-                np.repeat(a.geometry.y.to_numpy(), len(b)),
+            pa, pb = a.geometry.to_numpy(), b.geometry.to_numpy()
+            i, j = _closest_pair(
+                shapely.get_x(pa), shapely.get_y(pa), shapely.get_x(pb), shapely.get_y(pb)
             )
-            bx, by = (
-                np.tile(b.geometry.x.to_numpy(), len(a)),
-                np.tile(b.geometry.y.to_numpy(), len(a)),
-            )
-            k = int(np.argmin(distances_m(ax, ay, bx, by)))
             rows.append(
                 {
-                    "u": a["lp_id"].iloc[k // len(b)],
-                    "v": b["lp_id"].iloc[k % len(b)],
+                    "u": a["lp_id"].iloc[i],
+                    "v": b["lp_id"].iloc[j],
                     "iso3": f"{a_iso}-{b_iso}",
                     "landmass": None,
                     "kind": "cross_border",
                 }
             )
     return pd.DataFrame(rows, columns=["u", "v", "iso3", "landmass", "kind"])
+
+
+def _close_parts(geoms: np.ndarray, iso: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ``i < j`` of country parts that are one landmass or share a land border.
+
+    Parts of one country within :data:`_BRIDGE_GAP_DEG` of each other, and of different
+    countries within :data:`_BORDER_GAP_DEG`. Candidates come from bounding boxes grown by
+    the gap; each is then tested exactly, the part with more vertices prepared and first
+    (its edge index is built once and serves all of its neighbours).
+    """
+    valid = np.flatnonzero(~shapely.is_empty(geoms) & ~shapely.is_missing(geoms))
+    x0, y0, x1, y1 = shapely.bounds(geoms[valid]).T
+    gap = _BRIDGE_GAP_DEG
+    grown = shapely.box(x0 - gap, y0 - gap, x1 + gap, y1 + gap)
+    left, right = valid[shapely.STRtree(geoms[valid]).query(grown)]
+    keep = left < right
+    left, right = left[keep], right[keep]
+    size = shapely.get_num_coordinates(geoms)
+    swap = size[left] < size[right]
+    big, small = np.where(swap, right, left), np.where(swap, left, right)
+    shapely.prepare(geoms[np.unique(big)])
+    same = iso[left] == iso[right]
+    close = np.empty(len(left), dtype=bool)
+    close[same] = shapely.dwithin(geoms[big[same]], geoms[small[same]], _BRIDGE_GAP_DEG)
+    close[~same] = shapely.dwithin(geoms[big[~same]], geoms[small[~same]], _BORDER_GAP_DEG)
+    return left[close], right[close]
 
 
 def _land_routes(
@@ -562,41 +638,32 @@ def _land_routes(
 
     parts = countries[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
     parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
-    # only countries with landing points can be linked; their outlines simplified to ~200 m
-    # (distances of a kilometre or more are all that matter here)
+    # only countries with landing points can be linked
     parts = parts[parts["iso3"].isin(set(landing_points["iso3"].dropna()))]
     parts = parts.reset_index(drop=True)
-    parts = parts.set_geometry(shapely.simplify(parts.geometry.to_numpy(), _SIMPLIFY_DEG))
-    shapely.prepare(parts.geometry.to_numpy())
-    # Natural Earth leaves hairline gaps at some borders (Macau's Taipa and Hengqin, ~80 m)
-    near = gpd.sjoin(parts, parts, predicate="dwithin", distance=_BRIDGE_GAP_DEG, how="inner")
-    foreign = (near["iso3_left"] != near["iso3_right"]).to_numpy()
     geoms = parts.geometry.to_numpy()
-    close = shapely.dwithin(
-        geoms[near.index.to_numpy()[foreign]],
-        geoms[near["index_right"].to_numpy()[foreign]],
-        _BORDER_GAP_DEG,
-    )
-    keep = ~foreign
-    keep[foreign] = close
-    near = near[keep]
-    left, right = near.index.to_numpy(), near["index_right"].to_numpy()
+    part_iso = parts["iso3"].to_numpy()
+    left, right = _close_parts(geoms, part_iso)
     n = len(parts)
     _, group = connected_components(
         coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n)), directed=False
     )
     group_of = dict(zip(parts["landmass"], group, strict=True))
     labels = _landmasses(landing_points, countries, []) if landmass is None else landmass
-    lps = landing_points.set_index("lp_id")
-    members: dict[tuple[int, str], list[str]] = defaultdict(list)
+    lp_ids = landing_points["lp_id"].to_numpy()
+    position = {lp_id: i for i, lp_id in enumerate(lp_ids)}
+    lp_iso = landing_points["iso3"].to_numpy()
+    points = landing_points.geometry.to_numpy()
+    lp_x, lp_y = shapely.get_x(points), shapely.get_y(points)
+    members: dict[tuple[int, str], list[int]] = defaultdict(list)
     for lp_id, land in labels.items():
-        iso = lps.at[lp_id, "iso3"]
-        if isinstance(land, str) and isinstance(iso, str) and land in group_of:
-            members[(int(group_of[land]), iso)].append(str(lp_id))
+        i = position[lp_id]
+        if isinstance(land, str) and isinstance(lp_iso[i], str) and land in group_of:
+            members[(int(group_of[land]), lp_iso[i])].append(i)
     borders = sorted(
         {
             (int(group[i]), *sorted((a, b)))
-            for i, a, b in zip(left, near["iso3_left"], near["iso3_right"], strict=True)
+            for i, a, b in zip(left, part_iso[left], part_iso[right], strict=True)
             if a != b
         }
     )
@@ -606,21 +673,14 @@ def _land_routes(
         if frozenset((a_iso, b_iso)) in exclude:
             skipped.add(f"{a_iso}-{b_iso}")
             continue
-        a_ids, b_ids = members.get((g, a_iso), []), members.get((g, b_iso), [])
-        if not a_ids or not b_ids:
+        a, b = members.get((g, a_iso), []), members.get((g, b_iso), [])
+        if not a or not b:
             continue
-        a, b = lps.geometry.loc[a_ids], lps.geometry.loc[b_ids]
-        d = distances_m(
-            np.repeat(a.x.to_numpy(), len(b)),
-            np.repeat(a.y.to_numpy(), len(b)),
-            np.tile(b.x.to_numpy(), len(a)),
-            np.tile(b.y.to_numpy(), len(a)),
-        )
-        k = int(np.argmin(d))
+        i, j = _closest_pair(lp_x[a], lp_y[a], lp_x[b], lp_y[b])
         rows.append(
             {
-                "u": a_ids[k // len(b_ids)],
-                "v": b_ids[k % len(b_ids)],
+                "u": str(lp_ids[a[i]]),
+                "v": str(lp_ids[b[j]]),
                 "iso3": f"{a_iso}-{b_iso}",
                 "landmass": None,
                 "kind": "land_route",

@@ -8,7 +8,12 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from cablemap.risk.centrality import cable_hop_edges, country_betweenness
+from cablemap.risk.centrality import (
+    cable_hop_edges,
+    country_betweenness,
+    normalized_betweenness,
+)
+from cablemap.risk.components import compute_facts
 
 
 def _brute_force(edges, lp_iso3):
@@ -55,4 +60,24 @@ def test_cable_hops_contract_branching_units():
         ("a", "d"),
         ("b", "d"),
         ("c", "d"),
+    }
+
+
+def test_normalized_betweenness_is_networkx_to_the_last_bit(sample, sample_scores):
+    # the sample's country graph: countries joined by an international cable
+    facts = compute_facts(sample, sample_scores.model, sample_scores.network)
+    graph = nx.Graph()
+    for countries in facts.cables.loc[facts.cables["international"], "countries"]:
+        graph.add_edges_from(itertools.combinations(countries, 2))
+    assert graph.number_of_nodes() > 30
+    ours = normalized_betweenness({v: list(graph[v]) for v in graph})
+    theirs = nx.betweenness_centrality(graph, normalized=True)
+    assert list(ours) == list(theirs)
+    assert all(ours[v] == theirs[v] for v in theirs)  # equal floats, not approximately
+    assert max(ours.values()) > 0
+    # a path graph: the middle node carries every pair's path
+    assert normalized_betweenness({"a": ["b"], "b": ["a", "c"], "c": ["b"]}) == {
+        "a": 0.0,
+        "b": 1.0,
+        "c": 0.0,
     }

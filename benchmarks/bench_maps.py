@@ -6,7 +6,7 @@ The naive map is the one the maps issue measured: folium ``GeoJson`` of every ro
 ``CircleMarker`` per landing point, on the whole world. Ours are the Indo-Pacific
 strategic-nodes and vendor-exposure maps (basemap, popups with breakdowns, search, inlined
 Leaflet), with the year control (issue 15: scores through time precomputed by
-:func:`cablemap.risk.years.score_years`; the same maps without it are measured beside them).
+:func:`cablemap.risk.history.years.score_years`; the same maps without it are measured beside them).
 Generation is timed after loading and scoring; the first drawn frame is measured in
 headless Chromium (Debian ``chromium``) as the time from navigation until every vector of the
 map is in the page and a frame has been painted, with requests outside the file served from
@@ -31,7 +31,7 @@ import folium
 import cablemap as cm
 from cablemap.render import save_map, strategic_nodes_map, vendor_exposure_map
 from cablemap.render.assets import _vendored
-from cablemap.risk.years import score_years
+from cablemap.risk.history.years import score_years
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import release_and_countries, report

@@ -26,7 +26,7 @@ import cablemap as cm
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import release_and_countries, report
 
-from cablemap.risk.connectivity import graph_from_network
+from cablemap.risk.network.connectivity import graph_from_network
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"

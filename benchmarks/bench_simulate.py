@@ -36,9 +36,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import DATA, report
 
 from cablemap.layers.hazards import earthquakes_from_file
-from cablemap.risk import simulate as sim
-from cablemap.risk.faults import fault_rates
-from cablemap.risk.scenarios import ScenarioEngine
+from cablemap.risk.hazards.rates import fault_rates
+from cablemap.risk.scenarios.engine import ScenarioEngine
+from cablemap.risk.simulation import simulate as sim
 
 USGS = DATA / "hazards" / "usgs-m55-1965-2016.csv"
 TARGET_100K_S = 600.0  # "in minutes": ten at most

@@ -54,8 +54,8 @@ from cablemap.risk import (
     run_scenario,
     score,
 )
-from cablemap.risk.simulate import simulate
-from cablemap.risk.timeline import new_cables_by_year
+from cablemap.risk.history.timeline import new_cables_by_year
+from cablemap.risk.simulation.simulate import simulate
 
 __all__ = [
     "CablemapError",

@@ -47,11 +47,11 @@ from cablemap.render import save_map, scenario_map, write_index
 from cablemap.render.briefs import BRIEFS_FOLDER
 from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.risk import ScenarioEngine, ScenarioResult, Scores, load_model, score
-from cablemap.risk.calibration import calibrate as run_calibration
-from cablemap.risk.faults import load_fault_model
-from cablemap.risk.score import ID_COLUMNS, PLURALS
-from cablemap.risk.simulate import SimulationResult
-from cablemap.risk.simulate import simulate as run_simulation
+from cablemap.risk.model.faults import load_fault_model
+from cablemap.risk.scoring.score import ID_COLUMNS, PLURALS
+from cablemap.risk.simulation.calibration import calibrate as run_calibration
+from cablemap.risk.simulation.simulate import SimulationResult
+from cablemap.risk.simulation.simulate import simulate as run_simulation
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -398,7 +398,7 @@ def test_simulate_bad_fault_model_is_one_line_error(runner, tmp_path):
 
 def test_simulate_unreachable_scheduler_is_one_line_error(runner, monkeypatch):
     pytest.importorskip("dask.distributed")
-    from cablemap.risk import simulate as sim  # noqa: PLC0415
+    from cablemap.risk.simulation import simulate as sim  # noqa: PLC0415
 
     monkeypatch.setattr(sim, "SCHEDULER_TIMEOUT", "1s")
     args = ["simulate", "--years", "10", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]

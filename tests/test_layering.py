@@ -95,3 +95,37 @@ def test_network_access_only_in_http():
         text = path.read_text()
         if path.name != "_http.py":
             assert "urllib.request" not in text and "import requests" not in text, path
+
+
+#: Inside ``risk``: each sub-package imports only those before it (``analysis`` sits on top).
+RISK_ORDER = [
+    "model",
+    "network",
+    "hazards",
+    "scoring",
+    "scenarios",
+    "simulation",
+    "history",
+    "planning",
+    "analysis",
+]
+RISK_IMPORT = re.compile(r"^\s*(?:from|import)\s+cablemap\.risk\.(\w+)", re.M)
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((PACKAGE / "risk").rglob("*.py")),
+    ids=lambda p: str(p.relative_to(PACKAGE)),
+)
+def test_risk_sub_packages_import_only_those_below(path):
+    rel = path.relative_to(PACKAGE / "risk")
+    if rel.name == "__init__.py" and len(rel.parts) == 1:
+        return  # the package's own index re-exports the public names of every sub-package
+    own = rel.parts[0].removesuffix(".py")
+    assert own in RISK_ORDER, f"{path}: a module of risk/ outside the sub-packages {RISK_ORDER}"
+    # every import counts, the lazy ones inside functions too (a hidden cycle is still a cycle)
+    for target in RISK_IMPORT.findall(path.read_text()):
+        assert target in RISK_ORDER, f"{path} imports cablemap.risk.{target}, not a sub-package"
+        assert RISK_ORDER.index(target) <= RISK_ORDER.index(own), (
+            f"{path} imports cablemap.risk.{target}, above {own} in {RISK_ORDER}"
+        )

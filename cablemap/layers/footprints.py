@@ -13,7 +13,7 @@ in every country it lands in, a registered owner in ``cable_ownership``.
 An ``unknown`` row records that a domain was searched and no conclusive public source was
 found: its ``vendor`` and ``source`` may be empty (a vendor given, e.g. a bidder or a trial
 partner, must be a registry name), its ``notes`` (what was searched) may not. It is not
-evidence; :mod:`cablemap.risk.exposure` scores such a domain as the vendor profile says.
+evidence; :mod:`cablemap.risk.scoring.exposure` scores such a domain as the vendor profile says.
 """
 
 from __future__ import annotations

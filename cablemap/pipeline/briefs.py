@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.scenarios import ScenarioResult
-    from cablemap.risk.score import Scores
+    from cablemap.risk.scenarios.engine import ScenarioResult
+    from cablemap.risk.scoring.score import Scores
 
 logger = logging.getLogger(__name__)
 

@@ -56,10 +56,10 @@ from cablemap.render.briefs import brief_countries, save_briefs
 from cablemap.render.report import REPORT_JSON
 from cablemap.risk import ScenarioEngine, load_model, load_region, score
 from cablemap.risk import plan as run_plan
-from cablemap.risk.plan import plan_settings
-from cablemap.risk.simulate import SimulationResult, simulate
-from cablemap.risk.timeline import new_cables_by_year
-from cablemap.risk.years import YearScores, score_years
+from cablemap.risk.history.timeline import new_cables_by_year
+from cablemap.risk.history.years import YearScores, score_years
+from cablemap.risk.planning.plan import plan_settings
+from cablemap.risk.simulation.simulate import SimulationResult, simulate
 
 logger = logging.getLogger(__name__)
 

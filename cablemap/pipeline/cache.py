@@ -27,12 +27,12 @@ from cablemap._validate import Issue, LoadReport
 from cablemap._version import __version__
 from cablemap.layers.collection import Layers
 from cablemap.pipeline.publish import sha256_file
-from cablemap.risk.score import Scores
-from cablemap.risk.topology import Network
-from cablemap.risk.years import YearScores
+from cablemap.risk.history.years import YearScores
+from cablemap.risk.network.topology import Network
+from cablemap.risk.scoring.score import Scores
 
 if TYPE_CHECKING:
-    from cablemap.risk.spec import ModelSpec
+    from cablemap.risk.model.spec import ModelSpec
 
 #: Name and version of the cache format; a cache of another version is rebuilt.
 CACHE_FORMAT = "cablemap-build-cache"
@@ -275,7 +275,7 @@ def load_scores_cache(folder: str | Path, model: ModelSpec) -> Scores:
 
 
 def save_years_cache(years: YearScores, folder: str | Path) -> Path:
-    """Write scores through time (:class:`~cablemap.risk.years.YearScores`) to a cache folder."""
+    """Write scores through time (:class:`~cablemap.risk.history.years.YearScores`) to a folder."""
     frames = {
         "countries": years.countries,
         "landing_points": years.landing_points,

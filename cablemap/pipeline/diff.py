@@ -15,7 +15,7 @@ from cablemap.layers.memberships import MEASURED_ACCURACY
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.score import Scores
+    from cablemap.risk.scoring.score import Scores
 
 #: Fields compared per cable; ``landing_points`` and ``route`` are derived. ``length_km`` is
 #: the reported length (a length that appears, disappears or changes is a change).

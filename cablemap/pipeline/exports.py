@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.score import Scores
-    from cablemap.risk.simulate import SimulationResult
+    from cablemap.risk.scoring.score import Scores
+    from cablemap.risk.simulation.simulate import SimulationResult
 
 #: A format of :func:`export_scores`.
 ExportFormat = Literal["gpkg", "parquet", "csv"]

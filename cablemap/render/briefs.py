@@ -37,14 +37,14 @@ from cablemap.render.svg import (
     country_map_svg,
     stacked_year_chart_svg,
 )
-from cablemap.risk.timeline import count_by_year
+from cablemap.risk.history.timeline import count_by_year
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.scenarios import ScenarioResult
-    from cablemap.risk.score import Scores
+    from cablemap.risk.scenarios.engine import ScenarioResult
+    from cablemap.risk.scoring.score import Scores
 
 __all__ = [
     "BRIEFS_FOLDER",

@@ -15,16 +15,16 @@ from cablemap.render.maps import (
     vendor_exposure_map,
 )
 from cablemap.render.report import write_build_report
-from cablemap.risk.timeline import new_cables_by_year
+from cablemap.risk.history.timeline import new_cables_by_year
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.region import Region
-    from cablemap.risk.score import Scores
-    from cablemap.risk.simulate import SimulationResult
-    from cablemap.risk.years import YearScores
+    from cablemap.risk.history.years import YearScores
+    from cablemap.risk.model.region import Region
+    from cablemap.risk.scoring.score import Scores
+    from cablemap.risk.simulation.simulate import SimulationResult
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def save_maps(
     simulation
         A :func:`cablemap.simulate` result to draw, if any.
     years
-        Scores through time (:func:`cablemap.risk.years.score_years`): the strategic-nodes
+        Scores through time (:func:`cablemap.risk.history.years.score_years`): the strategic-nodes
         and vendor-exposure maps then carry a year control.
     briefs
         The country briefs are written beside the maps (:func:`cablemap.render.save_briefs`):

@@ -46,9 +46,9 @@ from cablemap.render.style import (
     radius,
     ramp,
 )
-from cablemap.risk.faults import catalogue_years
-from cablemap.risk.hazard import seismic_grid
-from cablemap.risk.spec import COMPONENTS, EXPOSURE_DOMAINS
+from cablemap.risk.hazards.hotspots import seismic_grid
+from cablemap.risk.hazards.rates import catalogue_years
+from cablemap.risk.model.spec import COMPONENTS, EXPOSURE_DOMAINS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -56,13 +56,13 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.faults import FaultModel
-    from cablemap.risk.plan import Plan
-    from cablemap.risk.region import Region
-    from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult
-    from cablemap.risk.score import Scores
-    from cablemap.risk.simulate import SimulationResult
-    from cablemap.risk.tiers import VendorTiers
+    from cablemap.risk.model.faults import FaultModel
+    from cablemap.risk.model.region import Region
+    from cablemap.risk.planning.plan import Plan
+    from cablemap.risk.scenarios.engine import ScenarioEngine, ScenarioResult
+    from cablemap.risk.scoring.score import Scores
+    from cablemap.risk.scoring.tiers import VendorTiers
+    from cablemap.risk.simulation.simulate import SimulationResult
 
 Feature = dict[str, Any]
 
@@ -339,7 +339,7 @@ def domain_features(
     region
         The map's region.
     domain
-        One of :data:`cablemap.risk.spec.EXPOSURE_DOMAINS`.
+        One of :data:`cablemap.risk.model.spec.EXPOSURE_DOMAINS`.
 
     Returns
     -------
@@ -679,7 +679,7 @@ def tier_cable_features(
     """Return the region's scored cables coloured by their riskiest vendor tier.
 
     Suppliers and owners are listed with the tiers of ``tiers``
-    (:func:`cablemap.risk.tiers.vendor_tiers`): render reads them and classifies nothing.
+    (:func:`cablemap.risk.scoring.tiers.vendor_tiers`): render reads them and classifies nothing.
     """
     facts = scores.cables.set_index("cable_id")
     comps = COMPONENTS["cable"]

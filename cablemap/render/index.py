@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.spec import ModelSpec
+    from cablemap.risk.model.spec import ModelSpec
 
 #: Known maps: file name (or prefix) -> (title, one-paragraph summary).
 MAP_SUMMARIES: dict[str, tuple[str, str]] = {
@@ -62,7 +62,7 @@ def index_html(
         The data and model of the build.
     timeline
         New international cables per year by supplier tier, region-wide
-        (:func:`cablemap.risk.timeline.new_cables_by_year`), drawn as a chart.
+        (:func:`cablemap.risk.history.timeline.new_cables_by_year`), drawn as a chart.
 
     Returns
     -------

@@ -7,7 +7,7 @@ double-click with no network once saved by :func:`save_map` (assets inlined).
 
 One function per page: each composes the features of :mod:`cablemap.render.features` into
 layers with :func:`cablemap.render.page.add_layer`; colours come from
-:mod:`cablemap.render.style`, vendor tiers from :func:`cablemap.risk.tiers.vendor_tiers`.
+:mod:`cablemap.render.style`, vendor tiers from :func:`cablemap.risk.scoring.tiers.vendor_tiers`.
 """
 
 from __future__ import annotations
@@ -74,9 +74,9 @@ from cablemap.render.style import (
     ramp_stops,
 )
 from cablemap.render.year_control import add_year_control
-from cablemap.risk.region import Region, load_region
-from cablemap.risk.spec import EXPOSURE_DOMAINS, TIER_NAMES
-from cablemap.risk.tiers import vendor_tiers
+from cablemap.risk.model.region import Region, load_region
+from cablemap.risk.model.spec import EXPOSURE_DOMAINS, TIER_NAMES
+from cablemap.risk.scoring.tiers import vendor_tiers
 
 if TYPE_CHECKING:
     import folium
@@ -84,12 +84,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.faults import FaultModel
-    from cablemap.risk.plan import Plan
-    from cablemap.risk.scenarios import ScenarioEngine, ScenarioResult
-    from cablemap.risk.score import Scores
-    from cablemap.risk.simulate import SimulationResult
-    from cablemap.risk.years import YearScores
+    from cablemap.risk.history.years import YearScores
+    from cablemap.risk.model.faults import FaultModel
+    from cablemap.risk.planning.plan import Plan
+    from cablemap.risk.scenarios.engine import ScenarioEngine, ScenarioResult
+    from cablemap.risk.scoring.score import Scores
+    from cablemap.risk.simulation.simulate import SimulationResult
 
 __all__ = [
     "NOT_IN_SOURCE",
@@ -249,7 +249,7 @@ def strategic_nodes_map(
         A :func:`cablemap.simulate` result: each landing point's popup then gives its chance
         of being cut off in a year, the expected days and the cables down then.
     years
-        Scores through time (:func:`cablemap.risk.years.score_years`): adds the year control
+        Scores through time (:func:`cablemap.risk.history.years.score_years`): adds the year control
         (:mod:`cablemap.render.year_control`), which shows the cables and landing points of
         a year and recolours and resizes the landing points by that year's scores.
 
@@ -383,7 +383,8 @@ def vendor_exposure_map(
     online_tiles
         Also offer an OpenStreetMap tile layer, off until ticked.
     years
-        Scores through time (:func:`cablemap.risk.years.score_years`): adds the year control,
+        Scores through time (:func:`cablemap.risk.history.years.score_years`): adds the year
+        control,
         which shows the cables of a year and shades the countries by that year's exposure.
 
     Returns
@@ -859,7 +860,7 @@ def plan_map(
     Parameters
     ----------
     result
-        A plan (:func:`cablemap.risk.plan.plan`).
+        A plan (:func:`cablemap.risk.planning.plan.plan`).
     engine
         The engine of the same layers and model (its network is drawn beneath).
     title

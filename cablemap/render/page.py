@@ -16,15 +16,15 @@ import folium
 from cablemap.render.elements import DataLayer, Runtime, add_panel, add_title, new_map
 from cablemap.render.features import collection
 from cablemap.render.report import REPORT_HTML, skipped_headline
-from cablemap.risk.spec import COMPONENTS
+from cablemap.risk.model.spec import COMPONENTS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from cablemap.layers.collection import Layers
     from cablemap.render.features import Feature
-    from cablemap.risk.region import Region
-    from cablemap.risk.score import Scores
+    from cablemap.risk.model.region import Region
+    from cablemap.risk.scoring.score import Scores
 
 
 def base_map(region: Region, title: str) -> folium.Map:

@@ -65,7 +65,7 @@ def stacked_year_chart_svg(
     ----------
     table
         Indexed by year; one count column per name in ``series``, and ``high_tier_share``
-        (0..1 or NaN), as :func:`cablemap.risk.timeline.new_cables_by_year` returns.
+        (0..1 or NaN), as :func:`cablemap.risk.history.timeline.new_cables_by_year` returns.
     title
         Caption (escaped).
     series

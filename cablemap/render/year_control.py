@@ -5,7 +5,7 @@ At year ``Y`` the page draws the cables of ``layers.as_of(Y)`` (:meth:`cablemap.
 in-service cables from their RFS year, planned ones from the release's current year on, cables
 without an RFS year always) and the landing points that still have a cable, and recolours
 countries (vendor exposure) or landing points (strategic nodes) with the scores of the scored
-year at or before ``Y`` (:mod:`cablemap.risk.years`, precomputed at build time); the control
+year at or before ``Y`` (:mod:`cablemap.risk.history.years`, precomputed at build time); the control
 says which. It opens at the last planned year, where the page is the release's own map.
 The drawn cable count is shown as text (``"469 cables"``).
 
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 
     from cablemap.layers.collection import Layers
     from cablemap.render.features import Feature
-    from cablemap.risk.score import Scores
-    from cablemap.risk.years import YearScores
+    from cablemap.risk.history.years import YearScores
+    from cablemap.risk.scoring.score import Scores
 
 _CSS = """
 .cm-years { min-width: 250px; }
@@ -160,7 +160,7 @@ def country_recolour(
     Parameters
     ----------
     years
-        Scores through time (:func:`cablemap.risk.years.score_years`).
+        Scores through time (:func:`cablemap.risk.history.years.score_years`).
     scores
         The release's scores (the last planned year).
     features
@@ -327,7 +327,7 @@ def add_year_control(
     layers, scores
         The release's layers and scores.
     years
-        Scores through time (:func:`cablemap.risk.years.score_years`); ``None`` (a release
+        Scores through time (:func:`cablemap.risk.history.years.score_years`); ``None`` (a release
         without RFS years) adds nothing.
     cables
         The features of the ``cables`` layer.

@@ -18,7 +18,7 @@ import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import save_map, save_maps, scenario_map, strategic_nodes_map
 from cablemap.render.briefs import save_briefs
-from cablemap.risk.years import score_years
+from cablemap.risk.history.years import score_years
 from tests.render.test_maps import layer_data
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

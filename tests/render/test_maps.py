@@ -23,8 +23,8 @@ from cablemap.render import (
 from cablemap.render.assets import external_references
 from cablemap.render.geometry import shift_to_pacific
 from cablemap.risk import load_region
-from cablemap.risk.spec import COMPONENTS
-from cablemap.risk.tiers import vendor_tiers
+from cablemap.risk.model.spec import COMPONENTS
+from cablemap.risk.scoring.tiers import vendor_tiers
 
 _LAYER = re.compile(
     r'cablemap\.addLayer\(\s*\w+,\s*\w+,\s*"(\w+)",\s*(\{.*?\}),\s*\{"(?:geometryFrom|popup)"', re.S

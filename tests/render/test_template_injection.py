@@ -32,7 +32,7 @@ from cablemap.render import (
 from cablemap.render.briefs import save_briefs
 from cablemap.render.index import index_html
 from cablemap.risk import ScenarioEngine
-from cablemap.risk.timeline import new_cables_by_year
+from cablemap.risk.history.timeline import new_cables_by_year
 
 
 def payloads(marker: Path) -> list[str]:

@@ -11,7 +11,7 @@ import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import strategic_nodes_map, vendor_exposure_map
 from cablemap.render.style import ramp
-from cablemap.risk.years import score_years
+from cablemap.risk.history.years import score_years
 from tests.render.test_maps import layer_data
 
 _SPEC = re.compile(r'cablemapYears\.install\(\s*\w+,\s*"\w+",\s*(\{.*?\})\s*\);', re.S)

@@ -8,12 +8,12 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from cablemap.risk.centrality import (
+from cablemap.risk.network.centrality import (
     cable_hop_edges,
     country_betweenness,
     normalized_betweenness,
 )
-from cablemap.risk.components import compute_facts
+from cablemap.risk.scoring.components import compute_facts
 
 
 def _brute_force(edges, lp_iso3):

@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from cablemap.risk.connectivity import Graph, connected_labels, country_reach, subgraph
+from cablemap.risk.network.connectivity import Graph, connected_labels, country_reach, subgraph
 
 
 def _random_graph(rng: np.random.Generator, n_nodes: int, n_edges: int) -> Graph:

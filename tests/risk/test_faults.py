@@ -16,8 +16,9 @@ import cablemap as cm
 from cablemap._errors import RiskSpecError
 from cablemap._geo import geodesic_m
 from cablemap._resources import risk_models_path
-from cablemap.risk.faults import fault_rates, load_fault_model
-from cablemap.risk.topology import build_network
+from cablemap.risk.hazards.rates import fault_rates
+from cablemap.risk.model.faults import load_fault_model
+from cablemap.risk.network.topology import build_network
 from tests.conftest import make_tg_v3
 
 DEFAULT = risk_models_path() / "faults-v1.toml"

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import cablemap as cm
-from cablemap.risk.connectivity import Graph, connected_labels
-from cablemap.risk.resilience import hypergraph_from_graph, resilience
+from cablemap.risk.network.connectivity import Graph, connected_labels
+from cablemap.risk.network.resilience import hypergraph_from_graph, resilience
 
 
 def _random_network(seed: int) -> tuple[Graph, np.ndarray, list[str]]:

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 import cablemap as cm
-from cablemap.risk.connectivity import connected_labels
-from cablemap.risk.cuts import parse_area
+from cablemap.risk.network.connectivity import connected_labels
+from cablemap.risk.scenarios.cuts import parse_area
 
 INCIDENTS = Path(__file__).resolve().parent.parent / "data" / "incidents.csv"
 

@@ -9,7 +9,7 @@ import pytest
 
 import cablemap as cm
 from cablemap.risk import kendall_tau, load_model
-from cablemap.risk.spec import COMPONENTS, ENTITIES, EXPOSURE_DOMAINS
+from cablemap.risk.model.spec import COMPONENTS, ENTITIES, EXPOSURE_DOMAINS
 
 
 def _check_breakdown(frame, entity):

@@ -11,12 +11,13 @@ import pandas as pd
 import pytest
 
 import cablemap as cm
-from cablemap.risk import simulate as sim
-from cablemap.risk.connectivity import connected_labels, country_reach
-from cablemap.risk.faults import fault_rates, load_fault_model
-from cablemap.risk.places import disjoint_paths
-from cablemap.risk.scenarios import ScenarioEngine
-from cablemap.risk.simulate import SimulationError, wilson_interval
+from cablemap.risk.hazards.rates import fault_rates
+from cablemap.risk.model.faults import load_fault_model
+from cablemap.risk.network.connectivity import connected_labels, country_reach
+from cablemap.risk.scenarios.engine import ScenarioEngine
+from cablemap.risk.simulation import simulate as sim
+from cablemap.risk.simulation.places import disjoint_paths
+from cablemap.risk.simulation.simulate import SimulationError, wilson_interval
 from tests.conftest import make_tg_v3
 
 DAYS = 365.0

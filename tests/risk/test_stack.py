@@ -18,8 +18,8 @@ from cablemap.layers.aiddata import footprints_from_aiddata
 from cablemap.layers.attach import add_extras
 from cablemap.layers.footprints import footprints_from_file
 from cablemap.layers.project import read_project
-from cablemap.risk.region import load_region
-from cablemap.risk.spec import EXPOSURE_DOMAINS, load_vendor_profile
+from cablemap.risk.model.region import load_region
+from cablemap.risk.model.spec import EXPOSURE_DOMAINS, load_vendor_profile
 from tests.conftest import SHARED
 
 SAMPLE_FOOTPRINTS = Path(__file__).resolve().parents[2] / "geodata" / "sample"

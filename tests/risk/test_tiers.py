@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 
 from cablemap._validate import names_or_empty
-from cablemap.risk.spec import TIER_NAMES
-from cablemap.risk.tiers import TOP_PER_TIER, vendor_tiers
+from cablemap.risk.model.spec import TIER_NAMES
+from cablemap.risk.scoring.tiers import TOP_PER_TIER, vendor_tiers
 
 
 def _cable_counts(cables):

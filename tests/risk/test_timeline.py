@@ -8,7 +8,7 @@ import pytest
 
 import cablemap as cm
 from cablemap._validate import is_missing
-from cablemap.risk.timeline import TIMELINE_COLUMNS, count_by_year, new_cables_by_year
+from cablemap.risk.history.timeline import TIMELINE_COLUMNS, count_by_year, new_cables_by_year
 
 
 def _international(scores, layers, country=None):

@@ -12,7 +12,8 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 import cablemap as cm
-from cablemap.risk import build_network, topology
+from cablemap.risk import build_network
+from cablemap.risk.network import topology
 from tests.conftest import make_tg_v3
 
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import cablemap as cm
 from cablemap.cli import cli
-from cablemap.risk.years import COUNTRY_COLUMNS, resolve_years, score_years
+from cablemap.risk.history.years import COUNTRY_COLUMNS, resolve_years, score_years
 
 
 def test_release_span_of_the_2022_copy(tg_v3):

@@ -18,13 +18,13 @@ import geopandas as gpd
 from cablemap._errors import CablemapError, RiskSpecError
 from cablemap._resources import risk_models_path
 from cablemap.layers.vendors import vendor_registry
-from cablemap.risk.faults import DEFAULT_FAULTS_FILE, FaultModel, load_fault_model
-from cablemap.risk.region import Region, load_region
+from cablemap.risk.model.faults import DEFAULT_FAULTS_FILE, FaultModel, load_fault_model
+from cablemap.risk.model.region import Region, load_region
 
 DEFAULT_MODEL_FILE = "dcs-v1.toml"
 ENTITIES = ("landing_point", "cable", "country")
 
-#: The components each entity's score may weigh. See :mod:`cablemap.risk.components`.
+#: The components each entity's score may weigh. See :mod:`cablemap.risk.scoring.components`.
 COMPONENTS: dict[str, tuple[str, ...]] = {
     "landing_point": (
         "vendor_exposure",
@@ -52,13 +52,14 @@ SITE_ENTITIES = ("facility", "metro")
 COMPONENTS["facility"] = ("interconnection", "landing_proximity", "vendor_tier", "concentration")
 COMPONENTS["metro"] = ("cables", "interconnection", "cloud", "concentration")
 TIER_NAMES = ("high", "elevated", "unrated", "trusted")
-#: Domains of a country's vendor exposure (see :mod:`cablemap.risk.exposure`).
+#: Domains of a country's vendor exposure (see :mod:`cablemap.risk.scoring.exposure`).
 EXPOSURE_DOMAINS = ("cables", "facilities", "cloud", "mobile", "government")
 #: Footprint statuses that are evidence, and how a profile may weigh them.
 EVIDENCE_STATUSES = ("deployed", "contracted", "phased_out", "excluded")
 METRO_METHODS = ("leader",)
 #: ``[time] years`` when the model file has none: every five years from 2000, then the
-#: release's current year and its last planned year (see :func:`cablemap.risk.years.resolve_years`).
+#: release's current year and its last planned year (see
+#: :func:`cablemap.risk.history.years.resolve_years`).
 DEFAULT_YEARS: tuple[int | str, ...] = (2000, 2005, 2010, 2015, 2020, "current", "last")
 #: Words ``[time] years`` may hold besides years.
 YEAR_WORDS = ("current", "last")
@@ -125,7 +126,7 @@ class ModelSpec:
     statuses
         Cable statuses that count.
     topology
-        Keyword arguments of :func:`cablemap.risk.topology.build_network`.
+        Keyword arguments of :func:`cablemap.risk.network.topology.build_network`.
     region
         The region (view, member countries).
     vendor_profile
@@ -147,7 +148,7 @@ class ModelSpec:
         border) and ``exclude`` (pairs of ISO3 codes whose border carries no link).
     plan
         The investment planner's settings (``[plan]``), or ``None`` if the file has none;
-        see :func:`cablemap.risk.plan.plan_settings`.
+        see :func:`cablemap.risk.planning.plan.plan_settings`.
     sensitivity
         ``perturbation``, ``draws``, ``top_n``, ``seed``.
     site_weights

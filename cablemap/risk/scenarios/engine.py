@@ -1,6 +1,7 @@
 """What breaks when cables, places or vendors fail: cuts on the segment graph.
 
-A scenario removes **segments** (see :mod:`cablemap.risk.topology`): a cable cut removes all of
+A scenario removes **segments** (see :mod:`cablemap.risk.network.topology`): a cable cut removes
+all of
 its segments; an area cut only the routed segments whose geometry passes through the area (a
 circle, a box, any polygon or a named chokepoint); a vendor cut every segment of the cables the
 vendor supplied or owns. Assumed land links are never cut. Connectivity is then recomputed:
@@ -14,9 +15,11 @@ vendor supplied or owns. Assumed land links are never cut. Connectivity is then 
 - a **landing point** is *isolated* when it can reach neither another country nor (for a point
   off its country's main landmass) a landing point on that main landmass.
 
-Cuts are parsed in :mod:`cablemap.risk.cuts`. Connectivity of many scenarios is computed at
-once (:mod:`cablemap.risk.connectivity`: one column per scenario, edge arrays, no graph
-copies), so a sweep of every single-cable cut of the 2022 network takes well under a second.
+
+Cuts are parsed in :mod:`cablemap.risk.scenarios.cuts`. Connectivity of many scenarios is
+computed at once (:mod:`cablemap.risk.network.connectivity`: one column per scenario, edge
+arrays, no graph copies), so a sweep of every single-cable cut of the 2022 network takes well
+under a second.
 """
 
 from __future__ import annotations
@@ -29,17 +32,27 @@ import pandas as pd
 
 from cablemap._errors import ScenarioError
 from cablemap._validate import status_counted
-from cablemap.risk.connectivity import (
+from cablemap.risk.model.spec import ModelSpec, load_model
+from cablemap.risk.network.connectivity import (
     connected_labels,
     country_reach,
     graph_from_network,
     subgraph,
 )
-from cablemap.risk.cuts import parse_area, resolve_cables, resolve_vendor_cables, segments_in
-from cablemap.risk.facilities import facility_losses, vendor_facilities
-from cablemap.risk.resilience import Resilience, hypergraph_from_graph, pick_hubs, resilience
-from cablemap.risk.spec import ModelSpec, load_model
-from cablemap.risk.topology import build_network
+from cablemap.risk.network.resilience import (
+    Resilience,
+    hypergraph_from_graph,
+    pick_hubs,
+    resilience,
+)
+from cablemap.risk.network.topology import build_network
+from cablemap.risk.scenarios.cuts import (
+    parse_area,
+    resolve_cables,
+    resolve_vendor_cables,
+    segments_in,
+)
+from cablemap.risk.scoring.facilities import facility_losses, vendor_facilities
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -87,7 +100,7 @@ class ScenarioResult:
         Per country with facilities: ``facilities_before``/``_after``,
         ``facility_share_lost``, ``interconnection_before``/``_after`` (networks +
         exchanges), ``interconnection_share_lost``
-        (:func:`cablemap.risk.facilities.facility_losses`).
+        (:func:`cablemap.risk.scoring.facilities.facility_losses`).
     """
 
     cuts: dict[str, list[str]]
@@ -531,7 +544,8 @@ class ScenarioEngine:
         """Exact resilience of every country and landing point on this engine's network.
 
         The fewest whole cables whose failure cuts each one off from the global network (the
-        model's hub countries), land links never failing; see :mod:`cablemap.risk.resilience`.
+        model's hub countries), land links never failing; see
+        :mod:`cablemap.risk.network.resilience`.
 
         Examples
         --------

@@ -18,7 +18,18 @@ import pandas as pd
 
 from cablemap._tables import json_safe
 from cablemap._validate import is_missing
-from cablemap.risk.components import (
+from cablemap.risk.hazards.rates import FaultRates, fault_rates
+from cablemap.risk.model.spec import COMPONENTS, ModelSpec, load_model
+from cablemap.risk.network.connectivity import graph_from_network
+from cablemap.risk.network.resilience import (
+    Resilience,
+    hypergraph_from_graph,
+    pick_hubs,
+    resilience,
+    status_of,
+)
+from cablemap.risk.network.topology import Network, build_network
+from cablemap.risk.scoring.components import (
     Facts,
     cable_components,
     compute_facts,
@@ -27,20 +38,14 @@ from cablemap.risk.components import (
     landing_point_components,
     tier_shares,
 )
-from cablemap.risk.connectivity import graph_from_network
-from cablemap.risk.exposure import country_exposure, exposure_evidence
-from cablemap.risk.facilities import FACILITY_CONTEXT, facility_components, facility_table
-from cablemap.risk.faults import FaultRates, fault_rates
-from cablemap.risk.metros import METRO_CONTEXT, metro_components, metro_of_sites, metro_table
-from cablemap.risk.resilience import (
-    Resilience,
-    hypergraph_from_graph,
-    pick_hubs,
-    resilience,
-    status_of,
+from cablemap.risk.scoring.exposure import country_exposure, exposure_evidence
+from cablemap.risk.scoring.facilities import FACILITY_CONTEXT, facility_components, facility_table
+from cablemap.risk.scoring.metros import (
+    METRO_CONTEXT,
+    metro_components,
+    metro_of_sites,
+    metro_table,
 )
-from cablemap.risk.spec import COMPONENTS, ModelSpec, load_model
-from cablemap.risk.topology import Network, build_network
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -91,11 +96,12 @@ class Scores:
         Exact resilience of every country and landing point (hubs, minimum cuts).
     facilities, metros
         Scored facilities (``fac_id``) and metro nodes (``metro_id``, ``members``), where the
-        model weighs them (:mod:`cablemap.risk.facilities`, :mod:`cablemap.risk.metros`);
+        model weighs them (:mod:`cablemap.risk.scoring.facilities`,
+        :mod:`cablemap.risk.scoring.metros`);
         ``None`` otherwise.
     evidence
         The cited rows behind the countries' per-domain exposure
-        (:func:`cablemap.risk.exposure.exposure_evidence`).
+        (:func:`cablemap.risk.scoring.exposure.exposure_evidence`).
     """
 
     landing_points: gpd.GeoDataFrame
@@ -570,7 +576,7 @@ def exact_resilience(
     """Exact resilience of every country and landing point of a scored network.
 
     The hub countries are the model's ``[resilience] hubs``, else its ``hub_count`` countries
-    with most international cables; see :mod:`cablemap.risk.resilience`.
+    with most international cables; see :mod:`cablemap.risk.network.resilience`.
     """
     facts = compute_facts(layers, spec, network) if facts is None else facts
     graph = graph_from_network(network, layers)

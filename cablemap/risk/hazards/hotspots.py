@@ -1,12 +1,12 @@
 """Seismic hotspots: where the earthquake catalogue puts the most shaking, and along which routes.
 
 Each earthquake counts as ``10^(magnitude_scaling x (M - reference magnitude))`` events of the
-reference magnitude (the weighting of the fault model, :mod:`cablemap.risk.faults`: an M7.0
+reference magnitude (the weighting of the fault model, :mod:`cablemap.risk.hazards.rates`: an M7.0
 counts as ~180 events of M5.5 with the default scaling of 1.5, as the energy radiated grows),
 per year of the catalogue. Summed over grid cells of equal degrees, the result is the
 **seismic hazard density** the maps draw (:func:`seismic_grid`); per cable segment, the same
 weighting within ``radius_km`` of the route is ``quakes_per_year`` in
-:class:`~cablemap.risk.faults.FaultRates`. Along the routes, :func:`route_hazard` gives the
+:class:`~cablemap.risk.hazards.rates.FaultRates`. Along the routes, :func:`route_hazard` gives the
 fault model's expected earthquake breaks a year of a cable at each point: the stretches of the
 network where earthquakes matter most (the Japan Trench, the Luzon Strait, Sumatra, the Banda
 arc, Tonga-Kermadec...).
@@ -21,12 +21,13 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from cablemap._geo import chord_for_km, sample_lines, unit_vectors
-from cablemap.risk.faults import FaultModel, catalogue_years, load_fault_model
+from cablemap.risk.hazards.rates import catalogue_years
+from cablemap.risk.model.faults import FaultModel, load_fault_model
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from cablemap.risk.topology import Network
+    from cablemap.risk.network.topology import Network
 
 
 def seismic_grid(
@@ -58,7 +59,7 @@ def seismic_grid(
 
     Examples
     --------
-    >>> from cablemap.risk.hazard import seismic_grid
+    >>> from cablemap.risk.hazards.hotspots import seismic_grid
     >>> seismic_grid(quakes).head(1)  # doctest: +SKIP
     """
     model = load_fault_model() if model is None else model

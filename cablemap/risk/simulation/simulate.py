@@ -1,14 +1,14 @@
 """Monte Carlo of faults and repairs: how likely each country is to be cut off by sea in a year.
 
 Each simulated year draws faults on the segments of the network
-(:mod:`cablemap.risk.topology`) from the fault model (:mod:`cablemap.risk.faults`):
+(:mod:`cablemap.risk.network.topology`) from the fault model (:mod:`cablemap.risk.hazards.rates`):
 background faults per segment as a Poisson process, and earthquakes drawn from the catalogue
 (each may break several cables at once). Every fault is repaired after a lognormal number of
 days. A year is the window ``[0, 365)`` days; faults of the preceding ``max_days`` are drawn
 too, so a year starts with the repairs still under way, as in a steady state.
 
 A country is **cut off** while none of its landing points reaches another country's by sea (as
-in :mod:`cablemap.risk.scenarios`); a landing point while it reaches no other country and,
+in :mod:`cablemap.risk.scenarios.engine`); a landing point while it reaches no other country and,
 off its country's main landmass, not the main landmass either. Countries and landing points
 already cut off without any fault are left out (``unconnected_countries``). Per country and
 landing point the simulation reports the share of years with at least one cut-off (the yearly
@@ -17,12 +17,12 @@ that were down most often while it was cut off; per cable, how often it was part
 country's loss.
 
 **Fast and exact.** Only the place a fault touches is recomputed. For every country and
-landing point the way out of it is found once (:mod:`cablemap.risk.places`): the blocks of
-the network a path abroad must cross, each with a largest set of edge-disjoint paths through
-it. A block needs an exact check in a year only if each of those paths has a fault there that
-year (a sparse-matrix screen over all years of a block at once), and in an interval of the
+landing point the way out of it is found once (:mod:`cablemap.risk.simulation.places`): the
+blocks of the network a path abroad must cross, each with a largest set of edge-disjoint paths
+through it. A block needs an exact check in a year only if each of those paths has a fault there
+that year (a sparse-matrix screen over all years of a block at once), and in an interval of the
 year only if each has a segment down then; the check follows the year's faults and repairs
-interval by interval with the batched connectivity of :mod:`cablemap.risk.connectivity` (one
+interval by interval with the batched connectivity of :mod:`cablemap.risk.network.connectivity` (one
 column per distinct state). A place is cut off while one block of its way out is broken.
 
 **Reproducible at any scale.** Years are simulated in blocks of ``block_years`` (from the
@@ -50,17 +50,12 @@ import pandas as pd
 import scipy.sparse as sp
 
 from cablemap._errors import CablemapError
-from cablemap.risk.connectivity import connected_labels
-from cablemap.risk.faults import (
-    DAYS_PER_YEAR,
-    FaultModel,
-    FaultRates,
-    fault_rates,
-    load_fault_model,
-)
-from cablemap.risk.places import Part, Place, watched_places
-from cablemap.risk.scenarios import ScenarioEngine
-from cablemap.risk.spec import ModelSpec, load_model
+from cablemap.risk.hazards.rates import FaultRates, fault_rates
+from cablemap.risk.model.faults import DAYS_PER_YEAR, FaultModel, load_fault_model
+from cablemap.risk.model.spec import ModelSpec, load_model
+from cablemap.risk.network.connectivity import connected_labels
+from cablemap.risk.scenarios.engine import ScenarioEngine
+from cablemap.risk.simulation.places import Part, Place, watched_places
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -102,7 +97,7 @@ class SimulationPlan:
         ``(median_days, sigma, max_days)`` of the lognormal repair time.
     places, parts
         The countries and landing-point groups watched, and the parts of their ways out
-        (:mod:`cablemap.risk.places`).
+        (:mod:`cablemap.risk.simulation.places`).
     screen, screen_parts, slots_per_part
         Segments x slots and slots x parts incidence (sparse), and slots per part.
     """
@@ -175,10 +170,10 @@ def prepare_simulation(
     Parameters
     ----------
     engine
-        The prepared network (:class:`~cablemap.risk.scenarios.ScenarioEngine`): its active
+        The prepared network (:class:`~cablemap.risk.scenarios.engine.ScenarioEngine`): its active
         cables are the ones that fail.
     rates
-        Fault rates of the engine's network (:func:`cablemap.risk.faults.fault_rates`).
+        Fault rates of the engine's network (:func:`cablemap.risk.hazards.rates.fault_rates`).
     years, seed
         How many years, and the seed of every block's random numbers.
 

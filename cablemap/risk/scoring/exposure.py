@@ -1,10 +1,10 @@
 """A country's vendor exposure across the digital stack, domain by domain.
 
-Domains (:data:`cablemap.risk.spec.EXPOSURE_DOMAINS`) and their evidence:
+Domains (:data:`cablemap.risk.model.spec.EXPOSURE_DOMAINS`) and their evidence:
 
 ``cables``
     The submarine cables landing in the country: the mean cable exposure of
-    :mod:`cablemap.risk.components` (largest role weight x tier score over suppliers and
+    :mod:`cablemap.risk.scoring.components` (largest role weight x tier score over suppliers and
     owners) - the country's ``vendor_exposure`` before issue 12. Evidence: the cables.
 ``facilities``
     Landing-station, data-centre and exchange operators: ``landing_station_operation``
@@ -39,11 +39,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from cablemap.risk.spec import EXPOSURE_DOMAINS
+from cablemap.risk.model.spec import EXPOSURE_DOMAINS
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.spec import VendorProfile
+    from cablemap.risk.model.spec import VendorProfile
 
 #: Footprint domains (``vendor_footprints.domain``) that are evidence of each exposure domain.
 DOMAIN_FOOTPRINTS: dict[str, tuple[str, ...]] = {

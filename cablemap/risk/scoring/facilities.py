@@ -31,8 +31,8 @@ from cablemap._geo import pairs_within_km
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.components import Facts
-    from cablemap.risk.spec import ModelSpec
+    from cablemap.risk.model.spec import ModelSpec
+    from cablemap.risk.scoring.components import Facts
 
 #: Facility kinds that count as "a data centre" for the nearest-data-centre half of
 #: ``landing_proximity``.

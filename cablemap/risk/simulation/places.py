@@ -3,7 +3,7 @@
 A **place** is a country with a submarine path abroad, or a group of landing points joined by
 assumed land links (they share their fate). It is cut off while it reaches no other country by
 sea and, for a group off its country's main landmass, not the main landmass either (the
-definitions of :mod:`cablemap.risk.scenarios`).
+definitions of :mod:`cablemap.risk.scenarios.engine`).
 
 What can cut a place off is found once, from the uncut network:
 
@@ -35,10 +35,10 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import csgraph
 
-from cablemap.risk.connectivity import Graph, connected_labels
+from cablemap.risk.network.connectivity import Graph, connected_labels
 
 if TYPE_CHECKING:
-    from cablemap.risk.scenarios import ScenarioEngine
+    from cablemap.risk.scenarios.engine import ScenarioEngine
 
 
 @dataclass
@@ -86,7 +86,7 @@ class Place:
 
 
 def graph_of(n_nodes: int, eu: np.ndarray, ev: np.ndarray) -> Graph:
-    """Wrap edge arrays in a bare :class:`~cablemap.risk.connectivity.Graph` (no landings)."""
+    """Wrap edge arrays in a bare :class:`~cablemap.risk.network.connectivity.Graph`."""
     return Graph(
         [str(i) for i in range(n_nodes)],
         np.zeros(0, dtype=np.int64),

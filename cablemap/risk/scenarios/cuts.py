@@ -23,13 +23,13 @@ from cablemap._errors import ScenarioError
 from cablemap._geo import GEOD
 from cablemap._validate import names_or_empty
 from cablemap.layers.vendors import canonical_vendor, vendor_registry
-from cablemap.risk.spec import TIER_NAMES
+from cablemap.risk.model.spec import TIER_NAMES
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.spec import ModelSpec
+    from cablemap.risk.model.spec import ModelSpec
 
 #: Text starting like this (``POLYGON ((``, ``MULTIPOLYGON Z (``, ...) is taken to be WKT, and
 #: reported as such when it does not parse.

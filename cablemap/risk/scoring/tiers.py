@@ -1,7 +1,8 @@
 """The cables' vendors by tier: who supplies and owns what, classified by the vendor profile.
 
 The vendor profile (``risk_models/vendor-profile-default.toml``) gives every registered name a
-tier (``high``, ``elevated``, ``unrated``, ``trusted``; :data:`cablemap.risk.spec.TIER_NAMES`).
+tier (``high``, ``elevated``, ``unrated``, ``trusted``;
+:data:`cablemap.risk.model.spec.TIER_NAMES`).
 :func:`vendor_tiers` applies it once to every supplier and owner of a release and returns what
 the maps (and country briefs) show: each name's tier, the most frequent names of each tier,
 and per country the vendors of the scored cables that land there, riskiest first. Render
@@ -14,11 +15,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from cablemap._validate import names_or_empty
-from cablemap.risk.spec import TIER_NAMES
+from cablemap.risk.model.spec import TIER_NAMES
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.score import Scores
+    from cablemap.risk.scoring.score import Scores
 
 #: Names listed per tier in :attr:`VendorTiers.top`.
 TOP_PER_TIER = 5

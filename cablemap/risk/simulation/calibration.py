@@ -36,7 +36,7 @@ from scipy import stats
 
 from cablemap._errors import RiskSpecError
 from cablemap._resources import risk_models_path
-from cablemap.risk.spec import ModelSpec, load_model
+from cablemap.risk.model.spec import ModelSpec, load_model
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -248,7 +248,7 @@ def calibrate(
     RiskSpecError
         If the slug table names a cable id the release does not have.
     """
-    from cablemap.risk.simulate import simulate  # noqa: PLC0415 - simulate imports this layer
+    from cablemap.risk.simulation.simulate import simulate  # noqa: PLC0415 - simulate imports this layer
 
     spec = model if isinstance(model, ModelSpec) else load_model(model)
     table = read_cable_ids(cable_ids)

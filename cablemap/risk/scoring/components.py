@@ -12,24 +12,25 @@ Cable components
     ``reach``: countries the cable joins, divided by the most any cable joins.
     ``chokepoint``: 1 if the route crosses a chokepoint polygon (0 without a route).
     ``hazard``: the chance that an earthquake breaks it in a year under the fault model
-    (:mod:`cablemap.risk.faults`: earthquakes of the catalogue within ``radius_km`` of its
+    (:mod:`cablemap.risk.hazards.rates`: earthquakes of the catalogue within ``radius_km`` of its
     route, each breaking it with a chance growing with magnitude); 0 without a catalogue.
 Landing-point components
     ``vendor_exposure``: mean exposure of its cables. ``betweenness``: share of shortest
     country-to-country paths through it (each country a virtual node joined to its landing
-    points, on the cable-hop graph of :mod:`cablemap.risk.centrality`; normalised by the
+    points, on the cable-hop graph of :mod:`cablemap.risk.network.centrality`; normalised by the
     largest). ``gateway_share``: its international cables / its
     country's. ``fragility``: ``1 / r``, ``r`` the international cables reachable from it by
     domestic cables and assumed land links; with exact resilience (the default in
     :func:`cablemap.score`), ``1 / r`` with ``r`` the fewest whole cables whose failure cuts it
-    off from the global network (:mod:`cablemap.risk.resilience`; 1 if it has none, 0 if it
+    off from the global network (:mod:`cablemap.risk.network.resilience`; 1 if it has none, 0 if it
     is land-linked to a hub). ``hub``: its international cables / the most any landing point has.
     ``chokepoint``: share of its cables crossing a chokepoint. ``hazard``: mean hazard of its
     cables.
 Country components
     ``vendor_exposure``: mean exposure of the cables landing in it. ``fragility``: ``1 / r``,
     ``r`` its exact resilience (``redundancy_cables``: the fewest whole cables whose failure
-    cuts it off from the global network, :mod:`cablemap.risk.resilience`; 1 with none, 0 when
+    cuts it off from the global network, :mod:`cablemap.risk.network.resilience`; 1 with none, 0
+    when
     land-linked to a hub); without a resilience, ``r`` is its international cables.
     ``station_diversity``: ``1 /`` landing points with international
     cables. ``chokepoint``: share of its international cables crossing a chokepoint.
@@ -51,7 +52,7 @@ import numpy as np
 import pandas as pd
 
 from cablemap._validate import names_or_empty, status_counted
-from cablemap.risk.centrality import (
+from cablemap.risk.network.centrality import (
     cable_hop_edges,
     country_betweenness,
     normalized_betweenness,
@@ -59,9 +60,9 @@ from cablemap.risk.centrality import (
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.resilience import Resilience
-    from cablemap.risk.spec import ModelSpec
-    from cablemap.risk.topology import Network
+    from cablemap.risk.model.spec import ModelSpec
+    from cablemap.risk.network.resilience import Resilience
+    from cablemap.risk.network.topology import Network
 
 
 @dataclass
@@ -356,7 +357,7 @@ def tier_shares(facts: Facts, groups: dict[str, list[str]], index: pd.Index) -> 
     DataFrame
         ``tier_share_<tier>`` columns in [0, 1] (all zero for a row without cables).
     """
-    from cablemap.risk.spec import TIER_NAMES  # noqa: PLC0415 - avoids an import cycle
+    from cablemap.risk.model.spec import TIER_NAMES  # noqa: PLC0415 - avoids an import cycle
 
     tier = facts.cables["tier"].to_dict()
     rows = {}

@@ -7,7 +7,8 @@ nearest trusted, well-connected countries, routed by sea (``searoute``; the rout
 cost proxy).
 
 Each candidate's **benefit** is measured on the network, not guessed. Adding one cable raises a
-country's exact resilience (:mod:`cablemap.risk.resilience`) by one exactly when it joins the
+country's exact resilience (:mod:`cablemap.risk.network.resilience`) by one exactly when it joins
+the
 source side of the country's residual graph to its sink side, so every candidate is evaluated
 against every target country at once with two boolean matrix products. Components, each summed
 over target countries and scaled by the people a country serves (``[plan] population``, a cited
@@ -44,16 +45,16 @@ from cablemap._errors import RiskSpecError, ScenarioError
 from cablemap._geo import distances_m
 from cablemap._resources import risk_models_path
 from cablemap._validate import names_or_empty
-from cablemap.risk.resilience import (
+from cablemap.risk.model.spec import ModelSpec, load_model
+from cablemap.risk.network.resilience import (
     CableHypergraph,
     _Shortcuts,
     pick_hubs,
     resilience,
     status_of,
 )
-from cablemap.risk.scenarios import ScenarioEngine
-from cablemap.risk.score import score as score_layers
-from cablemap.risk.spec import ModelSpec, load_model
+from cablemap.risk.scenarios.engine import ScenarioEngine
+from cablemap.risk.scoring.score import score as score_layers
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -424,7 +425,7 @@ def plan(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
         outlines = countries
     scores = score_layers(layers, spec, countries=countries)
     engine = ScenarioEngine(layers, spec, countries=countries)
-    from cablemap.risk.resilience import hypergraph_from_graph  # noqa: PLC0415
+    from cablemap.risk.network.resilience import hypergraph_from_graph  # noqa: PLC0415
 
     hyper = hypergraph_from_graph(engine.graph, engine._seg_cables, active=engine._base_edges)
     intl = {iso: len(c) for iso, c in engine._intl.items()}

@@ -31,12 +31,12 @@ import pandas as pd
 import shapely
 
 from cablemap._geo import distances_m
-from cablemap.risk.facilities import international_cables_at
+from cablemap.risk.scoring.facilities import international_cables_at
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.components import Facts
-    from cablemap.risk.spec import ModelSpec
+    from cablemap.risk.model.spec import ModelSpec
+    from cablemap.risk.scoring.components import Facts
 
 METRO_CONTEXT = (
     "metro_id name iso3 members landing_points facilities international_cables "

@@ -1,7 +1,8 @@
 """Exact resilience: how many cables must fail before a place is cut off from the global network.
 
 **Cables are the units that fail** (a cable is one unit however many segments it has) and land
-links never fail. The segment graph (:mod:`cablemap.risk.topology`) is first contracted along
+links never fail. The segment graph (:mod:`cablemap.risk.network.topology`) is first contracted
+along
 its land links into *places* (a landmass, or a group of land-linked landmasses); each cable is
 then a hyperedge joining the places its segments touch. The exact resilience of a country or a
 landing point is the minimum number of cables whose joint failure leaves it no path to the
@@ -29,7 +30,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, maximum_flow
 
 if TYPE_CHECKING:
-    from cablemap.risk.connectivity import Graph
+    from cablemap.risk.network.connectivity import Graph
 
 __all__ = ["CableHypergraph", "Resilience", "hypergraph_from_graph", "pick_hubs", "resilience"]
 
@@ -104,7 +105,7 @@ def hypergraph_from_graph(
     Parameters
     ----------
     graph
-        Edge arrays (:func:`cablemap.risk.connectivity.graph_from_network`): segments first,
+        Edge arrays (:func:`cablemap.risk.network.connectivity.graph_from_network`): segments first,
         then land links.
     seg_cables
         Cable id of each segment (the first ``len(seg_cables)`` edges).
@@ -361,7 +362,7 @@ def resilience(  # noqa: PLR0912 - one loop over sinks, read top to bottom
     landing_points
         Also compute every landing point (each distinct place once).
     want_sides
-        Keep each country's residual source and sink sides (for :mod:`cablemap.risk.plan`).
+        Keep each country's residual source and sink sides (for :mod:`cablemap.risk.planning.plan`).
     only
         Compute only these countries (and no landing points).
     paths_up_to

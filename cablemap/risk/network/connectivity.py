@@ -17,7 +17,7 @@ import numpy as np
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.topology import Network
+    from cablemap.risk.network.topology import Network
 
 
 @dataclass
@@ -82,7 +82,7 @@ def graph_from_network(network: Network, layers: Layers) -> Graph:
     Parameters
     ----------
     network
-        The segment graph (:func:`cablemap.risk.topology.build_network`).
+        The segment graph (:func:`cablemap.risk.network.topology.build_network`).
     layers
         The layers it was built from; their landing points (and countries) are indexed.
 

@@ -2,7 +2,8 @@
 
 A cable counts in the year it was (or is planned to be) ready for service (``rfs_year`` of the
 cable layer), under the riskiest tier among its suppliers in the model's vendor profile (the
-``supplier_tier`` the scores computed, :mod:`cablemap.risk.components`). A cable whose source
+``supplier_tier`` the scores computed, :mod:`cablemap.risk.scoring.components`). A cable whose
+source
 names no supplier (``suppliers`` missing) is counted under ``no_supplier``, not under
 ``unrated`` (a named supplier the profile does not rate). Cables without an RFS year cannot be
 placed on the axis: they are counted in ``frame.attrs["no_rfs_year"]`` with their ids, never
@@ -19,11 +20,11 @@ import pandas as pd
 
 from cablemap._errors import CablemapError
 from cablemap._validate import is_missing
-from cablemap.risk.spec import TIER_NAMES
+from cablemap.risk.model.spec import TIER_NAMES
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
-    from cablemap.risk.score import Scores
+    from cablemap.risk.scoring.score import Scores
 
 __all__ = ["TIMELINE_COLUMNS", "count_by_year", "new_cables_by_year"]
 

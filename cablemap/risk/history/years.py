@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cablemap._validate import status_counted
-from cablemap.risk.score import score
-from cablemap.risk.spec import YEAR_WORDS, ModelSpec, load_model
+from cablemap.risk.model.spec import YEAR_WORDS, ModelSpec, load_model
+from cablemap.risk.scoring.score import score
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
-    from cablemap.risk.score import Scores
+    from cablemap.risk.scoring.score import Scores
 
 logger = logging.getLogger(__name__)
 
@@ -152,7 +152,7 @@ def score_years(
     Examples
     --------
     >>> import cablemap as cm
-    >>> from cablemap.risk.years import score_years
+    >>> from cablemap.risk.history.years import score_years
     >>> past = score_years(cm.load(), years=[2010])
     >>> past.years, past.country_table(2010).loc["TON", "status"]
     ((2010,), 'unconnected')

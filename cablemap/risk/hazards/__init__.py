@@ -1,0 +1,1 @@
+"""Hazards: fault rates per segment under the fault model, and seismic hotspots."""

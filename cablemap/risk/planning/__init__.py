@@ -1,0 +1,1 @@
+"""Where trusted investment helps most: candidates, their measured benefit, a portfolio."""

@@ -1,0 +1,1 @@
+"""Explainable scores: components, vendor exposure, sites and metros, the scored tables."""

@@ -46,22 +46,23 @@ def main() -> None:
     countries = cm.countries_from_file(ne)
     layers = cm.load(source)
     layers.countries = countries  # as a build with --countries: outlines for the maps
-    scores = cm.score(layers, countries=countries)
+    analysis = cm.Analysis(layers, countries=countries)
+    scores = analysis.scores
     load_s = _best(lambda: cm.load(source))
-    engine = cm.ScenarioEngine(layers, scores.model, countries=countries)
-    runs = engine.run_configured()
+    runs = analysis.scenarios()
 
-    def stage() -> None:
-        data = brief_data(scores, layers, engine=engine, scenarios=runs)
+    def stage() -> None:  # as the build: the analysis's engine and scenarios shared
+        data = brief_data(analysis, scenarios=runs)
         with tempfile.TemporaryDirectory() as folder:
             save_briefs(scores, layers, folder, data=data)
 
-    def scratch() -> None:
-        data = brief_data(scores, layers, polygons=countries)
+    def scratch() -> None:  # a new analysis: network, engine and scenarios from nothing
+        fresh = cm.Analysis(layers, countries=countries)
+        data = brief_data(fresh)
         with tempfile.TemporaryDirectory() as folder:
-            save_briefs(scores, layers, folder, data=data)
+            save_briefs(fresh.scores, layers, folder, data=data)
 
-    data = brief_data(scores, layers, engine=engine, scenarios=runs)
+    data = brief_data(analysis, scenarios=runs)
     region = sorted(scores.model.region.countries & set(scores.countries["iso3"]))
     country_brief(scores, layers, region[0], data=data)  # the shared lookups, built once
     per_brief: dict[str, tuple[float, int]] = {}

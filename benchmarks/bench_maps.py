@@ -31,7 +31,6 @@ import folium
 import cablemap as cm
 from cablemap.render import save_map, strategic_nodes_map, vendor_exposure_map
 from cablemap.render.assets import _vendored
-from cablemap.risk.history.years import score_years
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _report import release_and_countries, report
@@ -122,10 +121,9 @@ def main() -> None:
     source, ne = release_and_countries()
     layers = cm.load(source)
     countries = cm.countries_from_file(ne)
-    score_s, scores = _timed(lambda: cm.score(layers, countries=countries), repeat=1)
-    years_s, years = _timed(
-        lambda: score_years(layers, countries=countries, scores=scores), repeat=1
-    )
+    analysis = cm.Analysis(layers, countries=countries)
+    score_s, scores = _timed(lambda: analysis.scores, repeat=1)
+    years_s, years = _timed(analysis.years, repeat=1)
     out = Path(tempfile.mkdtemp(prefix="cablemap-bench-"))
     results = {}
 

@@ -43,6 +43,10 @@ class ScenarioError(CablemapError, ValueError):
     """A cut names an unknown cable, vendor or area, or cannot be parsed."""
 
 
+class YearError(CablemapError, ValueError):
+    """A year outside the release's span (its oldest RFS year to its last planned one)."""
+
+
 class BuildOutputError(CablemapError, OSError):
     """An output folder cannot be created or written; the message names it and says why."""
 

@@ -28,7 +28,16 @@ TG_V2 = SHARED / "cables" / "tg-v2-2020"
 #: Fixtures that read a full release (TeleGeography 2022/2020, Natural Earth 10m, PeeringDB),
 #: directly or through another fixture (pytest lists the whole closure in ``fixturenames``).
 FULL_DATA_FIXTURES = frozenset(
-    {"tg_v3", "tg_v3_path", "tg_v2", "tg_v2_path", "ne_countries", "v3_scores", "pdb_kmz"}
+    {
+        "tg_v3",
+        "tg_v3_path",
+        "tg_v2",
+        "tg_v2_path",
+        "ne_countries",
+        "v3_analysis",
+        "v3_scores",
+        "pdb_kmz",
+    }
 )
 #: Whole files that are slow: a wheel build, notebook kernels, a browser, the planner.
 SLOW_FILES = frozenset(
@@ -151,6 +160,12 @@ def tg_v2(tg_v2_path: Path) -> cm.Layers:
 @pytest.fixture(scope="session")
 def sample() -> cm.Layers:
     return cm.load()
+
+
+@pytest.fixture(scope="session")
+def sample_analysis(sample: cm.Layers) -> cm.Analysis:
+    """One analysis of the embedded sample under the default model, shared by every test."""
+    return cm.Analysis(sample)
 
 
 def make_tg_v3(

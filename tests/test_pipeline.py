@@ -131,7 +131,7 @@ def test_failed_build_leaves_previous_outputs(tmp_path, monkeypatch):
         raise OSError(msg)
 
     monkeypatch.setattr(
-        "cablemap.pipeline.builder.export_scores", boom
+        "cablemap.pipeline.exports.export_scores", boom
     )  # after the maps are staged
     with pytest.raises(OSError, match="injected"):
         build(config)
@@ -143,7 +143,7 @@ def test_failed_build_leaves_previous_outputs(tmp_path, monkeypatch):
 
 def test_cli_failed_build_exits_1(tmp_path, monkeypatch):
     monkeypatch.setattr(
-        "cablemap.pipeline.builder.score",
+        "cablemap.risk.analysis.compute_scores",
         lambda *a, **k: (_ for _ in ()).throw(cm.CablemapError("scoring failed (injected)")),
     )
     result = CliRunner().invoke(

@@ -74,6 +74,10 @@ def countries_from_file(path: str | Path) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.DataFrame(out).reset_index(drop=True), crs=settings.default_crs)
 
 
+#: ``attrs`` flag of the bundled 1:110m outlines: drawn as a basemap, never used as landmasses.
+BASEMAP_ONLY = "basemap_only"
+
+
 def bundled_countries() -> gpd.GeoDataFrame | None:
     """Return low-resolution country outlines that need no download, if available.
 
@@ -106,8 +110,11 @@ def bundled_countries() -> gpd.GeoDataFrame | None:
     out = gpd.GeoDataFrame(
         {"iso3": iso3, "name": frame["name"].astype(str)}, geometry=frame.geometry, crs=frame.crs
     )
-    return (
+    out = (
         out[out["iso3"].str.fullmatch(r"[A-Z]{3}")]
         .to_crs(settings.default_crs)
         .reset_index(drop=True)
     )
+    # a basemap for the maps, too coarse for landmasses (Layers.outlines leaves it out)
+    out.attrs[BASEMAP_ONLY] = True
+    return out

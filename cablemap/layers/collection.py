@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cablemap._errors import EmptyLayerError
+from cablemap._errors import EmptyLayerError, YearError
 from cablemap._validate import (
     LoadReport,
     layer_problems,
@@ -79,6 +79,25 @@ class Layers:
         if not problems:
             problems.extend(links_problems(self.cables, self.landing_points, self.cable_landings))
         raise_problems(problems, where="layers")
+
+    def check_year(self, year: int) -> None:
+        """Refuse a year outside the release's span (:meth:`release_years`).
+
+        A release without any RFS year (geometry only) has no span: its network is the same
+        in every year, and no year is refused.
+
+        Raises
+        ------
+        YearError
+            Naming the year and the span.
+        """
+        span = self.release_years()
+        if span is not None and not span[0] <= year <= span[2]:
+            msg = (
+                f"year {year!r} is outside the release's span: its network runs from "
+                f"{span[0]} (oldest in-service cable) to {span[2]} (last planned cable)"
+            )
+            raise YearError(msg)
 
     def release_years(self) -> tuple[int, int, int] | None:
         """Return the release's time span: oldest RFS year, current year, last planned year.
@@ -158,6 +177,7 @@ class Layers:
         >>> len(cm.load().as_of(2015).cables) < len(cm.load().cables)
         True
         """
+        self.check_year(year)
         cables = self.cables
         keep = (self.cable_years().fillna(year) <= year).to_numpy(dtype=bool)
         out = cables[keep]
@@ -183,6 +203,19 @@ class Layers:
             self.vendors,
             self.hazards,
         )
+
+    @property
+    def outlines(self) -> gpd.GeoDataFrame | None:
+        """Country polygons for landmasses and land links: :attr:`countries`, if given.
+
+        ``None`` when the layers hold no polygons, or only the bundled 1:110m basemap that
+        stands in for the maps (too coarse for islands: the landing points' own ``landmass``
+        column, where there is one, says more).
+        """
+        countries = self.countries
+        if countries is None or countries.attrs.get("basemap_only"):
+            return None
+        return countries
 
     @property
     def attributions(self) -> list[str]:

@@ -34,6 +34,7 @@ import shapely
 from cablemap import settings
 from cablemap._errors import EmptyLayerError, SourceFormatError
 from cablemap._geo import geodesic_m
+from cablemap._text import slug
 from cablemap._validate import LoadReport
 from cablemap.layers.iso_codes import iso3_from_name
 from cablemap.layers.vendors import canonical_vendor, vendor_registry
@@ -344,10 +345,10 @@ def facilities_from_cloud_regions(
             )
             continue
         operator, home = _operator(r["provider"])
-        slug = re.sub(r"[^a-z0-9]+", "-", r["provider"].lower()).strip("-")
+        provider = slug(r["provider"], default="")
         rows.append(
             {
-                "fac_id": f"cloud:{slug}:{r['region']}",
+                "fac_id": f"cloud:{provider}:{r['region']}",
                 "name": f"{r['provider']} {r['region']} ({r['name']})",
                 "kind": "cloud_region",
                 "operator": operator,

@@ -1,8 +1,34 @@
-"""The rebuild pipeline, change reports and exports (above layers, risk and render)."""
+"""The rebuild pipeline, change reports and exports (above layers, risk and render).
 
-from cablemap.pipeline.builder import BuildConfig, BuildResult, build, config_from_project, watch
-from cablemap.pipeline.diff import change_report, diff_layers, diff_scores
-from cablemap.pipeline.exports import export_scores
+Names here are imported on first use.
+"""
+
+from typing import TYPE_CHECKING
+
+from cablemap._lazy import lazy_exports
+
+_LAZY = {
+    **dict.fromkeys(
+        ["BuildConfig", "BuildResult", "build", "config_from_project", "watch"],
+        "cablemap.pipeline.builder",
+    ),
+    **dict.fromkeys(["change_report", "diff_layers", "diff_scores"], "cablemap.pipeline.diff"),
+    "export_scores": "cablemap.pipeline.exports",
+    **dict.fromkeys(["open_analysis", "open_layers"], "cablemap.pipeline.inputs"),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
+
+if TYPE_CHECKING:
+    from cablemap.pipeline.builder import (
+        BuildConfig,
+        BuildResult,
+        build,
+        config_from_project,
+        watch,
+    )
+    from cablemap.pipeline.diff import change_report, diff_layers, diff_scores
+    from cablemap.pipeline.exports import export_scores
+    from cablemap.pipeline.inputs import open_analysis, open_layers
 
 __all__ = [
     "BuildConfig",
@@ -13,5 +39,7 @@ __all__ = [
     "diff_layers",
     "diff_scores",
     "export_scores",
+    "open_analysis",
+    "open_layers",
     "watch",
 ]

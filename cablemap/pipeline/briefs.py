@@ -15,18 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap import settings
-from cablemap.layers import load
-from cablemap.layers.attach import add_extras
-from cablemap.layers.boundaries import bundled_countries
+from cablemap.pipeline.inputs import open_analysis
 from cablemap.render.briefs import BriefData, country_brief, country_code
-from cablemap.risk import ScenarioEngine, load_model, score
+from cablemap.render.build import basemap
 
 if TYPE_CHECKING:
-    import geopandas as gpd
-
-    from cablemap.layers.collection import Layers
+    from cablemap.risk.analysis import Analysis
     from cablemap.risk.scenarios.engine import ScenarioResult
-    from cablemap.risk.scoring.score import Scores
 
 logger = logging.getLogger(__name__)
 
@@ -34,28 +29,22 @@ __all__ = ["brief_data", "read_changes", "write_brief"]
 
 
 def brief_data(
-    scores: Scores,
-    layers: Layers,
+    analysis: Analysis,
     *,
-    engine: ScenarioEngine | None = None,
     scenarios: dict[str, ScenarioResult] | None = None,
     changes: dict[str, Any] | None = None,
-    polygons: gpd.GeoDataFrame | None = None,
 ) -> BriefData:
     """Compute what every brief of a release shares.
 
     Parameters
     ----------
-    scores, layers
-        Scores and the layers they came from.
-    engine
-        A :class:`cablemap.ScenarioEngine` of these layers and model (built if not given).
+    analysis
+        The release's analysis (:class:`~cablemap.risk.analysis.Analysis`): its scenario
+        engine and resilience give the critical pairs.
     scenarios
-        The configured scenarios' results (run on ``engine`` if not given).
+        The configured scenarios' results (run on the analysis's engine if not given).
     changes
         The change report since the previous release, if one exists.
-    polygons
-        Country polygons the engine should use for landmasses (as for the scores).
 
     Returns
     -------
@@ -63,16 +52,14 @@ def brief_data(
         Critical pairs, scenarios, changes, outlines (the layers' countries or the bundled
         low-resolution ones) and the build date.
     """
-    if engine is None:
-        engine = ScenarioEngine(layers, scores.model, countries=polygons)
+    engine = analysis.engine
     if scenarios is None:
         scenarios = engine.run_configured()
-    outlines = layers.countries if layers.countries is not None else bundled_countries()
     return BriefData(
         pairs=engine.sweep_pairs(),
         scenarios=scenarios,
         changes=changes,
-        outlines=outlines,
+        outlines=basemap(analysis.layers),
         built=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
@@ -139,16 +126,13 @@ def write_brief(
     >>> write_brief("TON", out="tonga.html")  # doctest: +SKIP
     PosixPath('tonga.html')
     """
-    layers = load(source)
-    if countries is not None or facilities:
-        layers = add_extras(layers, facilities=list(facilities), countries=countries)
-    spec = load_model(model)
-    polygons = layers.countries if countries is not None else None
-    scores = score(layers, spec, countries=polygons)
+    analysis = open_analysis(source, model=model, countries=countries, facilities=facilities)
+    layers = analysis.layers
+    scores = analysis.scores
     code = country_code(scores, iso3)  # before the engine: a typo fails fast
     maps = Path(settings.maps_folder)
     path = maps / "countries" / f"{code}.html" if out is None else Path(out)
-    data = brief_data(scores, layers, polygons=polygons, changes=read_changes(maps))
+    data = brief_data(analysis, changes=read_changes(maps))
     page = country_brief(scores, layers, code, data=data)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")

@@ -800,6 +800,10 @@ def overview_map(
     )
 
 
+#: The plain map of cables and landing points (kept under its first name).
+build_map = overview_map
+
+
 def save_map(
     m: folium.Map,
     filepath: str | Path | None = None,

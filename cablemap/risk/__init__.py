@@ -14,24 +14,52 @@ Sub-packages, each importing only those before it:
 - ``history``: the network through time (scores per year, new cables per year);
 - ``planning``: the investment planner.
 
-The function ``simulate`` is re-exported at the package root (``cm.simulate``), not here: it
-would hide the module :mod:`cablemap.risk.simulation.simulate`.
+On top, :mod:`cablemap.risk.analysis`: one release under one model, whose network, graph,
+resilience, scores and scenario engine every engine shares; the functions of the public API
+(``score``, ``plan``, ``simulate``, ``run_scenario``, ``calibrate``) are thin wrappers over it.
+Names here are imported on first use.
 """
 
+from typing import TYPE_CHECKING
+
 from cablemap._errors import ScenarioError
-from cablemap.risk.hazards.rates import FaultRates, fault_rates
-from cablemap.risk.model.faults import FaultModel, load_fault_model
-from cablemap.risk.model.region import Region, load_region
-from cablemap.risk.model.spec import ModelSpec, load_model, load_vendor_profile
-from cablemap.risk.network.resilience import Resilience
-from cablemap.risk.network.topology import Network, build_network
-from cablemap.risk.planning.plan import Plan, plan
-from cablemap.risk.scenarios.engine import ScenarioEngine, ScenarioResult, run_scenario
-from cablemap.risk.scoring.score import Scores, kendall_tau, score
-from cablemap.risk.scoring.tiers import VendorTiers, vendor_tiers
-from cablemap.risk.simulation.simulate import SimulationError, SimulationResult
+from cablemap._lazy import lazy_exports
+
+_LAZY = {
+    **dict.fromkeys(
+        ["Analysis", "calibrate", "plan", "run_scenario", "score", "simulate"],
+        "cablemap.risk.analysis",
+    ),
+    **dict.fromkeys(["FaultRates", "fault_rates"], "cablemap.risk.hazards.rates"),
+    **dict.fromkeys(["FaultModel", "load_fault_model"], "cablemap.risk.model.faults"),
+    **dict.fromkeys(["Region", "load_region"], "cablemap.risk.model.region"),
+    **dict.fromkeys(["ModelSpec", "load_model", "load_vendor_profile"], "cablemap.risk.model.spec"),
+    "Resilience": "cablemap.risk.network.resilience",
+    **dict.fromkeys(["Network", "build_network"], "cablemap.risk.network.topology"),
+    "Plan": "cablemap.risk.planning.plan",
+    **dict.fromkeys(["ScenarioEngine", "ScenarioResult"], "cablemap.risk.scenarios.engine"),
+    **dict.fromkeys(["Scores", "kendall_tau"], "cablemap.risk.scoring.score"),
+    **dict.fromkeys(["VendorTiers", "vendor_tiers"], "cablemap.risk.scoring.tiers"),
+    **dict.fromkeys(["SimulationError", "SimulationResult"], "cablemap.risk.simulation.simulate"),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY, globals())
+
+if TYPE_CHECKING:
+    from cablemap.risk.analysis import Analysis, calibrate, plan, run_scenario, score, simulate
+    from cablemap.risk.hazards.rates import FaultRates, fault_rates
+    from cablemap.risk.model.faults import FaultModel, load_fault_model
+    from cablemap.risk.model.region import Region, load_region
+    from cablemap.risk.model.spec import ModelSpec, load_model, load_vendor_profile
+    from cablemap.risk.network.resilience import Resilience
+    from cablemap.risk.network.topology import Network, build_network
+    from cablemap.risk.planning.plan import Plan
+    from cablemap.risk.scenarios.engine import ScenarioEngine, ScenarioResult
+    from cablemap.risk.scoring.score import Scores, kendall_tau
+    from cablemap.risk.scoring.tiers import VendorTiers, vendor_tiers
+    from cablemap.risk.simulation.simulate import SimulationError, SimulationResult
 
 __all__ = [
+    "Analysis",
     "FaultModel",
     "FaultRates",
     "ModelSpec",
@@ -47,6 +75,7 @@ __all__ = [
     "SimulationResult",
     "VendorTiers",
     "build_network",
+    "calibrate",
     "fault_rates",
     "kendall_tau",
     "load_fault_model",
@@ -56,5 +85,6 @@ __all__ = [
     "plan",
     "run_scenario",
     "score",
+    "simulate",
     "vendor_tiers",
 ]

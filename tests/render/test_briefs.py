@@ -27,13 +27,13 @@ MAX_BYTES = 300_000
 
 
 @pytest.fixture(scope="module")
-def sample_scored(sample):
-    return cm.score(sample)
+def sample_scored(sample_analysis):
+    return sample_analysis.scores
 
 
 @pytest.fixture(scope="module")
-def sample_data(sample, sample_scored):
-    return brief_data(sample_scored, sample)
+def sample_data(sample_analysis):
+    return brief_data(sample_analysis)
 
 
 def _section(page: str, title: str) -> str:
@@ -62,8 +62,9 @@ def test_tonga_brief_names_its_single_point_of_failure(sample, sample_scored, sa
 
 
 def test_tonga_on_the_2022_release(tg_v3):
-    scores = cm.score(tg_v3)
-    page = country_brief(scores, tg_v3, "TON", data=brief_data(scores, tg_v3))
+    analysis = cm.Analysis(tg_v3)
+    scores = analysis.scores
+    page = country_brief(scores, tg_v3, "TON", data=brief_data(analysis))
     assert "<code>tonga-cable</code>" in _section(page, "Single points of failure")
     assert len(page.encode()) < MAX_BYTES
     assert "© TeleGeography, CC BY-NC-SA 3.0" in page
@@ -190,8 +191,8 @@ def test_save_briefs_writes_every_scored_region_country(
 
 
 def test_all_region_briefs_of_2022_stay_under_the_size_budget(tg_v3, tmp_path):
-    scores = cm.score(tg_v3)
-    paths = save_briefs(scores, tg_v3, tmp_path, data=brief_data(scores, tg_v3))
+    analysis = cm.Analysis(tg_v3)
+    paths = save_briefs(analysis.scores, tg_v3, tmp_path, data=brief_data(analysis))
     assert len(paths) >= 60
     sizes = {p.stem: p.stat().st_size for p in paths}
     assert max(sizes.values()) < MAX_BYTES, max(sizes.items(), key=lambda kv: kv[1])

@@ -18,7 +18,6 @@ import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import save_map, save_maps, scenario_map, strategic_nodes_map
 from cablemap.render.briefs import save_briefs
-from cablemap.risk.history.years import score_years
 from tests.render.test_maps import layer_data
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -127,8 +126,9 @@ class Page:
 @pytest.fixture(scope="module")
 def sample_maps(tmp_path_factory, sample) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("maps")
-    scores = cm.score(sample)
-    years = score_years(sample, years=[2010, "current"], scores=scores)
+    analysis = cm.Analysis(sample)
+    scores = analysis.scores
+    years = analysis.years([2010, "current"])
     paths = save_maps(scores, sample, out, countries=bundled_countries(), years=years, briefs=True)
     save_briefs(scores, sample, out, countries=["TON"])
     engine = cm.ScenarioEngine(sample)
@@ -331,9 +331,9 @@ def sample_briefs(tmp_path_factory):
     from cablemap.render.briefs import save_briefs  # noqa: PLC0415
 
     layers = cm.load()
-    scores = cm.score(layers)
+    analysis = cm.Analysis(layers)
     out = tmp_path_factory.mktemp("briefs")
-    save_briefs(scores, layers, out, countries=["TON", "JPN"], data=brief_data(scores, layers))
+    save_briefs(analysis.scores, layers, out, countries=["TON", "JPN"], data=brief_data(analysis))
     return out / "countries"
 
 
@@ -417,8 +417,9 @@ def test_year_control_popups_give_the_scores_of_the_year(browser, sample_maps):
 
 
 def test_year_control_on_the_2022_copy(browser, tg_v3, tmp_path):
-    scores = cm.score(tg_v3)
-    years = score_years(tg_v3, years=[2010], scores=scores)
+    analysis = cm.Analysis(tg_v3)
+    scores = analysis.scores
+    years = analysis.years([2010])
     path = save_map(strategic_nodes_map(scores, tg_v3, years=years), tmp_path / "nodes.html")
     cables = _drawn_ids(path, "cables")
     page = Page(browser, path)

@@ -186,8 +186,9 @@ def test_country_briefs_show_hostile_names_literally(sample, marker, tmp_path):
     for i, name in enumerate(names):  # sources and vendors are data too
         footprints.loc[i, "source"] = name
     layers.vendor_footprints = footprints
-    scores = cm.score(layers)
-    paths = save_briefs(scores, layers, tmp_path, data=brief_data(scores, layers))
+    analysis = cm.Analysis(layers)
+    scores = analysis.scores
+    paths = save_briefs(scores, layers, tmp_path, data=brief_data(analysis))
     page = "".join(p.read_text() for p in paths)
     assert_safe(page, names, marker)
     # a hostile cable name reaches its country's table and its map title, escaped once

@@ -11,7 +11,6 @@ import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import strategic_nodes_map, vendor_exposure_map
 from cablemap.render.style import ramp
-from cablemap.risk.history.years import score_years
 from tests.render.test_maps import layer_data
 
 _SPEC = re.compile(r'cablemapYears\.install\(\s*\w+,\s*"\w+",\s*(\{.*?\})\s*\);', re.S)
@@ -32,8 +31,9 @@ def shown_from(page: str, kind: str):
 
 @pytest.fixture(scope="module")
 def sample_pages(sample):
-    scores = cm.score(sample)
-    years = score_years(sample, years=[2010], scores=scores)
+    analysis = cm.Analysis(sample)
+    scores = analysis.scores
+    years = analysis.years([2010])
     outlines = bundled_countries()
     return {
         "scores": scores,
@@ -120,8 +120,9 @@ def test_no_year_control_without_scores_through_time(sample, sample_pages):
 
 
 def test_the_2022_copy_by_year(tg_v3):
-    scores = cm.score(tg_v3)
-    years = score_years(tg_v3, years=[2010], scores=scores)
+    analysis = cm.Analysis(tg_v3)
+    scores = analysis.scores
+    years = analysis.years([2010])
     page = strategic_nodes_map(scores, tg_v3, years=years).get_root().render()
     spec = year_spec(page)
     assert (spec["first"], spec["current"], spec["last"]) == (1989, 2022, 2026)

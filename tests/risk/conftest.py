@@ -16,10 +16,15 @@ def ne_countries():
 
 
 @pytest.fixture(scope="session")
-def v3_scores(tg_v3, ne_countries) -> cm.Scores:
-    return cm.score(tg_v3, countries=ne_countries)
+def v3_analysis(tg_v3, ne_countries) -> cm.Analysis:
+    return cm.Analysis(tg_v3, countries=ne_countries)
 
 
 @pytest.fixture(scope="session")
-def sample_scores(sample) -> cm.Scores:
-    return cm.score(sample)
+def v3_scores(v3_analysis) -> cm.Scores:
+    return v3_analysis.scores
+
+
+@pytest.fixture(scope="session")
+def sample_scores(sample_analysis) -> cm.Scores:
+    return sample_analysis.scores

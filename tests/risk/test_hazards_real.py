@@ -16,12 +16,13 @@ import shapely
 import cablemap as cm
 from cablemap.layers.hazards import earthquakes_from_file
 from cablemap.layers.incidents import cable_faults_from_smc
+from cablemap.risk import calibrate
 from cablemap.risk.hazards.hotspots import route_hazard, seismic_grid
 from cablemap.risk.hazards.rates import fault_rates
 from cablemap.risk.model.faults import load_fault_model
 from cablemap.risk.scenarios.engine import ScenarioEngine
 from cablemap.risk.simulation import simulate as sim
-from cablemap.risk.simulation.calibration import calibrate, read_cable_ids
+from cablemap.risk.simulation.calibration import read_cable_ids
 from tests.conftest import SHARED, _require
 from tests.risk.test_simulate import _reference
 

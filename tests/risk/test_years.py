@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
 
 import cablemap as cm
@@ -79,8 +80,8 @@ def _same_rows(table: pd.DataFrame, scores: cm.Scores) -> None:
     )
 
 
-def test_year_table_is_scoring_as_of_that_year(tg_v3, ne_countries, v3_scores):
-    years = score_years(tg_v3, countries=ne_countries, years=[2010, "last"], scores=v3_scores)
+def test_year_table_is_scoring_as_of_that_year(tg_v3, ne_countries, v3_analysis, v3_scores):
+    years = score_years(v3_analysis, [2010, "last"])
     assert years is not None
     assert years.years == (2010, 2026)
     assert (years.first_year, years.current_year, years.last_year) == (1989, 2022, 2026)
@@ -113,17 +114,19 @@ def test_a_release_without_rfs_years_has_no_time_axis(sample):
         sample.cables.assign(rfs_year=undated), sample.landing_points, sample.cable_landings
     )
     assert layers.release_years() is None
-    assert score_years(layers) is None
+    assert score_years(cm.Analysis(layers)) is None
     assert len(layers.as_of(1990).cables) == len(sample.cables)  # undated: every year
 
 
-def test_a_year_before_every_cable_is_a_clear_error():
-    result = CliRunner().invoke(cli, ["score", "--year", "1950"])
-    assert result.exit_code == 1
-    assert result.output == (
-        "Error: no cable of the release is in the network as of 1950: "
-        "its RFS years run from 1999 to 2023\n"
-    )
+@pytest.mark.parametrize("year", ["1950", "2999", "-5"])
+def test_a_year_outside_the_span_is_a_clear_error(year):
+    for command in (["score"], ["scenario", "--cut-cable", "tonga-cable"]):
+        result = CliRunner().invoke(cli, [*command, "--year", year])
+        assert result.exit_code == 1, result.output
+        assert result.output == (
+            f"Error: year {int(year)} is outside the release's span: its network runs from "
+            "1999 (oldest in-service cable) to 2023 (last planned cable)\n"
+        )
 
 
 def test_a_delayed_planned_cable_does_not_open_the_span_early(sample):

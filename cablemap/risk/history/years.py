@@ -21,16 +21,13 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from cablemap._validate import status_counted
-from cablemap.risk.model.spec import YEAR_WORDS, ModelSpec, load_model
-from cablemap.risk.scoring.score import score
+from cablemap.risk.model.spec import YEAR_WORDS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
-
-    import geopandas as gpd
 
     from cablemap.layers.collection import Layers
+    from cablemap.risk.analysis import Analysis
     from cablemap.risk.scoring.score import Scores
 
 logger = logging.getLogger(__name__)
@@ -120,29 +117,20 @@ def _state(layers: Layers) -> tuple[tuple[str, str], ...]:
     ) + tuple(sorted(("lp", str(lp)) for lp in layers.landing_points["lp_id"]))
 
 
-def score_years(
-    layers: Layers,
-    model: ModelSpec | str | Path | None = None,
-    *,
-    countries: gpd.GeoDataFrame | None = None,
-    years: Iterable[int | str] | None = None,
-    scores: Scores | None = None,
-) -> YearScores | None:
-    """Score the network as of each year: ``score(layers.as_of(year), model)`` per year.
+def score_years(analysis: Analysis, years: Iterable[int | str] | None = None) -> YearScores | None:
+    """Score the network as of each year: ``analysis.as_of(year).scores`` per year.
+
+    The networks of past years share the release's per-cable segments and landmasses (they
+    are the release's network with the cables of later years masked out, nothing redrawn),
+    and a year whose network is the same as an earlier one's reuses its scores.
 
     Parameters
     ----------
-    layers
-        The release's layers (EPSG:4326).
-    model
-        A :class:`ModelSpec`, a model TOML path, or ``None`` for ``dcs-v1``.
-    countries
-        Country polygons, as for :func:`cablemap.score`.
+    analysis
+        The release's analysis (:class:`~cablemap.risk.analysis.Analysis`); its own scores
+        are reused for the years whose network is the release's.
     years
         Years (and ``"current"`` / ``"last"``); by default the model's ``[time] years``.
-    scores
-        The release's own scores with the same model, reused for years whose network is
-        the release's (from the last planned year on).
 
     Returns
     -------
@@ -152,12 +140,12 @@ def score_years(
     Examples
     --------
     >>> import cablemap as cm
-    >>> from cablemap.risk.history.years import score_years
-    >>> past = score_years(cm.load(), years=[2010])
+    >>> from cablemap.risk.analysis import Analysis
+    >>> past = Analysis(cm.load()).years([2010])
     >>> past.years, past.country_table(2010).loc["TON", "status"]
     ((2010,), 'unconnected')
     """
-    spec = model if isinstance(model, ModelSpec) else load_model(model)
+    spec, layers = analysis.model, analysis.layers
     span = layers.release_years()
     if span is None:
         logger.info("No RFS year in the release: no scores through time")
@@ -165,16 +153,15 @@ def score_years(
     wanted = resolve_years(spec.years if years is None else years, span)
     # the sensitivity draws change no score, rank or status: skip them per year
     quick = dataclasses.replace(spec, sensitivity={**spec.sensitivity, "draws": 0})
-    release_state = _state(layers)
     done: dict[tuple[tuple[str, str], ...], Scores] = {}
-    if scores is not None:
-        done[release_state] = scores
+    if "scores" in vars(analysis):  # the release's own scores, when already computed
+        done[_state(layers)] = analysis.scores
     country_rows, lp_rows, cable_rows = [], [], []
     for year in wanted:
         network = layers.as_of(year)
         state = _state(network)
         if state not in done:
-            done[state] = score(network, quick, countries=countries)
+            done[state] = analysis.as_of(year, model=quick).scores
         result = done[state]
         frame = result.countries[list(COUNTRY_COLUMNS)].assign(year=year)
         country_rows.append(frame)

@@ -48,6 +48,7 @@ from cablemap._validate import status_counted
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
+    from cablemap.risk.model.spec import ModelSpec
 
 logger = logging.getLogger(__name__)
 
@@ -392,6 +393,79 @@ def _landmasses(
     return pd.Series(np.nan, index=lps.index, dtype=object)
 
 
+#: What :func:`build_network` may reuse between calls on one release (per-cable segments,
+#: landmass labels, land routes): a plain dict owned by the caller (one analysis).
+NetworkCache = dict[Any, Any]
+
+
+@dataclass
+class _CablePart:
+    """The segments, branching units and notes of one cable (independent of the others)."""
+
+    segments: list[dict[str, Any]]
+    nodes: list[dict[str, Any]]
+    notes: list[str]
+
+
+def _cable_part(
+    cable: Any, lp_ids: list[str], lp_geom: gpd.GeoSeries, snap_km: float, join_km: float
+) -> _CablePart:
+    """Segments of one cable: its route noded and contracted, or its landing-point list."""
+    segments: list[dict[str, Any]] = []
+    nodes: list[dict[str, Any]] = []
+    notes: list[str] = []
+    if not lp_ids:
+        return _CablePart([], [], [f"cable {cable.cable_id!r} lists no landing point: left out"])
+    far = list(lp_ids)
+    routed = cable.geometry is not None and not cable.geometry.is_empty
+    if routed:
+        pieces, attach, far, keys = _cable_pieces(
+            cable.geometry, [(i, lp_geom[i]) for i in lp_ids], snap_km, join_km
+        )
+        if attach:
+            segs, bus = _segments_of_cable(cable.cable_id, pieces, attach, keys)
+            segments.extend(segs)
+            nodes.extend(
+                {
+                    "node_id": name,
+                    "kind": "branching_unit",
+                    "geometry": _to_4326([k, k]).geoms[0].interpolate(0),
+                }
+                for k, name in bus.items()
+            )
+            # points on the route that no segment reached (e.g. a gap in the drawing)
+            reached = {s["u"] for s in segs} | {s["v"] for s in segs}
+            far += [i for i in attach if i not in reached and len(attach) > 1]
+        else:
+            far = list(lp_ids)
+    else:
+        notes.append(f"cable {cable.cable_id!r} has no route: joined by its landing-point list")
+    if far and len(lp_ids) > 1:
+        hub = f"{cable.cable_id}#hub"
+        if routed:
+            notes.append(
+                f"cable {cable.cable_id!r}: landing point(s) {sorted(set(far))} farther than "
+                f"{snap_km} km from its route, or on a part of the drawing joined "
+                "to no other landing point: joined by the landing-point list"
+            )
+            if len(set(far)) < len(lp_ids):
+                # the hub stands on the routed part too, so the far points stay connected
+                far = [*far, next(i for i in lp_ids if i not in far)]
+        segments.extend(
+            {
+                "cable_id": cable.cable_id,
+                "u": lp_id,
+                "v": hub,
+                "routed": False,
+                "length_km": np.nan,
+                "geometry": None,
+            }
+            for lp_id in dict.fromkeys(far)
+        )
+        nodes.append({"node_id": hub, "kind": "hub", "geometry": None})
+    return _CablePart(segments, nodes, notes)
+
+
 def build_network(
     layers: Layers,
     *,
@@ -403,6 +477,7 @@ def build_network(
     countries: gpd.GeoDataFrame | None = None,
     land_routes: bool = False,
     land_route_exclude: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
+    cache: NetworkCache | None = None,
 ) -> Network:
     """Build the segment graph of the cables with the given statuses.
 
@@ -431,6 +506,11 @@ def build_network(
         landing points (``kind`` ``land_route``).
     land_route_exclude
         Pairs of ISO3 codes whose border carries no link (closed borders).
+    cache
+        A dict to reuse between calls on the same release and country polygons (e.g. the
+        release and the network as of a past year): each cable's segments and every landing
+        point's landmass are computed once. Calls with other tolerances or polygons must not
+        share it.
 
     Returns
     -------
@@ -438,6 +518,7 @@ def build_network(
         Nodes, segments, terrestrial links and notes.
     """
     notes: list[str] = []
+    cache = {} if cache is None else cache
     cables = layers.cables[status_counted(layers.cables["status"]).isin(statuses)]
     lp_geom = layers.landing_points.set_index("lp_id").geometry
     landings = layers.cable_landings.groupby("cable_id")["lp_id"].apply(list)
@@ -445,59 +526,21 @@ def build_network(
     bu_nodes: list[dict[str, Any]] = []
     for cable in cables.itertuples(index=False):
         lp_ids = landings.get(cable.cable_id, [])
-        if not lp_ids:
-            notes.append(f"cable {cable.cable_id!r} lists no landing point: left out")
-            continue
-        far = list(lp_ids)
-        if cable.geometry is not None and not cable.geometry.is_empty:
-            pieces, attach, far, keys = _cable_pieces(
-                cable.geometry, [(i, lp_geom[i]) for i in lp_ids], landing_snap_km, join_km
-            )
-            if attach:
-                segs, bus = _segments_of_cable(cable.cable_id, pieces, attach, keys)
-                segments.extend(segs)
-                bu_nodes.extend(
-                    {
-                        "node_id": name,
-                        "kind": "branching_unit",
-                        "geometry": _to_4326([k, k]).geoms[0].interpolate(0),
-                    }
-                    for k, name in bus.items()
-                )
-                # points on the route that no segment reached (e.g. a gap in the drawing)
-                reached = {s["u"] for s in segs} | {s["v"] for s in segs}
-                far += [i for i in attach if i not in reached and len(attach) > 1]
-            else:
-                far = list(lp_ids)
-        else:
-            notes.append(f"cable {cable.cable_id!r} has no route: joined by its landing-point list")
-        if far and len(lp_ids) > 1:
-            hub = f"{cable.cable_id}#hub"
-            if cable.geometry is not None and not cable.geometry.is_empty:
-                notes.append(
-                    f"cable {cable.cable_id!r}: landing point(s) {sorted(set(far))} farther than "
-                    f"{landing_snap_km} km from its route, or on a part of the drawing joined "
-                    "to no other landing point: joined by the landing-point list"
-                )
-                if len(set(far)) < len(lp_ids):
-                    # the hub stands on the routed part too, so the far points stay connected
-                    far = [*far, next(i for i in lp_ids if i not in far)]
-            for lp_id in dict.fromkeys(far):
-                segments.append(
-                    {
-                        "cable_id": cable.cable_id,
-                        "u": lp_id,
-                        "v": hub,
-                        "routed": False,
-                        "length_km": np.nan,
-                        "geometry": None,
-                    }
-                )
-            bu_nodes.append({"node_id": hub, "kind": "hub", "geometry": None})
+        key = ("cable", cable.cable_id, tuple(lp_ids), landing_snap_km, join_km)
+        if key not in cache:
+            cache[key] = _cable_part(cable, lp_ids, lp_geom, landing_snap_km, join_km)
+        part: _CablePart = cache[key]
+        segments.extend(part.segments)
+        bu_nodes.extend(part.nodes)
+        notes.extend(part.notes)
     seg_frame = gpd.GeoDataFrame(segments, geometry="geometry", crs=settings.default_crs)
     seg_frame.insert(0, "seg_id", [f"s{i}" for i in range(len(seg_frame))])
     lps = layers.landing_points
-    landmass = _landmasses(lps, countries, notes) if terrestrial_links else pd.Series(dtype=object)
+    landmass = (
+        _cached_landmasses(lps, countries, notes, cache)
+        if terrestrial_links
+        else pd.Series(dtype=object)
+    )
     lp_nodes = gpd.GeoDataFrame(
         {
             "node_id": lps["lp_id"].to_numpy(),
@@ -517,13 +560,25 @@ def build_network(
     nodes = pd.concat([lp_nodes, other], ignore_index=True)
     terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
     if land_routes:
-        routes = _land_routes(
-            lps,
-            countries,
-            set(map(frozenset, land_route_exclude)),
-            notes,
-            landmass if countries is not None and terrestrial_links else None,
+        routes_key = (
+            "land_routes",
+            tuple(lps["lp_id"]),
+            tuple(sorted(map(tuple, land_route_exclude))),
         )
+        if routes_key not in cache:
+            route_notes: list[str] = []
+            cache[routes_key] = (
+                _land_routes(
+                    lps,
+                    countries,
+                    set(map(frozenset, land_route_exclude)),
+                    route_notes,
+                    landmass if countries is not None and terrestrial_links else None,
+                ),
+                route_notes,
+            )
+        routes, route_notes = cache[routes_key]
+        notes.extend(route_notes)
         terrestrial = pd.concat([terrestrial, routes], ignore_index=True)
     logger.info(
         "Built network: %d segments, %d nodes, %d terrestrial links",
@@ -532,6 +587,83 @@ def build_network(
         len(terrestrial),
     )
     return Network(nodes=nodes, segments=seg_frame, terrestrial=terrestrial, notes=notes)
+
+
+def _cached_landmasses(
+    landing_points: gpd.GeoDataFrame,
+    countries: gpd.GeoDataFrame | None,
+    notes: list[str],
+    cache: NetworkCache,
+) -> pd.Series:
+    """:func:`_landmasses` of every landing point seen so far, computed once per point."""
+    known: pd.Series | None = cache.get("landmass")
+    ids = landing_points["lp_id"]
+    if known is None or not ids.isin(known.index).all():
+        known = _landmasses(landing_points, countries, [])
+        cache["landmass"] = known
+    labels = known.reindex(ids.to_numpy())
+    if countries is not None:
+        missing = int(labels.isna().sum())
+        if missing:
+            notes.append(
+                f"{missing} landing point(s) are more than 20 km from any country polygon: "
+                "no terrestrial link assumed for them"
+            )
+    elif labels.isna().all():
+        notes.append(
+            "no country polygons and no landmass column: no terrestrial links assumed; pass "
+            "countries to link landing points on one landmass"
+        )
+    return labels
+
+
+def model_network(
+    layers: Layers,
+    model: ModelSpec,
+    *,
+    countries: gpd.GeoDataFrame | None = None,
+    statuses: tuple[str, ...] | None = None,
+    cross_border: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
+    cache: NetworkCache | None = None,
+) -> Network:
+    """Build the network a model describes: its tolerances, land links and statuses.
+
+    The one place where a model's ``[topology]`` and ``[land_routes]`` become
+    :func:`build_network` arguments.
+
+    Parameters
+    ----------
+    layers
+        Loaded layers (EPSG:4326).
+    model
+        The model (``topology``, ``land_routes``, ``statuses``).
+    countries
+        Country polygons for landmasses and land routes.
+    statuses
+        Cable statuses to include; default the model's.
+    cross_border
+        Land links to assume besides the model's (pairs of ISO3 codes).
+    cache
+        Shared between the networks of one release (see :func:`build_network`).
+
+    Returns
+    -------
+    Network
+        The segment graph.
+    """
+    topo = model.topology
+    return build_network(
+        layers,
+        statuses=model.statuses if statuses is None else statuses,
+        countries=countries,
+        landing_snap_km=topo["landing_snap_km"],
+        join_km=topo["join_km"],
+        terrestrial_links=topo["terrestrial_links"],
+        cross_border=[*topo["cross_border"], *cross_border],
+        land_routes=model.land_routes["enabled"],
+        land_route_exclude=model.land_routes["exclude"],
+        cache=cache,
+    )
 
 
 def _no_links() -> pd.DataFrame:

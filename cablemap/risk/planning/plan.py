@@ -45,7 +45,7 @@ from cablemap._errors import RiskSpecError, ScenarioError
 from cablemap._geo import distances_m
 from cablemap._resources import risk_models_path
 from cablemap._validate import names_or_empty
-from cablemap.risk.model.spec import ModelSpec, load_model
+from cablemap.risk.model.spec import ModelSpec
 from cablemap.risk.network.resilience import (
     CableHypergraph,
     _Shortcuts,
@@ -53,17 +53,15 @@ from cablemap.risk.network.resilience import (
     resilience,
     status_of,
 )
-from cablemap.risk.scenarios.engine import ScenarioEngine
-from cablemap.risk.scoring.score import score as score_layers
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from cablemap.layers.collection import Layers
+    from cablemap.risk.analysis import Analysis
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Plan", "PlanSettings", "plan", "plan_settings"]
+__all__ = ["Plan", "PlanSettings", "plan_analysis", "plan_settings"]
 
 BENEFIT_COMPONENTS = ("resilience", "status", "trusted_paths", "dcs_priority")
 
@@ -364,11 +362,9 @@ def _read_candidates(path: Path) -> list[dict[str, str]]:
     return rows
 
 
-def plan(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
-    layers: Layers,
-    model: ModelSpec | str | Path | None = None,
+def plan_analysis(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
+    analysis: Analysis,
     *,
-    countries: gpd.GeoDataFrame | None = None,
     budget_km: float | None = None,
     candidates_file: str | Path | None = None,
     max_picks: int | None = None,
@@ -377,16 +373,17 @@ def plan(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
 ) -> Plan:
     """Rank candidate cables by measured benefit and choose a portfolio under a budget.
 
+    The public entry point is :func:`cablemap.plan` (or :meth:`Analysis.plan
+    <cablemap.risk.analysis.Analysis.plan>`); this function reads the analysis's scores,
+    network and scenario engine and never builds them.
+
     Parameters
     ----------
-    layers
-        Loaded layers (EPSG:4326).
-    model
-        The scoring model (its ``[plan]`` table); default ``dcs-v1``.
-    countries
-        Country polygons: landmasses, land routes, and where a country without a landing
-        point would land a cable (Natural Earth 10m recommended; without it such countries
-        get no generated link, said in the notes).
+    analysis
+        The release, the model (its ``[plan]`` table) and the country outlines: landmasses,
+        land routes, and where a country without a landing point would land a cable
+        (Natural Earth 10m recommended; without it such countries get no generated link,
+        said in the notes).
     budget_km
         Km of new cable the portfolio may use; default the model's ``budget_km``.
     candidates_file
@@ -411,7 +408,7 @@ def plan(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
     >>> p.portfolio  # doctest: +SKIP
     """
     t0 = time.perf_counter()
-    spec = model if isinstance(model, ModelSpec) else load_model(model)
+    spec, layers, countries = analysis.model, analysis.layers, analysis.outlines
     settings = plan_settings(spec)
     budget = settings.budget_km if budget_km is None else float(budget_km)
     picks_max = settings.max_picks if max_picks is None else int(max_picks)
@@ -423,12 +420,10 @@ def plan(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
         outlines = bundled_countries()
     else:
         outlines = countries
-    scores = score_layers(layers, spec, countries=countries)
-    engine = ScenarioEngine(layers, spec, countries=countries)
-    from cablemap.risk.network.resilience import hypergraph_from_graph  # noqa: PLC0415
-
-    hyper = hypergraph_from_graph(engine.graph, engine._seg_cables, active=engine._base_edges)
-    intl = {iso: len(c) for iso, c in engine._intl.items()}
+    scores = analysis.scores
+    engine = analysis.engine
+    hyper = engine.hypergraph()
+    intl = {iso: len(c) for iso, c in engine.international_cables.items()}
     hubs = [
         h
         for h in pick_hubs(intl, list(spec.resilience["hubs"]), int(spec.resilience["hub_count"]))

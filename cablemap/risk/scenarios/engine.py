@@ -40,12 +40,13 @@ from cablemap.risk.network.connectivity import (
     subgraph,
 )
 from cablemap.risk.network.resilience import (
+    CableHypergraph,
     Resilience,
     hypergraph_from_graph,
     pick_hubs,
     resilience,
 )
-from cablemap.risk.network.topology import build_network
+from cablemap.risk.network.topology import Network, model_network
 from cablemap.risk.scenarios.cuts import (
     parse_area,
     resolve_cables,
@@ -60,10 +61,14 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
+    from cablemap.risk.analysis import Analysis
 
-__all__ = ["ScenarioEngine", "ScenarioError", "ScenarioResult", "run_scenario"]
+__all__ = ["ALL_STATUSES", "ScenarioEngine", "ScenarioError", "ScenarioResult"]
 
-_ALL_STATUSES = ("in_service", "planned")
+#: Every cable status a network can hold: the engine builds them all and switches them.
+ALL_STATUSES = ("in_service", "planned")
+#: The analysis's resilience keeps the max-flow paths of min cuts up to this.
+_PATHS_KEPT = 2
 
 
 @dataclass
@@ -174,31 +179,33 @@ class ScenarioEngine:
         year: int | None = None,
         with_planned: bool = False,
         cross_border: list[tuple[str, str]] | None = None,
+        network: Network | None = None,
     ) -> None:
         self.layers = layers
         self.model = model if isinstance(model, ModelSpec) else load_model(model)
+        self._resilience: Resilience | None = None
         cables = layers.cables
         if year is not None:
+            layers.check_year(year)
             known = cables["rfs_year"].notna()
             keep = (known & (cables["rfs_year"].fillna(0) <= year)) | (
                 ~known & (status_counted(cables["status"]) == "in_service")
             )
         else:
             keep = status_counted(cables["status"]).isin(
-                _ALL_STATUSES if with_planned else ("in_service",)
+                ALL_STATUSES if with_planned else ("in_service",)
             )
         self.active_cables = set(cables.loc[keep, "cable_id"])
-        topo = self.model.topology
-        self.network = build_network(
-            layers,
-            statuses=_ALL_STATUSES,
-            countries=countries,
-            landing_snap_km=topo["landing_snap_km"],
-            join_km=topo["join_km"],
-            terrestrial_links=topo["terrestrial_links"],
-            cross_border=[*topo["cross_border"], *(cross_border or [])],
-            land_routes=self.model.land_routes["enabled"],
-            land_route_exclude=self.model.land_routes["exclude"],
+        self.network = (
+            model_network(
+                layers,
+                self.model,
+                countries=countries if countries is not None else layers.outlines,
+                statuses=ALL_STATUSES,
+                cross_border=cross_border or (),
+            )
+            if network is None
+            else network
         )
         self.graph = graph_from_network(self.network, layers)
         seg_cables = self.network.segments["cable_id"].to_numpy()
@@ -213,6 +220,42 @@ class ScenarioEngine:
         self._intl = self._international_cables()
         self._main = self._main_landmass()
         self._cut_facilities: list[str] = []
+
+    @classmethod
+    def from_analysis(
+        cls, analysis: Analysis, *, year: int | None = None, with_planned: bool = False
+    ) -> ScenarioEngine:
+        """Make the engine of an analysis, on its full network (nothing rebuilt).
+
+        Parameters
+        ----------
+        analysis
+            The release, model and network (:class:`~cablemap.risk.analysis.Analysis`).
+        year, with_planned
+            As for the constructor: which cables are on.
+
+        Returns
+        -------
+        ScenarioEngine
+            The engine; with the analysis's cables on, its :meth:`resilience` is the
+            analysis's.
+        """
+        engine = cls(
+            analysis.layers,
+            analysis.model,
+            year=year,
+            with_planned=with_planned,
+            network=analysis.full_network,
+        )
+        counted = set(analysis.network.segments["cable_id"])
+        if engine.active_cables == counted and not analysis.cross_border:
+            engine._resilience = analysis.resilience
+        return engine
+
+    @property
+    def seg_cables(self) -> np.ndarray:
+        """The cable id of every segment of :attr:`network` (the first edges of :attr:`graph`)."""
+        return self._seg_cables
 
     @property
     def base_edges(self) -> np.ndarray:
@@ -553,11 +596,17 @@ class ScenarioEngine:
         >>> cm.ScenarioEngine(cm.load()).resilience().countries["TON"]["min_cut"]
         1
         """
-        hyper = hypergraph_from_graph(self.graph, self._seg_cables, active=self._base_edges)
+        if self._resilience is not None and paths_up_to <= _PATHS_KEPT:
+            return self._resilience
+        hyper = self.hypergraph()
         spec = self.model.resilience
         intl = {iso: len(cables) for iso, cables in self._intl.items()}
         hubs = pick_hubs(intl, list(spec["hubs"]), int(spec["hub_count"]))
         return resilience(hyper, hubs, paths_up_to=paths_up_to)
+
+    def hypergraph(self) -> CableHypergraph:
+        """Places and the cables switched on (:attr:`base_edges`), contracted along land links."""
+        return hypergraph_from_graph(self.graph, self._seg_cables, active=self._base_edges)
 
     def sweep_pairs(self, *, batch: int = 512) -> pd.DataFrame:
         """Rank critical pairs: two cables cutting off a country that no single cable does.
@@ -616,34 +665,3 @@ class ScenarioEngine:
         return frame.sort_values(
             ["countries_cut", "cable_a", "cable_b"], ascending=[False, True, True]
         ).reset_index(drop=True)
-
-
-def run_scenario(
-    layers: Layers,
-    *,
-    cables: list[str] | None = None,
-    areas: list[str] | None = None,
-    vendors: list[str] | None = None,
-    model: ModelSpec | str | Path | None = None,
-    countries: gpd.GeoDataFrame | None = None,
-    year: int | None = None,
-    with_planned: bool = False,
-    cross_border: list[tuple[str, str]] | None = None,
-) -> ScenarioResult:
-    """Run one scenario: cut cables, areas and vendors together and report what breaks.
-
-    Examples
-    --------
-    >>> import cablemap as cm
-    >>> cm.run_scenario(cm.load(), areas=["luzon-strait"]).isolated_countries
-    []
-    """
-    engine = ScenarioEngine(
-        layers,
-        model,
-        countries=countries,
-        year=year,
-        with_planned=with_planned,
-        cross_border=cross_border,
-    )
-    return engine.run(cables=cables, areas=areas, vendors=vendors)

@@ -21,7 +21,6 @@ Components, each in [0, 1] (weights in ``[weights.metro]``):
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ import pandas as pd
 import shapely
 
 from cablemap._geo import distances_m
+from cablemap._text import slug
 from cablemap.risk.scoring.facilities import international_cables_at
 
 if TYPE_CHECKING:
@@ -139,10 +139,6 @@ def group_metros(
     return label, np.array(seeds, dtype=int)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "site"
-
-
 def metro_components(
     layers: Layers, facts: Facts, model: ModelSpec
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -175,7 +171,7 @@ def metro_components(
         iso3 = isos[0] if isos else ""
         cities = Counter(cols["city"][k] for k in members if cols["city"][k])
         name = min(cities, key=lambda c: (-cities[c], c)) if cities else str(cols["name"][seed])
-        base = f"metro:{iso3.lower() or 'xx'}:{_slug(name)}"
+        base = f"metro:{iso3.lower() or 'xx'}:{slug(name, default='site')}"
         seen[base] = seen.get(base, 0) + 1
         metro_id = base if seen[base] == 1 else f"{base}-{seen[base]}"
         cables = {c for k in members for c in cables_of[k]}

@@ -19,20 +19,15 @@ import pandas as pd
 from cablemap._tables import json_safe
 from cablemap._validate import is_missing
 from cablemap.risk.hazards.rates import FaultRates, fault_rates
-from cablemap.risk.model.spec import COMPONENTS, ModelSpec, load_model
-from cablemap.risk.network.connectivity import graph_from_network
+from cablemap.risk.model.spec import COMPONENTS, ModelSpec
 from cablemap.risk.network.resilience import (
     Resilience,
-    hypergraph_from_graph,
-    pick_hubs,
-    resilience,
     status_of,
 )
-from cablemap.risk.network.topology import Network, build_network
+from cablemap.risk.network.topology import Network
 from cablemap.risk.scoring.components import (
     Facts,
     cable_components,
-    compute_facts,
     country_components,
     hazard_components,
     landing_point_components,
@@ -49,9 +44,9 @@ from cablemap.risk.scoring.metros import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
     from cablemap.layers.collection import Layers
+    from cablemap.risk.analysis import Analysis
 
 logger = logging.getLogger(__name__)
 
@@ -424,66 +419,27 @@ def _sensitivity(
     return pd.DataFrame(rows), stability
 
 
-def score(
-    layers: Layers,
-    model: ModelSpec | str | Path | None = None,
-    *,
-    countries: gpd.GeoDataFrame | None = None,
-    network: Network | None = None,
-    hazards: gpd.GeoDataFrame | None = None,
-    year: int | None = None,
-) -> Scores:
-    """Score every landing point, cable and country of the loaded layers.
+def compute_scores(analysis: Analysis) -> Scores:
+    """Score every landing point, cable, country, facility and metro of an analysis.
+
+    The public entry point is :func:`cablemap.score` (or :attr:`Analysis.scores
+    <cablemap.risk.analysis.Analysis.scores>`), which makes the analysis; this function reads
+    its network, facts and exact resilience and never builds them.
 
     Parameters
     ----------
-    layers
-        Loaded layers (EPSG:4326).
-    model
-        A :class:`ModelSpec`, the path of a model TOML, or ``None`` for
-        ``risk_models/dcs-v1.toml``.
-    countries
-        Country polygons (``iso3``, geometry) for landmasses (terrestrial links); without
-        them a ``landmass`` column of the landing points is used if present.
-    network
-        A network built earlier from the same layers and model, to skip rebuilding it.
-    hazards
-        An earthquake catalogue for the ``hazard`` component; by default ``layers.hazards``.
-        Without one the component is 0 (and scores that do not weigh it are unchanged).
-    year
-        Score the network as it stood in this year instead (``layers.as_of(year)``, see
-        :meth:`cablemap.Layers.as_of`): what the maps' year control shows for that year.
+    analysis
+        The release, model and outlines, with their network
+        (:class:`~cablemap.risk.analysis.Analysis`).
 
     Returns
     -------
     Scores
         Scored landing points, cables and countries, sensitivity, notes.
-
-    Examples
-    --------
-    >>> import cablemap as cm
-    >>> scores = cm.score(cm.load())
-    >>> scores.explain("TON")["redundancy_cables"]
-    1
-    >>> cm.score(cm.load(), year=2010).explain("TON")["status"]
-    'unconnected'
     """
-    spec = model if isinstance(model, ModelSpec) else load_model(model)
-    layers = layers if year is None else layers.as_of(year)
-    if network is None:
-        network = build_network(
-            layers,
-            statuses=spec.statuses,
-            countries=countries,
-            landing_snap_km=spec.topology["landing_snap_km"],
-            join_km=spec.topology["join_km"],
-            terrestrial_links=spec.topology["terrestrial_links"],
-            cross_border=spec.topology["cross_border"],
-            land_routes=spec.land_routes["enabled"],
-            land_route_exclude=spec.land_routes["exclude"],
-        )
-    facts = compute_facts(layers, spec, network)
-    res = exact_resilience(layers, spec, network, facts)
+    spec, layers, network = analysis.model, analysis.layers, analysis.network
+    facts = analysis.facts
+    res = analysis.resilience
     countries_values = _with_unconnected(
         country_components(facts, layers.landing_points, res), spec
     )
@@ -492,8 +448,7 @@ def score(
         "cable": cable_components(facts),
         "country": countries_values,
     }
-    quakes = layers.hazards if hazards is None else hazards
-    rates = _add_hazard(values, facts, spec, network, layers, quakes)
+    rates = _add_hazard(values, facts, spec, network, layers, analysis.hazards)
     evidence = exposure_evidence(layers, spec.vendor_profile)
     country_values = values["country"]
     stack = country_exposure(
@@ -568,22 +523,6 @@ def score(
         metros=metros,
         evidence=evidence,
     )
-
-
-def exact_resilience(
-    layers: Layers, spec: ModelSpec, network: Network, facts: Facts | None = None
-) -> Resilience:
-    """Exact resilience of every country and landing point of a scored network.
-
-    The hub countries are the model's ``[resilience] hubs``, else its ``hub_count`` countries
-    with most international cables; see :mod:`cablemap.risk.network.resilience`.
-    """
-    facts = compute_facts(layers, spec, network) if facts is None else facts
-    graph = graph_from_network(network, layers)
-    hyper = hypergraph_from_graph(graph, network.segments["cable_id"].to_numpy())
-    intl = {iso: len(c) for iso, c in facts.country_intl.items()}
-    hubs = pick_hubs(intl, list(spec.resilience["hubs"]), int(spec.resilience["hub_count"]))
-    return resilience(hyper, hubs)
 
 
 def _with_unconnected(values: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:

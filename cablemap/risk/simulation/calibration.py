@@ -24,7 +24,6 @@ systems are probably under-reported: the observed rate is a lower bound for whol
 from __future__ import annotations
 
 import csv
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,12 +35,12 @@ from scipy import stats
 
 from cablemap._errors import RiskSpecError
 from cablemap._resources import risk_models_path
-from cablemap.risk.model.spec import ModelSpec, load_model
+from cablemap.risk.simulation.simulate import simulate_analysis
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from cablemap.layers.collection import Layers
+    from cablemap.risk.analysis import Analysis
 
 logger = logging.getLogger(__name__)
 
@@ -209,13 +208,11 @@ def _quartiles(values: dict[str, float | None]) -> str:
     return "/".join("-" if v is None else f"{v:.0f}" for v in values.values())
 
 
-def calibrate(
+def calibrate_analysis(
     incidents: pd.DataFrame,
-    layers: Layers,
-    model: ModelSpec | str | Path | None = None,
+    analysis: Analysis,
     *,
     quakes: gpd.GeoDataFrame | None = None,
-    countries: gpd.GeoDataFrame | None = None,
     cable_ids: str | Path | None = None,
     years: int = 2000,
     seed: int = 14,
@@ -226,13 +223,13 @@ def calibrate(
     ----------
     incidents
         :func:`cablemap.layers.incidents.cable_faults_from_smc`.
-    layers
-        The release whose cables the slugs are matched to (its ``hazards`` are the catalogue
-        unless ``quakes`` is given).
-    model
-        Scoring model (its fault model is checked); default ``risk_models/dcs-v1.toml``.
-    quakes, countries
-        Earthquake catalogue and country polygons, as for :func:`cablemap.simulate`.
+    analysis
+        The release whose cables the slugs are matched to, its model (whose fault model is
+        checked) and network (:class:`~cablemap.risk.analysis.Analysis`); its hazards are
+        the catalogue unless ``quakes`` is given. Planned cables are simulated too (Taiwan's
+        list names cables in service since the release was drawn).
+    quakes
+        Earthquake catalogue, as for :func:`cablemap.simulate`.
     cable_ids
         The slug table; default ``risk_models/smc-cable-ids.csv``.
     years, seed
@@ -248,9 +245,7 @@ def calibrate(
     RiskSpecError
         If the slug table names a cable id the release does not have.
     """
-    from cablemap.risk.simulation.simulate import simulate  # noqa: PLC0415 - simulate imports this layer
-
-    spec = model if isinstance(model, ModelSpec) else load_model(model)
+    layers = analysis.layers
     table = read_cable_ids(cable_ids)
     known = set(layers.cables["cable_id"])
     for row in table.itertuples():
@@ -283,10 +278,7 @@ def calibrate(
         columns=["slug", "faults", "evidence"],
     )
     matched_ids = sorted({c for c in slug_to_id.values() if c})
-    everything = dataclasses.replace(spec, statuses=("in_service", "planned"))
-    result = simulate(
-        layers, everything, quakes=quakes, countries=countries, years=years, seed=seed
-    )
+    result = simulate_analysis(analysis, quakes=quakes, years=years, seed=seed, with_planned=True)
     rates = result.rates.cables
     sim = result.cables.set_index("cable_id")
     slugs = table.dropna(subset=["cable_id"]).groupby("cable_id")["slug"].apply(list)

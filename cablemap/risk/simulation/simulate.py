@@ -52,7 +52,6 @@ import scipy.sparse as sp
 from cablemap._errors import CablemapError
 from cablemap.risk.hazards.rates import FaultRates, fault_rates
 from cablemap.risk.model.faults import DAYS_PER_YEAR, FaultModel, load_fault_model
-from cablemap.risk.model.spec import ModelSpec, load_model
 from cablemap.risk.network.connectivity import connected_labels
 from cablemap.risk.scenarios.engine import ScenarioEngine
 from cablemap.risk.simulation.places import Part, Place, watched_places
@@ -61,6 +60,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
     from cablemap.layers.collection import Layers
+    from cablemap.risk.analysis import Analysis
 
 logger = logging.getLogger(__name__)
 
@@ -769,13 +769,11 @@ def _cable_rows(  # noqa: PLR0917 - the tallies of one run
     return frame.reset_index(drop=True)
 
 
-def simulate(
-    layers: Layers,
-    model: ModelSpec | str | Path | None = None,
+def simulate_analysis(
+    analysis: Analysis,
     *,
     faults: FaultModel | str | Path | None = None,
     quakes: gpd.GeoDataFrame | None = None,
-    countries: gpd.GeoDataFrame | None = None,
     years: int | None = None,
     seed: int | None = None,
     engine: str = "local",
@@ -783,23 +781,24 @@ def simulate(
     workers: int | None = None,
     client: Any = None,
     on_block: Progress | None = None,
+    with_planned: bool | None = None,
 ) -> SimulationResult:
     """Simulate years of faults and repairs; how likely each country is to be cut off.
 
+    The public entry point is :func:`cablemap.simulate` (or :meth:`Analysis.simulate
+    <cablemap.risk.analysis.Analysis.simulate>`); this function runs on the analysis's full
+    network and never builds one.
+
     Parameters
     ----------
-    layers
-        Loaded layers; their ``hazards`` layer is the earthquake catalogue unless ``quakes``
-        is given.
-    model
-        The scoring model (topology settings, statuses); default ``risk_models/dcs-v1.toml``.
+    analysis
+        The release, model and network (:class:`~cablemap.risk.analysis.Analysis`); its
+        hazards are the earthquake catalogue unless ``quakes`` is given.
     faults
         The fault model; default the one the scoring model names, or
         ``risk_models/faults-v1.toml``.
     quakes
         An earthquake catalogue (:func:`cablemap.layers.hazards.earthquakes_from_file`).
-    countries
-        Country polygons for landmasses (as :func:`cablemap.score`).
     years, seed
         Default: the fault model's ``[simulation]``.
     engine
@@ -813,6 +812,8 @@ def simulate(
         An existing ``dask.distributed.Client`` to use instead (``engine="dask"``).
     on_block
         Called as ``(blocks done, blocks)`` after each block (progress).
+    with_planned
+        Simulate the planned cables too; by default when the model counts them.
 
     Returns
     -------
@@ -829,7 +830,8 @@ def simulate(
     Examples
     --------
     >>> import cablemap as cm
-    >>> result = cm.simulate(cm.load(), years=2000, seed=1)
+    >>> from cablemap.risk.analysis import Analysis
+    >>> result = Analysis(cm.load()).simulate(years=2000, seed=1)
     >>> result.countries.set_index("iso3").at["TON", "probability_cut_off"] > 0
     True
     """
@@ -839,7 +841,7 @@ def simulate(
     if (scheduler or client is not None) and engine != "dask":
         msg = "a scheduler (or client) is only used with engine 'dask'"
         raise SimulationError(msg)
-    spec = model if isinstance(model, ModelSpec) else load_model(model)
+    spec, layers = analysis.model, analysis.layers
     if isinstance(faults, FaultModel):
         fm = faults
     elif faults is not None:
@@ -854,10 +856,11 @@ def simulate(
     if seed < 0:
         msg = f"`seed` was {seed!r} but must be a non-negative integer"
         raise SimulationError(msg)
-    quakes = layers.hazards if quakes is None else quakes
+    quakes = analysis.hazards if quakes is None else quakes
     began = time.perf_counter()
-    scenario = ScenarioEngine(
-        layers, spec, countries=countries, with_planned="planned" in spec.statuses
+    planned = "planned" in spec.statuses if with_planned is None else with_planned
+    scenario = (
+        ScenarioEngine.from_analysis(analysis, with_planned=True) if planned else analysis.engine
     )
     rates = fault_rates(scenario.network, layers, fm, quakes)
     plan = prepare_simulation(scenario, rates, years=years, seed=seed)

@@ -1,0 +1,394 @@
+"""One analysis of one release under one model: the network and its results, each built once.
+
+An :class:`Analysis` holds the layers, the model and the country outlines (given, or the
+project's), and computes on first use, once each: the segment network of the model's cable
+statuses and the full network (planned cables too, for scenarios), their graph, the cable
+hypergraph, the hub countries, exact resilience, the cable facts, the scores and the scenario
+engine. Every engine takes the analysis instead of building its own world:
+:func:`cablemap.risk.scoring.score.compute_scores`, :meth:`ScenarioEngine.from_analysis
+<cablemap.risk.scenarios.engine.ScenarioEngine.from_analysis>`,
+:func:`cablemap.risk.simulation.simulate.simulate_analysis`,
+:func:`cablemap.risk.planning.plan.plan_analysis` and
+:func:`cablemap.risk.history.years.score_years`. The functions the public API always had
+(:func:`score`, :func:`plan`, :func:`simulate`, :func:`run_scenario`) are thin wrappers that
+make an analysis and ask it.
+
+The network as of a past year (:meth:`Analysis.as_of`) shares the release's per-cable segments
+and landmasses, so only what differs is computed.
+
+Examples
+--------
+>>> import cablemap as cm
+>>> from cablemap.risk.analysis import Analysis
+>>> analysis = Analysis(cm.load())
+>>> analysis.scores.explain("TON")["status"]
+'single_cable'
+>>> analysis.engine.run(cables=["tonga-cable"]).cable_isolated_countries
+['TON']
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from cablemap.risk.model.spec import ModelSpec, load_model
+from cablemap.risk.network.connectivity import Graph, graph_from_network
+from cablemap.risk.network.resilience import (
+    CableHypergraph,
+    Resilience,
+    hypergraph_from_graph,
+    pick_hubs,
+    resilience,
+)
+from cablemap.risk.network.topology import Network, NetworkCache, model_network
+from cablemap.risk.scenarios.engine import ALL_STATUSES, ScenarioEngine, ScenarioResult
+from cablemap.risk.scoring.components import Facts, compute_facts
+from cablemap.risk.scoring.score import Scores, compute_scores
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import geopandas as gpd
+    import pandas as pd
+
+    from cablemap.layers.collection import Layers
+    from cablemap.risk.history.years import YearScores
+    from cablemap.risk.planning.plan import Plan
+    from cablemap.risk.simulation.calibration import Calibration
+    from cablemap.risk.simulation.simulate import SimulationResult
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Analysis", "calibrate", "plan", "run_scenario", "score", "simulate"]
+
+#: Resilience keeps the cables of each maximum-flow path where the min cut is at most this
+#: (the critical-pair sweep of the briefs needs the two paths of every country cut by two).
+_PATHS_UP_TO = 2
+
+
+class Analysis:
+    """One release under one model, computed lazily and once.
+
+    Parameters
+    ----------
+    layers
+        Loaded layers (EPSG:4326).
+    model
+        A :class:`~cablemap.risk.model.spec.ModelSpec`, a model TOML path, or ``None`` for
+        ``risk_models/dcs-v1.toml``.
+    countries
+        Country polygons (``iso3``, geometry) for landmasses and land links; by default the
+        layers' own (:attr:`cablemap.Layers.outlines`: a project file's ``[layers]
+        countries``), so a project gives one answer whichever command reads it.
+    year
+        Analyse the network as it stood in this year (:meth:`cablemap.Layers.as_of`).
+    hazards
+        An earthquake catalogue for the ``hazard`` component; by default ``layers.hazards``.
+    cross_border
+        Land links to assume besides the model's (pairs of ISO3 codes).
+    network
+        A network built earlier from the same layers and model (skips building it).
+    cache
+        Shared per-cable segments and landmasses (:meth:`as_of` passes its own).
+
+    Attributes
+    ----------
+    release
+        The layers as given (before ``year``).
+    layers
+        The layers analysed (``release.as_of(year)`` when a year is given).
+    model
+        The checked model.
+    outlines
+        The country polygons in use, or ``None`` (landmasses from a ``landmass`` column).
+    """
+
+    def __init__(
+        self,
+        layers: Layers,
+        model: ModelSpec | str | Path | None = None,
+        *,
+        countries: gpd.GeoDataFrame | None = None,
+        year: int | None = None,
+        hazards: gpd.GeoDataFrame | None = None,
+        cross_border: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
+        network: Network | None = None,
+        cache: NetworkCache | None = None,
+    ) -> None:
+        self.release = layers
+        self.year = year
+        self.layers = layers if year is None else layers.as_of(year)
+        self.model = model if isinstance(model, ModelSpec) else load_model(model)
+        self.outlines = countries if countries is not None else layers.outlines
+        self.hazards = self.layers.hazards if hazards is None else hazards
+        self.cross_border = tuple(cross_border)
+        self._cache: NetworkCache = {} if cache is None else cache
+        if network is not None:
+            self.__dict__["network"] = network
+
+    def __repr__(self) -> str:
+        when = "" if self.year is None else f" as of {self.year}"
+        return f"<Analysis of {self.layers!r}{when} under {self.model.name!r}>"
+
+    # ------------------------------------------------------------------ the network
+    @cached_property
+    def network(self) -> Network:
+        """The segment graph of the cables the model counts (its ``statuses``)."""
+        return model_network(
+            self.layers,
+            self.model,
+            countries=self.outlines,
+            cross_border=self.cross_border,
+            cache=self._cache,
+        )
+
+    @cached_property
+    def full_network(self) -> Network:
+        """The segment graph of every cable, planned ones too (what scenarios switch on/off)."""
+        if set(self.model.statuses) >= set(ALL_STATUSES):
+            return self.network
+        return model_network(
+            self.layers,
+            self.model,
+            countries=self.outlines,
+            statuses=ALL_STATUSES,
+            cross_border=self.cross_border,
+            cache=self._cache,
+        )
+
+    @cached_property
+    def graph(self) -> Graph:
+        """Edge arrays of :attr:`network` (segments, then land links)."""
+        return graph_from_network(self.network, self.layers)
+
+    @cached_property
+    def hypergraph(self) -> CableHypergraph:
+        """Places (land-contracted nodes) joined by the cables of :attr:`network`."""
+        return hypergraph_from_graph(self.graph, self.network.segments["cable_id"].to_numpy())
+
+    @cached_property
+    def facts(self) -> Facts:
+        """Per-cable facts and the cable lists of landing points and countries."""
+        return compute_facts(self.layers, self.model, self.network)
+
+    @cached_property
+    def international_cables(self) -> dict[str, int]:
+        """International cables (landing in two countries or more) per ISO3 code."""
+        return {iso: len(cables) for iso, cables in self.facts.country_intl.items()}
+
+    @cached_property
+    def hubs(self) -> list[str]:
+        """The hub countries standing for the global network (the model's ``[resilience]``)."""
+        spec = self.model.resilience
+        return pick_hubs(self.international_cables, list(spec["hubs"]), int(spec["hub_count"]))
+
+    @cached_property
+    def resilience(self) -> Resilience:
+        """Exact resilience of every country and landing point (:mod:`~.network.resilience`)."""
+        return resilience(self.hypergraph, self.hubs, paths_up_to=_PATHS_UP_TO)
+
+    # ------------------------------------------------------------------ results
+    @cached_property
+    def scores(self) -> Scores:
+        """Scores of every landing point, cable, country, facility and metro."""
+        return compute_scores(self)
+
+    @cached_property
+    def engine(self) -> ScenarioEngine:
+        """The scenario engine on :attr:`full_network` (the release's in-service cables on)."""
+        return ScenarioEngine.from_analysis(self)
+
+    def scenarios(self) -> dict[str, ScenarioResult]:
+        """Run the model's ``[[scenarios]]`` (name -> result), in the model's order."""
+        return self.engine.run_configured()
+
+    def plan(self, **options: Any) -> Plan:
+        """Plan trusted investment (options of :func:`~.planning.plan.plan_analysis`)."""
+        from cablemap.risk.planning.plan import plan_analysis  # noqa: PLC0415 - on demand
+
+        return plan_analysis(self, **options)
+
+    def simulate(self, **options: Any) -> SimulationResult:
+        """Simulate faults and repairs (:func:`~.simulation.simulate.simulate_analysis`)."""
+        from cablemap.risk.simulation.simulate import simulate_analysis  # noqa: PLC0415
+
+        return simulate_analysis(self, **options)
+
+    def years(
+        self, years: list[int | str] | tuple[int | str, ...] | None = None
+    ) -> YearScores | None:
+        """Scores as of each of the model's ``[time] years`` (or these years)."""
+        from cablemap.risk.history.years import score_years  # noqa: PLC0415 - on demand
+
+        return score_years(self, years)
+
+    def as_of(self, year: int, *, model: ModelSpec | None = None) -> Analysis:
+        """Analyse the network as it stood in ``year``, sharing this analysis's segments.
+
+        Parameters
+        ----------
+        year
+            The year (:meth:`cablemap.Layers.as_of`).
+        model
+            Another model with the same topology settings (e.g. without sensitivity draws).
+
+        Returns
+        -------
+        Analysis
+            A new analysis of ``self.release.as_of(year)``.
+        """
+        return Analysis(
+            self.release,
+            self.model if model is None else model,
+            countries=self.outlines,
+            year=year,
+            hazards=None if self.hazards is self.layers.hazards else self.hazards,
+            cross_border=self.cross_border,
+            cache=self._cache,
+        )
+
+
+# ---------------------------------------------------------------------- the functional API
+def score(
+    layers: Layers,
+    model: ModelSpec | str | Path | None = None,
+    *,
+    countries: gpd.GeoDataFrame | None = None,
+    network: Network | None = None,
+    hazards: gpd.GeoDataFrame | None = None,
+    year: int | None = None,
+) -> Scores:
+    """Score every landing point, cable and country of the loaded layers.
+
+    Parameters
+    ----------
+    layers
+        Loaded layers (EPSG:4326).
+    model
+        A :class:`ModelSpec`, the path of a model TOML, or ``None`` for
+        ``risk_models/dcs-v1.toml``.
+    countries
+        Country polygons (``iso3``, geometry) for landmasses (terrestrial links); by default
+        the layers' own (a project's ``[layers] countries``); without any, a ``landmass``
+        column of the landing points is used if present.
+    network
+        A network built earlier from the same layers and model, to skip rebuilding it.
+    hazards
+        An earthquake catalogue for the ``hazard`` component; by default ``layers.hazards``.
+        Without one the component is 0 (and scores that do not weigh it are unchanged).
+    year
+        Score the network as it stood in this year instead (``layers.as_of(year)``, see
+        :meth:`cablemap.Layers.as_of`): what the maps' year control shows for that year.
+
+    Returns
+    -------
+    Scores
+        Scored landing points, cables and countries, sensitivity, notes.
+
+    Examples
+    --------
+    >>> import cablemap as cm
+    >>> scores = cm.score(cm.load())
+    >>> scores.explain("TON")["redundancy_cables"]
+    1
+    >>> cm.score(cm.load(), year=2010).explain("TON")["status"]
+    'unconnected'
+    """
+    return Analysis(
+        layers, model, countries=countries, year=year, hazards=hazards, network=network
+    ).scores
+
+
+def run_scenario(
+    layers: Layers,
+    *,
+    cables: list[str] | None = None,
+    areas: list[str] | None = None,
+    vendors: list[str] | None = None,
+    model: ModelSpec | str | Path | None = None,
+    countries: gpd.GeoDataFrame | None = None,
+    year: int | None = None,
+    with_planned: bool = False,
+    cross_border: list[tuple[str, str]] | None = None,
+) -> ScenarioResult:
+    """Run one scenario: cut cables, areas and vendors together and report what breaks.
+
+    Examples
+    --------
+    >>> import cablemap as cm
+    >>> cm.run_scenario(cm.load(), areas=["luzon-strait"]).isolated_countries
+    []
+    """
+    engine = ScenarioEngine(
+        layers,
+        model,
+        countries=countries,
+        year=year,
+        with_planned=with_planned,
+        cross_border=cross_border,
+    )
+    return engine.run(cables=cables, areas=areas, vendors=vendors)
+
+
+def plan(
+    layers: Layers,
+    model: ModelSpec | str | Path | None = None,
+    *,
+    countries: gpd.GeoDataFrame | None = None,
+    **options: Any,
+) -> Plan:
+    """Rank candidate cables by measured benefit and choose a portfolio under a budget.
+
+    The options are those of :func:`cablemap.risk.planning.plan.plan_analysis` (``budget_km``,
+    ``candidates_file``, ``max_picks``, ``generate``, ``extra_candidates``).
+
+    Examples
+    --------
+    >>> import cablemap as cm
+    >>> p = cm.plan(cm.load(), budget_km=3000)  # doctest: +SKIP
+    >>> p.portfolio  # doctest: +SKIP
+    """
+    return Analysis(layers, model, countries=countries).plan(**options)
+
+
+def simulate(
+    layers: Layers,
+    model: ModelSpec | str | Path | None = None,
+    *,
+    countries: gpd.GeoDataFrame | None = None,
+    **options: Any,
+) -> SimulationResult:
+    """Simulate years of faults and repairs; how likely each country is to be cut off.
+
+    The options are those of :func:`cablemap.risk.simulation.simulate.simulate_analysis`
+    (``faults``, ``quakes``, ``years``, ``seed``, ``engine``, ``scheduler``, ``workers``,
+    ``client``, ``on_block``).
+
+    Examples
+    --------
+    >>> import cablemap as cm
+    >>> result = cm.simulate(cm.load(), years=2000, seed=1)
+    >>> result.countries.set_index("iso3").at["TON", "probability_cut_off"] > 0
+    True
+    """
+    return Analysis(layers, model, countries=countries).simulate(**options)
+
+
+def calibrate(
+    incidents: pd.DataFrame,
+    layers: Layers,
+    model: ModelSpec | str | Path | None = None,
+    *,
+    countries: gpd.GeoDataFrame | None = None,
+    **options: Any,
+) -> Calibration:
+    """Compare the fault model with real faults (smc.peering.tw's list of Taiwan's cables).
+
+    The options are those of :func:`cablemap.risk.simulation.calibration.calibrate_analysis`
+    (``quakes``, ``cable_ids``, ``years``, ``seed``).
+    """
+    from cablemap.risk.simulation.calibration import calibrate_analysis  # noqa: PLC0415
+
+    return calibrate_analysis(incidents, Analysis(layers, model, countries=countries), **options)

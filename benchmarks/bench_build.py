@@ -32,7 +32,7 @@ def main() -> None:
     shutil.copytree(cm.risk_models_path(), models)
     if len(sys.argv) > 1:
         config = config_from_project(
-            Path(sys.argv[1]), out=work / "maps", model=models / "dcs-v1.toml"
+            Path(sys.argv[1]), out=work / "maps", model=models / "dcs-v2.toml"
         )
     else:
         project = work / "cablemap.toml"
@@ -43,7 +43,7 @@ def main() -> None:
             f'countries = "{DATA / "boundaries" / "ne_10m_admin_0_countries_deu.shp"}"\n'
             f'vendor_footprints = "{REPO / "geodata" / "sample" / "vendor_footprints.csv"}"\n'
         )
-        config = config_from_project(project, out=work / "maps", model=models / "dcs-v1.toml")
+        config = config_from_project(project, out=work / "maps", model=models / "dcs-v2.toml")
     start = time.perf_counter()
     first = build(config)
     full_s = time.perf_counter() - start
@@ -52,7 +52,7 @@ def main() -> None:
         start = time.perf_counter()
         assert build(config).up_to_date
         nochange.append(time.perf_counter() - start)
-    model = models / "dcs-v1.toml"
+    model = models / "dcs-v2.toml"
     model.write_text(
         model.read_text()
         .replace("reach = 0.15", "reach = 0.25")

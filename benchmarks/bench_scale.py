@@ -154,7 +154,7 @@ def _one(source: Path, countries: Path, work: Path) -> dict:
         source=source,
         countries=countries,
         out=work / "maps",
-        model=cm.risk_models_path() / "dcs-v1.toml",
+        model=cm.risk_models_path() / "dcs-v2.toml",
         formats=("gpkg", "parquet", "csv"),
     )
     sampler = _Sampler()

@@ -6,7 +6,7 @@ functional:
 
 >>> import cablemap as cm
 >>> layers = cm.load()              # the embedded Indo-Pacific sample
->>> scores = cm.score(layers)       # risk_models/dcs-v1.toml
+>>> scores = cm.score(layers)       # risk_models/dcs-v2.toml
 >>> m = cm.build_map(layers)        # a folium.Map  # doctest: +SKIP
 """
 

@@ -59,7 +59,7 @@ def test_an_altered_cache_is_discarded_with_a_warning_and_rebuilt(tmp_path):
     out = tmp_path / "maps"
     model_dir = tmp_path / "models"
     shutil.copytree(cm.risk_models_path(), model_dir)
-    config = BuildConfig(out=out, formats=(), model=model_dir / "dcs-v1.toml")
+    config = BuildConfig(out=out, formats=(), model=model_dir / "dcs-v2.toml")
     build(config)
     scores_dir = next((out / STATE / "cache").glob("scores-*"))
     table = scores_dir / "countries.parquet"

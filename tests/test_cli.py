@@ -198,14 +198,14 @@ def test_score_json_contract(runner, tg_v3_path):
     countries = {row["id"]: row for row in payload["countries"]}
     assert countries["TON"]["redundancy_cables"] == 1
     assert all("redundancy_cables" in row for row in payload["countries"])
-    assert payload["model"]["name"] == "dcs-v1"
+    assert payload["model"]["name"] == "dcs-v2"
 
 
 def test_score_table_explain_and_csv(runner, tmp_path):
     result = runner.invoke(cli, ["score", "--entity", "country", "--top", "3"])
     assert result.exit_code == 0, result.output
     # the sample's 37 countries and the region's 35 others, unconnected
-    assert result.output.startswith("countries (top 3 of 72, model dcs-v1)\n")
+    assert result.output.startswith("countries (top 3 of 72, model dcs-v2)\n")
     result = runner.invoke(cli, ["score", "--explain", "tonga-cable"])
     assert result.exit_code == 0
     assert "cable 'tonga-cable': score" in result.output
@@ -245,11 +245,15 @@ def test_score_errors(runner, tmp_path):
     )
     bad = tmp_path / "bad.toml"
     bad.write_text(
-        (cm.risk_models_path() / "dcs-v1.toml").read_text().replace("reach = 0.15", "reach = 0.5")
+        (cm.risk_models_path() / "dcs-v2.toml").read_text().replace("reach = 0.15", "reach = 0.5")
     )
     result = runner.invoke(cli, ["score", "--model", str(bad)])
     assert result.exit_code == 1
-    assert result.output.startswith(f"Error: '{bad}', key 'weights.cable': weights sum to 1.35")
+    # every problem of the file at once: the weights, and the files it names that are not
+    # beside it (it was copied alone)
+    assert result.output.startswith(f"Error: '{bad}': 9 problems:\n")
+    assert f"'{bad}', key 'weights.cable': weights sum to 1.35" in result.output
+    assert f"'{bad}', key 'model.region': " in result.output
 
 
 def test_scenario_json_contract(runner, tg_v3_path):

@@ -23,7 +23,7 @@ SAMPLE = REPO / "geodata" / "sample"
 def _models(tmp_path: Path) -> Path:
     folder = tmp_path / "risk_models"
     shutil.copytree(cm.risk_models_path(), folder)
-    return folder / "dcs-v1.toml"
+    return folder / "dcs-v2.toml"
 
 
 def _reweight(model: Path) -> None:
@@ -39,7 +39,16 @@ def _reweight(model: Path) -> None:
 def test_first_build_then_nothing_to_do(tmp_path):
     config = BuildConfig(out=tmp_path / "maps", model=_models(tmp_path))
     first = build(config)
-    assert first.ran == ["load", "validate", "score", "scenarios", "maps", "exports", "briefs"]
+    assert first.ran == [
+        "load",
+        "validate",
+        "score",
+        "scenarios",
+        "plan",
+        "maps",
+        "exports",
+        "briefs",
+    ]
     names = {p.name for p in first.outputs}
     assert {
         "index.html",
@@ -215,7 +224,7 @@ def test_exports_carry_licence_and_model(tmp_path, tg_v3):
     meta = gpd.read_file(tmp_path / "scores.gpkg", layer="cablemap_metadata").set_index("key")[
         "value"
     ]
-    assert "CC BY-NC-SA 3.0" in meta["licence"] and json.loads(meta["model"])["name"] == "dcs-v1"
+    assert "CC BY-NC-SA 3.0" in meta["licence"] and json.loads(meta["model"])["name"] == "dcs-v2"
     parquet_meta = json.loads(
         pq.read_schema(tmp_path / "parquet" / "cables.parquet").metadata[b"cablemap"]
     )
@@ -328,6 +337,7 @@ def test_model_asking_for_the_probabilistic_view(tmp_path):
         "score",
         "scenarios",
         "simulate",
+        "plan",
         "maps",
         "exports",
         "briefs",

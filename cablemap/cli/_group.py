@@ -78,7 +78,7 @@ model_option = click.option(
     "model_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
-    help="Model TOML (weights, chokepoints, vendor profile). Default: risk_models/dcs-v1.toml.",
+    help="Model TOML (weights, chokepoints, vendor profile). Default: risk_models/dcs-v2.toml.",
 )
 countries_option = click.option(
     "--countries",

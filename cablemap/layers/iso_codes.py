@@ -100,6 +100,20 @@ _OUTLINES_BOUNDS = shapely.GeometryCollection(
 
 
 @lru_cache(maxsize=1024)
+def name_of_iso3(iso3: str) -> str:
+    """Return a country's short English name from its ISO 3166 alpha-3 code (the code if unknown).
+
+    Examples
+    --------
+    >>> name_of_iso3("LAO")
+    'Laos'
+    """
+    record = pycountry.countries.get(alpha_3=iso3)
+    if record is None:
+        return iso3
+    return str(getattr(record, "common_name", None) or record.name)
+
+
 def iso3_from_name(name: str) -> str | None:
     """Return the ISO 3166 alpha-3 code for a country name, or ``None`` if unknown.
 

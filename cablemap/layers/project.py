@@ -15,7 +15,7 @@ A project file has two tables; paths are relative to the file::
     hazards = "geodata/raw/usgs-m55-1965-2016.csv"  # earthquake catalogue(s): a path or a list
 
     [build]
-    model = "risk_models/dcs-v1.toml"
+    model = "risk_models/dcs-v2.toml"
     out = "maps"
     exports = "maps/exports"
     formats = ["gpkg", "parquet", "csv"]

@@ -101,7 +101,7 @@ def write_brief(
     source
         Data to load (:func:`cablemap.load`); default the embedded sample.
     model
-        Model file; default ``risk_models/dcs-v1.toml``.
+        Model file; default ``risk_models/dcs-v2.toml``.
     countries
         Country polygons for landmasses, land links and the map.
     facilities

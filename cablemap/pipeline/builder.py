@@ -72,7 +72,7 @@ class BuildConfig:
     project
         A project file (``cablemap.toml``); its ``[layers]`` name the sources.
     model
-        Model file; default ``risk_models/dcs-v1.toml``.
+        Model file; default ``risk_models/dcs-v2.toml``.
     out
         Maps folder.
     exports

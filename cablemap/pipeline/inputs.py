@@ -88,7 +88,7 @@ def open_analysis(
     source, countries, hazards, facilities
         As for :func:`open_layers`.
     model
-        The model file; default ``risk_models/dcs-v1.toml``.
+        The model file; default ``risk_models/dcs-v2.toml``.
     vendor_profile
         A vendor profile replacing the model's.
     year

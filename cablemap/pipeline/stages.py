@@ -27,7 +27,6 @@ from cablemap._resources import risk_models_path
 from cablemap._version import __version__
 
 if TYPE_CHECKING:
-
     from cablemap.layers.collection import Layers
     from cablemap.pipeline.builder import BuildConfig, BuildResult, _Sources, _State
     from cablemap.risk.analysis import Analysis
@@ -178,8 +177,8 @@ def _key(*parts: object) -> str:
 
 
 def model_file(config: BuildConfig) -> Path:
-    """Return the model file a build reads: the configured one, or ``dcs-v1.toml``."""
-    return Path(config.model) if config.model else risk_models_path() / "dcs-v1.toml"
+    """Return the model file a build reads: the configured one, or ``dcs-v2.toml``."""
+    return Path(config.model) if config.model else risk_models_path() / "dcs-v2.toml"
 
 
 def stage_keys(config: BuildConfig, src: _Sources, exports_dir: Path) -> dict[str, str]:

@@ -38,7 +38,8 @@ _LAZY = {
     **dict.fromkeys(["Network", "build_network"], "cablemap.risk.network.topology"),
     "Plan": "cablemap.risk.planning.plan",
     **dict.fromkeys(["ScenarioEngine", "ScenarioResult"], "cablemap.risk.scenarios.engine"),
-    **dict.fromkeys(["Scores", "kendall_tau"], "cablemap.risk.scoring.score"),
+    "Scores": "cablemap.risk.scoring.score",
+    "kendall_tau": "cablemap.risk.scoring.combine",
     **dict.fromkeys(["VendorTiers", "vendor_tiers"], "cablemap.risk.scoring.tiers"),
     **dict.fromkeys(["SimulationError", "SimulationResult"], "cablemap.risk.simulation.simulate"),
 }
@@ -54,7 +55,8 @@ if TYPE_CHECKING:
     from cablemap.risk.network.topology import Network, build_network
     from cablemap.risk.planning.plan import Plan
     from cablemap.risk.scenarios.engine import ScenarioEngine, ScenarioResult
-    from cablemap.risk.scoring.score import Scores, kendall_tau
+    from cablemap.risk.scoring.combine import kendall_tau
+    from cablemap.risk.scoring.score import Scores
     from cablemap.risk.scoring.tiers import VendorTiers, vendor_tiers
     from cablemap.risk.simulation.simulate import SimulationError, SimulationResult
 

@@ -34,12 +34,15 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from cablemap.risk.model.spec import ModelSpec, load_model
+from cablemap.risk.network.capitals import Capital, capital_places, island_places, read_places_table
 from cablemap.risk.network.connectivity import Graph, graph_from_network
+from cablemap.risk.network.land_links import active_land_links, read_land_links
 from cablemap.risk.network.resilience import (
     CableHypergraph,
     Resilience,
     hypergraph_from_graph,
     pick_hubs,
+    place_cuts,
     resilience,
 )
 from cablemap.risk.network.topology import Network, NetworkCache, model_network
@@ -77,7 +80,7 @@ class Analysis:
         Loaded layers (EPSG:4326).
     model
         A :class:`~cablemap.risk.model.spec.ModelSpec`, a model TOML path, or ``None`` for
-        ``risk_models/dcs-v1.toml``.
+        ``risk_models/dcs-v2.toml``.
     countries
         Country polygons (``iso3``, geometry) for landmasses and land links; by default the
         layers' own (:attr:`cablemap.Layers.outlines`: a project file's ``[layers]
@@ -134,6 +137,25 @@ class Analysis:
 
     # ------------------------------------------------------------------ the network
     @cached_property
+    def analysed_year(self) -> int | None:
+        """The year analysed: ``year``, else the release's current year (``None``: unknown)."""
+        if self.year is not None:
+            return self.year
+        span = self.layers.release_years()
+        return None if span is None else span[1]
+
+    @cached_property
+    def land_links(self) -> pd.DataFrame | None:
+        """The model's cited land links in service in :attr:`analysed_year`, with weights."""
+        spec = self.model.land_links
+        if spec["file"] is None:
+            return None
+        key = ("land_link_table", spec["file"])
+        if key not in self._cache:
+            self._cache[key] = read_land_links(spec["file"])
+        return active_land_links(self._cache[key], self.analysed_year, spec["capacity"])
+
+    @cached_property
     def network(self) -> Network:
         """The segment graph of the cables the model counts (its ``statuses``)."""
         return model_network(
@@ -141,6 +163,7 @@ class Analysis:
             self.model,
             countries=self.outlines,
             cross_border=self.cross_border,
+            land_links=self.land_links,
             cache=self._cache,
         )
 
@@ -155,6 +178,7 @@ class Analysis:
             countries=self.outlines,
             statuses=ALL_STATUSES,
             cross_border=self.cross_border,
+            land_links=self.land_links,
             cache=self._cache,
         )
 
@@ -167,6 +191,67 @@ class Analysis:
     def hypergraph(self) -> CableHypergraph:
         """Places (land-contracted nodes) joined by the cables of :attr:`network`."""
         return hypergraph_from_graph(self.graph, self.network.segments["cable_id"].to_numpy())
+
+    @cached_property
+    def sea_hypergraph(self) -> CableHypergraph:
+        """Places joined by the cables alone: land links abroad (cited or assumed) left out."""
+        graph = self.graph
+        domestic = graph.land_kind == "domestic" if len(graph.land_kind) else None
+        return hypergraph_from_graph(
+            graph, self.network.segments["cable_id"].to_numpy(), land=domestic, links=False
+        )
+
+    @cached_property
+    def sea_resilience(self) -> Resilience:
+        """Exact resilience by sea: the fewest cables whose loss cuts each place off."""
+        return resilience(self.sea_hypergraph, self.hubs, landing_points=False)
+
+    @cached_property
+    def capitals(self) -> dict[str, Capital]:
+        """Each country's capital and the places on its island (the model's capitals table)."""
+        if self.model.capitals is None:
+            return {}
+        table = read_places_table(self.model.capitals, ("iso3", "capital", "lat", "lon"))
+        landmass = self.network.nodes.set_index("node_id")["landmass"]
+        basemap = None
+        if self.outlines is None:
+            from cablemap.layers.boundaries import bundled_countries  # noqa: PLC0415
+
+            basemap = (
+                self.layers.countries if self.layers.countries is not None else bundled_countries()
+            )
+        return capital_places(
+            table,
+            self.hypergraph,
+            self.layers.landing_points,
+            landmass=landmass,
+            outlines=self.outlines,
+            basemap=basemap,
+        )
+
+    @cached_property
+    def capital_resilience(self) -> dict[str, dict[str, Any]]:
+        """Per country with a capital: the exact resilience of its capital's places."""
+        sources = {iso: cap.places for iso, cap in self.capitals.items()}
+        return place_cuts(self.hypergraph, self.hubs, sources)
+
+    @cached_property
+    def islands(self) -> pd.DataFrame | None:
+        """Island groups with their population, places and exact resilience, or ``None``."""
+        if self.model.islands is None:
+            return None
+        table = read_places_table(
+            self.model.islands,
+            ("iso3", "island_group", "part_of", "population", "lat", "lon", "radius_km"),
+        )
+        groups = island_places(table, self.hypergraph, self.layers.landing_points)
+        keys = [f"{r.iso3}|{r.island_group}" for r in groups.itertuples()]
+        cuts = place_cuts(
+            self.hypergraph, self.hubs, dict(zip(keys, groups["places"], strict=True))
+        )
+        groups["min_cut"] = [cuts[k]["min_cut"] for k in keys]
+        groups["cut"] = [cuts[k]["cut"] for k in keys]
+        return groups
 
     @cached_property
     def facts(self) -> Facts:
@@ -268,7 +353,7 @@ def score(
         Loaded layers (EPSG:4326).
     model
         A :class:`ModelSpec`, the path of a model TOML, or ``None`` for
-        ``risk_models/dcs-v1.toml``.
+        ``risk_models/dcs-v2.toml``.
     countries
         Country polygons (``iso3``, geometry) for landmasses (terrestrial links); by default
         the layers' own (a project's ``[layers] countries``); without any, a ``landmass``

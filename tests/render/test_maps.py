@@ -119,7 +119,7 @@ def test_strategic_nodes(sample, tmp_path, outlines):
     facilities = {f["properties"]["id"]: f["properties"] for f in data["facilities"]["features"]}
     # issue 12: facilities are scored, metros drawn with their members
     assert facilities["cloud:huawei-cloud:ap-southeast-3"]["operator_tier"] == "high"
-    assert len(facilities["cloud:huawei-cloud:ap-southeast-3"]["components"]) == 4
+    assert len(facilities["cloud:huawei-cloud:ap-southeast-3"]["components"]) == 5
     metros = {f["properties"]["id"]: f["properties"] for f in data["metros"]["features"]}
     assert "tuas-singapore" in metros["metro:sgp:singapore"]["members"]
     assert "Top metro nodes (Indo-Pacific)" in page
@@ -239,7 +239,7 @@ def test_index_lists_maps_versions_weights_and_licences(tg_v3, tmp_path, outline
     index = (tmp_path / "index.html").read_text()
     assert '<a href="strategic_nodes.html">Strategic nodes</a>' in index
     assert '<a href="vendor_exposure.html">Vendor exposure</a>' in index
-    assert "API v3 (tg-v3-2022)" in index and "dcs-v1.toml" in index
+    assert "API v3 (tg-v3-2022)" in index and "dcs-v2.toml" in index
     assert "<td>country</td><td>fragility</td><td>0.20</td>" in index
     assert "© TeleGeography, CC BY-NC-SA 3.0" in index
 

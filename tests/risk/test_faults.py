@@ -203,21 +203,26 @@ def test_hazard_component_leaves_unweighted_scores_unchanged(line):
 
 
 def test_a_model_that_weighs_hazard(tmp_path, line):
-    text = (risk_models_path() / "dcs-v1.toml").read_text(encoding="utf-8")
+    text = (risk_models_path() / "dcs-v2.toml").read_text(encoding="utf-8")
     text = text.replace("chokepoint = 0.20        # 1 if", "chokepoint = 0.10        # 1 if")
-    assert "hazard = 0.0\n\n[weights.country]" in text
-    text = text.replace("hazard = 0.0\n\n[weights.country]", "hazard = 0.10\n\n[weights.country]")
-    for name in (
-        "indo-pacific.toml",
-        "vendor-profile-default.toml",
-        "chokepoints.geojson",
-        "faults-v1.toml",
-    ):
-        (tmp_path / name).write_bytes((risk_models_path() / name).read_bytes())
+    # cables: hazard 0.10 (from chokepoint); countries: hazard 0.10 (from fragility)
+    assert "hazard = 0.0\n\n[importance.country]" in text
+    text = text.replace("hazard = 0.0\n\n[importance.country]", "hazard = 0.10\n\n[importance.country]")
+    country = "\nhazard = 0.0             # mean yearly chance of an earthquake fault of its international"
+    assert country in text
+    text = text.replace(
+        "fragility = 0.30         # 1 / cable equivalents cutting it",
+        "fragility = 0.20         # 1 / cable equivalents cutting it",
+    ).replace(country, country.replace("hazard = 0.0 ", "hazard = 0.10"))
+    for path in risk_models_path().iterdir():  # the files the model names, beside it
+        if path.is_file():
+            (tmp_path / path.name).write_bytes(path.read_bytes())
     model = tmp_path / "dcs-hazard.toml"
     model.write_text(text, encoding="utf-8")
     spec = cm.load_model(model)
     assert spec.weights["cable"]["hazard"] == pytest.approx(0.10)
+    assert spec.weights["country"]["hazard"] == pytest.approx(0.10)
+    assert "hazard" in spec.groups["country"]["vulnerability"]
     quakes = _quakes([("2000-01-01", 130.0, 7.0, 7.5), ("2010-01-01", 131.0, 7.0, 6.0)])
     row = cm.score(line, spec, hazards=quakes).explain("a-b")
     assert row["components"]["hazard"]["contribution"] == pytest.approx(
@@ -228,15 +233,11 @@ def test_a_model_that_weighs_hazard(tmp_path, line):
 
 
 def test_model_names_its_fault_model_and_probabilistic_view(tmp_path):
-    for name in (
-        "indo-pacific.toml",
-        "vendor-profile-default.toml",
-        "chokepoints.geojson",
-        "faults-v1.toml",
-    ):
-        (tmp_path / name).write_bytes((risk_models_path() / name).read_bytes())
+    for path in risk_models_path().iterdir():  # the files the model names, beside it
+        if path.is_file():
+            (tmp_path / path.name).write_bytes(path.read_bytes())
     faults = _model_file(tmp_path, r"^median_days = .*$", "median_days = 10.0")
-    text = (risk_models_path() / "dcs-v1.toml").read_text(encoding="utf-8")
+    text = (risk_models_path() / "dcs-v2.toml").read_text(encoding="utf-8")
     assert 'faults = "faults-v1.toml"' in text
     text = text.replace('faults = "faults-v1.toml"', f'faults = "{faults.name}"')
     model = tmp_path / "m.toml"
@@ -246,7 +247,7 @@ def test_model_names_its_fault_model_and_probabilistic_view(tmp_path):
     assert spec.probabilistic == {"years": 500, "seed": spec.faults.seed}
     assert cm.load_model().probabilistic is None
     model.write_text(text + "\n[probabilistic]\nyears = 0\n", encoding="utf-8")
-    with pytest.raises(RiskSpecError, match=r"key 'probabilistic\.years'.*>= 1"):
+    with pytest.raises(RiskSpecError, match=r"key 'probabilistic\.years': was 0"):
         cm.load_model(model)
     model.write_text(text + "\n[probabilistic]\nruns = 5\n", encoding="utf-8")
     with pytest.raises(RiskSpecError, match=r"key 'probabilistic\.runs'.*unknown key"):

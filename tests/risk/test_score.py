@@ -30,7 +30,7 @@ def test_every_entity_is_scored(v3_scores, tg_v3):
     assert len(v3_scores.countries) > 170
     for entity in (*ENTITIES, "metro"):  # no facilities layer: facilities are not scored
         _check_breakdown(v3_scores.table(entity), entity)
-    assert v3_scores.landing_points.attrs["risk_model"] == "dcs-v1"
+    assert v3_scores.landing_points.attrs["risk_model"] == "dcs-v2"
 
 
 def test_tonga_has_one_cable_of_redundancy(v3_scores):
@@ -117,7 +117,7 @@ def test_stricter_profile_raises_exposure(tg_v3, ne_countries, tmp_path):
             '"PCCW Global" = "elevated"', '"PCCW Global" = "elevated"\n"SubCom" = "elevated"'
         )
     )
-    strict = load_model(models / "dcs-v1.toml")
+    strict = load_model(models / "dcs-v2.toml")
     base = cm.score(tg_v3, countries=ne_countries).cables.set_index("cable_id")["vendor_exposure"]
     stricter = cm.score(tg_v3, strict, countries=ne_countries).cables.set_index("cable_id")[
         "vendor_exposure"
@@ -129,7 +129,7 @@ def test_stricter_profile_raises_exposure(tg_v3, ne_countries, tmp_path):
 def test_planned_cables_can_be_counted(tmp_path, sample):
     models = tmp_path / "m"
     shutil.copytree(cm.risk_models_path(), models)
-    path = models / "dcs-v1.toml"
+    path = models / "dcs-v2.toml"
     path.write_text(
         path.read_text().replace(
             'statuses = ["in_service"]', 'statuses = ["in_service", "planned"]'

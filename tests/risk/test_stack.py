@@ -46,6 +46,7 @@ def test_json_contract_has_facilities_metros_and_domains(sample_scores):
         "landing_proximity",
         "vendor_tier",
         "concentration",
+        "fragility",
     }
     assert payload["metros"][0]["members"]
     country = payload["countries"][0]
@@ -60,7 +61,8 @@ def test_domain_contributions_sum_to_vendor_exposure(sample_scores):
     c = sample_scores.countries
     total = sum(c[f"exposure_{d}_contribution"] for d in EXPOSURE_DOMAINS)
     assert (total - c["vendor_exposure"]).abs().max() < 1e-9
-    assert (c["vendor_exposure_contribution"] == c["vendor_exposure"] * 0.25).all()
+    weight = cm.load_model().weights["country"]["vendor_exposure"]
+    assert (c["vendor_exposure_contribution"] == c["vendor_exposure"] * weight).all()
 
 
 def test_5g_by_huawei_is_more_exposed_than_its_exclusion(sample, sample_scores):
@@ -115,9 +117,11 @@ def test_profile_domain_weights_are_checked(tmp_path):
 
 def test_sample_metros_group_sites_and_rank_hubs(sample_scores):
     metros = sample_scores.ranked("metro", region_only=True)
-    top10 = list(metros["metro_id"].head(10))
-    assert "metro:sgp:singapore" in top10
-    assert "metro:aus:sydney" in top10
+    assert "metro:sgp:singapore" in list(metros["metro_id"].head(10))
+    # the hubs lead by importance (what depends on them); the score also weighs how easily
+    # they fail or cannot be trusted, so well-served Sydney ranks lower by score
+    by_importance = metros.sort_values("importance_rank")["metro_id"].head(10).tolist()
+    assert {"metro:sgp:singapore", "metro:aus:sydney"} <= set(by_importance)
     sgp = metros.set_index("metro_id").loc["metro:sgp:singapore"]
     # Singapore's east (Changi) and west (Tuas) coasts are one place
     assert {"changi-south-singapore", "tuas-singapore"} <= set(sgp["members"])

@@ -75,7 +75,7 @@ def test_unknown_country_is_an_error(sample, sample_scores):
 def test_planned_cables_count_where_the_model_scores_them(tmp_path, sample, sample_scores):
     models = tmp_path / "m"
     shutil.copytree(cm.risk_models_path(), models)
-    path = models / "dcs-v1.toml"
+    path = models / "dcs-v2.toml"
     text = path.read_text()
     path.write_text(
         text.replace('statuses = ["in_service"]', 'statuses = ["in_service", "planned"]')

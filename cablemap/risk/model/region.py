@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from cablemap._errors import RiskSpecError
 from cablemap._resources import risk_models_path
+from cablemap._toml import TomlFile
 
-_ISO3 = re.compile(r"^[A-Z]{3}$")
 DEFAULT_REGION_FILE = "indo-pacific.toml"
 
 
@@ -43,10 +40,6 @@ class Region:
     path: str
 
 
-def _fail(path: Path, key: str, problem: str) -> RiskSpecError:
-    return RiskSpecError(f"{str(path)!r}, key {key!r}: {problem}")
-
-
 def load_region(path: str | Path | None = None) -> Region:
     """Read and check a region definition.
 
@@ -72,56 +65,36 @@ def load_region(path: str | Path | None = None) -> Region:
     True
     """
     file = risk_models_path() / DEFAULT_REGION_FILE if path is None else Path(path)
-    try:
-        table = tomllib.loads(file.read_text(encoding="utf-8")).get("region")
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        msg = f"{str(file)!r} could not be read as TOML: {exc}"
-        raise RiskSpecError(msg) from None
-    if not isinstance(table, dict):
-        raise _fail(file, "region", "a [region] table is required")
-    known = {"name", "bbox", "seam_lon", "countries", "source"}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise _fail(file, f"region.{unknown[0]}", f"unknown key; allowed: {sorted(known)}")
-    for key in ("name", "bbox", "countries", "source"):
-        if key not in table:
-            raise _fail(file, f"region.{key}", "missing")
-    bbox = table["bbox"]
-    if not (
+    f = TomlFile.read(file, what="region file")
+    f.keys("", ["region"])
+    f.table("region", required=True)
+    f.keys("region", ["name", "bbox", "seam_lon", "countries", "source"])
+    name, source = f.string("region.name"), f.string("region.source")
+    bbox = f.get("region.bbox")
+    if bbox is not None and not (
         isinstance(bbox, list)
         and len(bbox) == 4
-        and all(isinstance(v, int | float) for v in bbox)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in bbox)
         and bbox[0] < bbox[2]
         and -90 <= bbox[1] < bbox[3] <= 90
         and -180 <= bbox[0] <= 360
         and bbox[2] <= 360
     ):
-        raise _fail(
-            file,
+        f.fail(
             "region.bbox",
             f"was {bbox!r} but must be [west, south, east, north] with west < east <= 360 "
             "and -90 <= south < north <= 90",
         )
-    seam = table.get("seam_lon", -30.0)
-    if not isinstance(seam, int | float) or not -180 <= seam < 180:
-        raise _fail(file, "region.seam_lon", f"was {seam!r} but must be a number in [-180, 180)")
-    countries = table["countries"]
-    bad = (
-        [c for c in countries if not isinstance(c, str) or not _ISO3.match(c)]
-        if isinstance(countries, list)
-        else [countries]
-    )
-    if bad or not countries:
-        raise _fail(
-            file,
-            "region.countries",
-            f"must be a non-empty list of ISO 3166 alpha-3 codes; bad entries: {bad[:5]!r}",
-        )
+    seam = f.number("region.seam_lon", -30.0, low=-180.0, high=179.999999)
+    countries = f.iso3_list("region.countries")
+    if f.has("region.countries") and not countries:
+        f.fail("region.countries", "must be a non-empty list of ISO 3166 alpha-3 codes")
+    f.check()
     return Region(
-        name=str(table["name"]),
+        name=name,
         bbox=(float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3])),
         seam_lon=float(seam),
         countries=frozenset(countries),
-        source=str(table["source"]),
+        source=source,
         path=str(file),
     )

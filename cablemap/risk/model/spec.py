@@ -1,14 +1,14 @@
 """Load and check the model definitions in ``risk_models/``: model, vendor profile, chokepoints.
 
-Every problem is a :class:`~cablemap.RiskSpecError` naming the file and the key, raised when the
-file is read, so a bad edit never reaches the scores.
+Every file is read by the one TOML reader (:class:`cablemap._toml.TomlFile`): every problem of
+a file (an unknown table or key with the closest valid one, a value of the wrong type or out
+of range, weights not summing to 1, a duplicate scenario name, an unknown tier or vendor) is
+collected and raised once as a :class:`~cablemap.RiskSpecError` naming the file and each key,
+when the file is read, so a bad edit never reaches the scores.
 """
 
 from __future__ import annotations
 
-import math
-import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,11 +17,13 @@ import geopandas as gpd
 
 from cablemap._errors import CablemapError, RiskSpecError
 from cablemap._resources import risk_models_path
+from cablemap._toml import TomlFile
 from cablemap.layers.vendors import vendor_registry
 from cablemap.risk.model.faults import DEFAULT_FAULTS_FILE, FaultModel, load_fault_model
+from cablemap.risk.model.plan import PlanSettings, read_plan
 from cablemap.risk.model.region import Region, load_region
 
-DEFAULT_MODEL_FILE = "dcs-v1.toml"
+DEFAULT_MODEL_FILE = "dcs-v2.toml"
 ENTITIES = ("landing_point", "cable", "country")
 
 #: The components each entity's score may weigh. See :mod:`cablemap.risk.scoring.components`.
@@ -31,6 +33,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "betweenness",
         "gateway_share",
         "hub",
+        "sites",
         "fragility",
         "chokepoint",
         "hazard",
@@ -43,19 +46,57 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
         "chokepoint",
         "transit",
         "hub",
+        "sites",
         "hazard",
     ),
 }
 #: Entities scored only when the model file weighs them (``[weights.facility]``,
-#: ``[weights.metro]``): sites and the places they cluster in.
+#: ``[weights.metro]`` or their importance/vulnerability tables): sites and their metros.
 SITE_ENTITIES = ("facility", "metro")
-COMPONENTS["facility"] = ("interconnection", "landing_proximity", "vendor_tier", "concentration")
-COMPONENTS["metro"] = ("cables", "interconnection", "cloud", "concentration")
+COMPONENTS["facility"] = (
+    "interconnection",
+    "landing_proximity",
+    "concentration",
+    "vendor_tier",
+    "fragility",
+)
+COMPONENTS["metro"] = (
+    "cables",
+    "interconnection",
+    "cloud",
+    "concentration",
+    "fragility",
+    "vendor_exposure",
+)
+#: How an entity's score may be formed: ``product`` = importance x vulnerability (each the
+#: weighted mean of its own components), ``sum`` = one weighted sum of every component.
+COMBINATIONS = ("product", "sum")
+#: The two measures of a ``product`` score.
+GROUPS = ("importance", "vulnerability")
 TIER_NAMES = ("high", "elevated", "unrated", "trusted")
 #: Domains of a country's vendor exposure (see :mod:`cablemap.risk.scoring.exposure`).
 EXPOSURE_DOMAINS = ("cables", "facilities", "cloud", "mobile", "government")
-#: Footprint statuses that are evidence, and how a profile may weigh them.
-EVIDENCE_STATUSES = ("deployed", "contracted", "phased_out", "excluded")
+#: Statuses of a footprint row (when it began is its ``status_from``), each weighed by the
+#: vendor profile's ``[exposure.status]``: how much of the vendor's tier score the row counts.
+EVIDENCE_STATUSES = (
+    "trial",
+    "contracted",
+    "deployed",
+    "phased_out",
+    "excluded",
+    "tendered_blocked",
+    "unknown",
+)
+#: Status factors of a profile that does not list them.
+DEFAULT_STATUS_FACTORS = {
+    "trial": 0.25,
+    "contracted": 1.0,
+    "deployed": 1.0,
+    "phased_out": 0.5,
+    "excluded": 0.0,
+    "tendered_blocked": 0.0,
+    "unknown": 0.0,
+}
 METRO_METHODS = ("leader",)
 #: ``[time] years`` when the model file has none: every five years from 2000, then the
 #: release's current year and its last planned year (see
@@ -64,8 +105,31 @@ DEFAULT_YEARS: tuple[int | str, ...] = (2000, 2005, 2010, 2015, 2020, "current",
 #: Words ``[time] years`` may hold besides years.
 YEAR_WORDS = ("current", "last")
 _YEAR_RANGE = (1850, 2100)
-_ISO3 = re.compile(r"^[A-Z]{3}$")
-_WEIGHT_SUM_TOLERANCE = 1e-6
+#: Capacity classes of the cited land links (``risk_models/terrestrial_links.csv``).
+CAPACITY_CLASSES = ("trunk", "regional", "thin", "unknown")
+_MODEL_TABLES = (
+    "model",
+    "topology",
+    "land_links",
+    "score",
+    "weights",
+    "importance",
+    "vulnerability",
+    "dcs",
+    "sensitivity",
+    "acceptability",
+    "resilience",
+    "sites",
+    "plan",
+    "probabilistic",
+    "time",
+    "scenarios",
+)
+#: Tables of earlier model files, and what replaced them.
+_REPLACED = {
+    "land_routes": "[land_links] (cited, finite land links; risk_models/terrestrial_links.csv)",
+    "indices": "[importance.<entity>] (criticality is now importance)",
+}
 
 
 @dataclass(frozen=True)
@@ -99,14 +163,7 @@ class VendorProfile:
     vendors: dict[str, str]
     domain_weights: dict[str, float] = field(default_factory=lambda: {"cables": 1.0})
     unknown_tier: str = "unrated"
-    status_factors: dict[str, float] = field(
-        default_factory=lambda: {
-            "deployed": 1.0,
-            "contracted": 1.0,
-            "phased_out": 0.5,
-            "excluded": 0.0,
-        }
-    )
+    status_factors: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_STATUS_FACTORS))
 
     def tier(self, vendor: str) -> str:
         """Tier of a (canonical) vendor name; ``"unrated"`` for names the registry lacks."""
@@ -122,11 +179,26 @@ class ModelSpec:
     name, description, path
         Identity of the model (``name`` goes into every output).
     weights
-        ``{entity: {component: weight}}``, each entity's weights summing to 1.
+        ``{entity: {component: weight}}`` for landing points, cables and countries. For an
+        entity scored as ``importance x vulnerability`` (:attr:`combine`), each of the two
+        groups' weights sums to 1 (:attr:`groups`); for a ``sum`` entity all of them do.
+    combine
+        Per entity, how its score is formed: ``"product"`` or ``"sum"``.
+    importance_exponent
+        ``a`` of a product score, ``importance^a x vulnerability^(1 - a)`` (``[score]
+        importance_exponent``; 0.5 ranks as their plain product).
+    groups
+        Per ``product`` entity, the components of its ``importance`` and ``vulnerability``.
     statuses
         Cable statuses that count.
     topology
         Keyword arguments of :func:`cablemap.risk.network.topology.build_network`.
+    land_links
+        ``file`` (the cited land links, ``risk_models/terrestrial_links.csv``) and
+        ``capacity`` (cable equivalents per capacity class); ``file`` is ``None`` when the
+        model assumes no land link between countries.
+    capitals, islands
+        The cited capitals table and population by island group, or ``None``.
     region
         The region (view, member countries).
     vendor_profile
@@ -135,22 +207,19 @@ class ModelSpec:
         Chokepoint polygons (``chokepoint_id``, ``name``, ``source``, geometry; EPSG:4326).
     dcs_exclude, dcs_fragility_components
         DCS priority index settings.
-    criticality_components
-        Per entity, the components whose weighted mean is the ``criticality`` index.
     scenarios
         Scenarios to run on every build: ``name``, ``cut_cables``, ``cut_areas``,
         ``cut_vendors``.
     resilience
         ``hubs`` (ISO3 codes standing for the global network; empty: the ``hub_count``
         countries with most international cables) and ``hub_count``.
-    land_routes
-        ``enabled`` (cross-border land links between countries whose polygons share a land
-        border) and ``exclude`` (pairs of ISO3 codes whose border carries no link).
     plan
-        The investment planner's settings (``[plan]``), or ``None`` if the file has none;
-        see :func:`cablemap.risk.planning.plan.plan_settings`.
+        The investment planner's settings (:class:`~cablemap.risk.model.plan.PlanSettings`).
     sensitivity
         ``perturbation``, ``draws``, ``top_n``, ``seed``.
+    acceptability
+        Rank acceptability: ``top_k``, ``draws``, ``spread`` (each weight drawn within
+        ``±spread`` of the model's, then renormalised), ``seed``.
     site_weights
         ``{"facility" | "metro": {component: weight}}`` where the model weighs them; facilities
         and metros are scored only then.
@@ -184,41 +253,31 @@ class ModelSpec:
     dcs_exclude: frozenset[str]
     dcs_fragility_components: tuple[str, ...]
     sensitivity: dict[str, float]
-    criticality_components: dict[str, tuple[str, ...]]
+    combine: dict[str, str] = field(default_factory=dict)
+    importance_exponent: float = 0.5
+    groups: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     scenarios: tuple[dict[str, Any], ...] = ()
     resilience: dict[str, Any] = field(default_factory=lambda: {"hubs": (), "hub_count": 10})
-    land_routes: dict[str, Any] = field(default_factory=lambda: {"enabled": True, "exclude": ()})
-    plan: dict[str, Any] | None = None
+    land_links: dict[str, Any] = field(default_factory=lambda: {"file": None, "capacity": {}})
+    capitals: str | None = None
+    islands: str | None = None
+    plan: PlanSettings = field(default_factory=PlanSettings)
+    acceptability: dict[str, float] = field(
+        default_factory=lambda: {"top_k": 10, "draws": 2000, "spread": 0.5, "seed": 0}
+    )
     site_weights: dict[str, dict[str, float]] = field(default_factory=dict)
     sites: dict[str, Any] = field(default_factory=dict)
     faults: FaultModel | None = None
     probabilistic: dict[str, int] | None = None
     years: tuple[int | str, ...] = DEFAULT_YEARS
 
-    def with_weights(self, weights: dict[str, dict[str, float]]) -> ModelSpec:
-        """Return a copy with other weights (used by the sensitivity analysis)."""
-        return ModelSpec(**{**self.__dict__, "weights": weights})
+    def all_weights(self, entity: str) -> dict[str, float]:
+        """Every weight of an entity (landing point, cable, country, facility or metro)."""
+        return self.weights.get(entity) or self.site_weights.get(entity, {})
 
-
-def _err(path: Path, key: str, problem: str) -> RiskSpecError:
-    return RiskSpecError(f"{str(path)!r}, key {key!r}: {problem}")
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        msg = f"{str(path)!r} does not exist"
-        raise RiskSpecError(msg) from None
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{str(path)!r} is not valid TOML: {exc}"
-        raise RiskSpecError(msg) from None
-
-
-def _number(path: Path, key: str, value: object, low: float, high: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise _err(path, key, f"was {value!r} but must be a number in [{low}, {high}]")
-    return float(value)
+    def combination(self, entity: str) -> str:
+        """How an entity's score is formed: ``"product"`` or ``"sum"``."""
+        return self.combine.get(entity, "sum")
 
 
 def load_vendor_profile(path: str | Path | None = None) -> VendorProfile:
@@ -237,101 +296,78 @@ def load_vendor_profile(path: str | Path | None = None) -> VendorProfile:
     Raises
     ------
     RiskSpecError
-        For an unknown tier, a vendor the registry lacks, a bad ISO3 code or a bad number.
+        Listing every problem: an unknown table, key, tier or status, a vendor the registry
+        lacks (with the closest names), a bad ISO3 code or a bad number.
     """
     file = risk_models_path() / "vendor-profile-default.toml" if path is None else Path(path)
-    data = _read_toml(file)
-    tiers = data.get("tiers", {})
-    if set(tiers) != set(TIER_NAMES):
-        raise _err(
-            file, "tiers", f"must give a score to exactly {list(TIER_NAMES)}; got {sorted(tiers)}"
-        )
-    scores = {t: _number(file, f"tiers.{t}", v, 0.0, 1.0) for t, v in tiers.items()}
-    roles = data.get("roles", {})
-    if set(roles) != {"supplier", "owner"}:
-        raise _err(file, "roles", f"must weigh exactly ['supplier', 'owner']; got {sorted(roles)}")
-    role_weights = {r: _number(file, f"roles.{r}", v, 0.0, 1.0) for r, v in roles.items()}
+    f = TomlFile.read(file, what="vendor profile")
+    f.keys("", ["profile", "tiers", "roles", "domains", "exposure", "vendors", "home_countries"])
+    f.keys("profile", ["name", "description", "source"])
+    scores = f.weights("tiers", TIER_NAMES, total=None)
+    for tier in TIER_NAMES:
+        if tier not in f.table("tiers"):
+            f.fail(f"tiers.{tier}", "missing: every tier needs a score")
+        elif scores[tier] > 1:
+            f.fail(f"tiers.{tier}", f"was {scores[tier]!r} but must be a number in [0, 1]")
+    role_weights = f.weights("roles", ("supplier", "owner"), total=None)
     registry = vendor_registry()
     named: dict[str, str] = {}
-    for vendor, tier in data.get("vendors", {}).items():
+    for vendor in f.table("vendors"):
+        tier = f.string(f"vendors.{vendor}", choices=TIER_NAMES)
         if vendor not in registry:
             import difflib  # noqa: PLC0415 - error path only
 
             close = difflib.get_close_matches(vendor, list(registry), n=3)
-            raise _err(
-                file,
+            f.fail(
                 f"vendors.{vendor}",
                 f"{vendor!r} is not a vendor registry name (closest: {close or 'none'}); tiers "
                 "apply to registry entries, never to raw strings",
             )
-        if tier not in TIER_NAMES:
-            raise _err(
-                file, f"vendors.{vendor}", f"unknown tier {tier!r}; tiers: {list(TIER_NAMES)}"
-            )
+            continue
         named[vendor] = tier
     by_home: dict[str, str] = {}
-    for iso3, tier in data.get("home_countries", {}).items():
-        if not _ISO3.match(iso3):
-            raise _err(file, f"home_countries.{iso3}", "not an ISO 3166 alpha-3 code")
-        if tier not in TIER_NAMES:
-            raise _err(
-                file, f"home_countries.{iso3}", f"unknown tier {tier!r}; tiers: {list(TIER_NAMES)}"
-            )
+    for iso3 in f.table("home_countries"):
+        tier = f.string(f"home_countries.{iso3}", choices=TIER_NAMES)
+        if len(iso3) != 3 or not iso3.isalpha() or not iso3.isupper():
+            f.fail(f"home_countries.{iso3}", "not an ISO 3166 alpha-3 code")
+            continue
         by_home[iso3] = tier
+    domains = _domains(f)
+    name = f.string("profile.name", file.stem)
+    source = f.string("profile.source", "")
+    f.check()
     vendors = {
-        name: named.get(name, by_home.get(entry.home_iso3, "unrated"))
-        for name, entry in registry.items()
+        vendor: named.get(vendor, by_home.get(entry.home_iso3, "unrated"))
+        for vendor, entry in registry.items()
     }
-    meta = data.get("profile", {})
     return VendorProfile(
-        name=str(meta.get("name", file.stem)),
-        source=str(meta.get("source", "")),
+        name=name,
+        source=source,
         path=str(file),
         tier_scores=scores,
         role_weights=role_weights,
         vendors=vendors,
-        **_domains(file, data),
+        **domains,
     )
 
 
-def _domains(file: Path, data: dict[str, Any]) -> dict[str, Any]:
+def _domains(f: TomlFile) -> dict[str, Any]:
     """Read ``[domains]`` and ``[exposure]`` of a profile (defaults: cables only, unrated)."""
     out: dict[str, Any] = {}
-    domains = data.get("domains")
-    if domains is not None:
-        if not isinstance(domains, dict) or not domains:
-            raise _err(file, "domains", f"must weigh some of {list(EXPOSURE_DOMAINS)}")
-        for name, value in domains.items():
-            if name not in EXPOSURE_DOMAINS:
-                raise _err(
-                    file, f"domains.{name}", f"unknown domain; domains: {list(EXPOSURE_DOMAINS)}"
-                )
-            _number(file, f"domains.{name}", value, 0.0, 1.0)
-        total = sum(domains.values())
-        if not math.isclose(total, 1.0, abs_tol=_WEIGHT_SUM_TOLERANCE):
-            raise _err(file, "domains", f"weights sum to {total:g}; they must sum to 1")
-        out["domain_weights"] = {d: float(domains.get(d, 0.0)) for d in EXPOSURE_DOMAINS}
-    exposure = data.get("exposure", {})
-    if not isinstance(exposure, dict):
-        raise _err(file, "exposure", "must be a table")
-    unknown_keys = sorted(set(exposure) - {"unknown", "status"})
-    if unknown_keys:
-        raise _err(file, f"exposure.{unknown_keys[0]}", "unknown key; allowed: unknown, status")
-    if "unknown" in exposure:
-        if exposure["unknown"] not in TIER_NAMES:
-            raise _err(
-                file, "exposure.unknown", f"was {exposure['unknown']!r}; tiers: {list(TIER_NAMES)}"
+    if f.has("domains"):
+        out["domain_weights"] = f.weights("domains", EXPOSURE_DOMAINS, what="domain")
+    f.keys("exposure", ["unknown", "status"])
+    out["unknown_tier"] = f.string("exposure.unknown", "unrated", choices=TIER_NAMES)
+    factors = dict(DEFAULT_STATUS_FACTORS)
+    for status in f.table("exposure.status"):
+        if status not in EVIDENCE_STATUSES:
+            f.fail(
+                f"exposure.status.{status}",
+                f"unknown status; statuses: {list(EVIDENCE_STATUSES)}",
             )
-        out["unknown_tier"] = exposure["unknown"]
-    status = exposure.get("status")
-    if status is not None:
-        if not isinstance(status, dict) or set(status) != set(EVIDENCE_STATUSES):
-            raise _err(
-                file, "exposure.status", f"must give a factor to exactly {list(EVIDENCE_STATUSES)}"
-            )
-        out["status_factors"] = {
-            k: _number(file, f"exposure.status.{k}", v, 0.0, 1.0) for k, v in status.items()
-        }
+            continue
+        factors[status] = f.number(f"exposure.status.{status}", low=0.0, high=1.0)
+    out["status_factors"] = factors
     return out
 
 
@@ -351,92 +387,121 @@ def load_chokepoints(path: str | Path | None = None) -> gpd.GeoDataFrame:
         raise RiskSpecError(msg) from None
     for col in ("chokepoint_id", "name", "source"):
         if col not in frame.columns:
-            raise _err(file, col, "every chokepoint needs this property")
+            msg = f"{str(file)!r}, key {col!r}: every chokepoint needs this property"
+            raise RiskSpecError(msg)
     if frame["chokepoint_id"].duplicated().any():
-        raise _err(
-            file,
-            "chokepoint_id",
-            f"repeated: {sorted(frame.loc[frame['chokepoint_id'].duplicated(), 'chokepoint_id'])}",
-        )
+        repeated = sorted(frame.loc[frame["chokepoint_id"].duplicated(), "chokepoint_id"])
+        msg = f"{str(file)!r}, key 'chokepoint_id': repeated: {repeated}"
+        raise RiskSpecError(msg)
     bad = frame[~frame.geom_type.isin(["Polygon", "MultiPolygon"]) | ~frame.is_valid]
     if len(bad):
-        raise _err(
-            file,
-            f"{bad['chokepoint_id'].iloc[0]}.geometry",
-            "must be a valid Polygon or MultiPolygon",
+        msg = (
+            f"{str(file)!r}, key '{bad['chokepoint_id'].iloc[0]}.geometry': must be a valid "
+            "Polygon or MultiPolygon"
         )
+        raise RiskSpecError(msg)
     return frame.to_crs("EPSG:4326")[["chokepoint_id", "name", "source", "geometry"]]
 
 
-def _weights(file: Path, data: dict[str, Any]) -> dict[str, dict[str, float]]:
-    table = data.get("weights")
-    if not isinstance(table, dict):
-        raise _err(file, "weights", "a [weights.<entity>] table per entity is required")
-    unknown = sorted(set(table) - set(ENTITIES) - set(SITE_ENTITIES))
-    if unknown:
-        raise _err(
-            file,
-            f"weights.{unknown[0]}",
-            f"unknown entity; entities: {[*ENTITIES, *SITE_ENTITIES]}",
-        )
-    out: dict[str, dict[str, float]] = {}
-    for entity in (*ENTITIES, *(e for e in SITE_ENTITIES if e in table)):
-        weights = table.get(entity)
-        if not isinstance(weights, dict) or not weights:
-            raise _err(file, f"weights.{entity}", "missing")
-        for comp, value in weights.items():
-            key = f"weights.{entity}.{comp}"
-            if comp not in COMPONENTS[entity]:
-                raise _err(
-                    file, key, f"unknown component; {entity} components: {list(COMPONENTS[entity])}"
+def _entity_weights(
+    f: TomlFile,
+) -> tuple[dict[str, dict[str, float]], dict[str, str], dict[str, dict[str, tuple[str, ...]]]]:
+    """Read every entity's weights, and how its score is formed.
+
+    ``[weights.<e>]`` (a weighted sum), or ``[importance.<e>]`` and ``[vulnerability.<e>]``
+    (the score is then their product); ``[score] <e>`` may say which.
+    """
+    entities = (*ENTITIES, *SITE_ENTITIES)
+    for table in ("weights", "importance", "vulnerability"):
+        f.keys(table, entities)
+    f.keys("score", [*entities, "importance_exponent"])
+    weights: dict[str, dict[str, float]] = {}
+    combine: dict[str, str] = {}
+    groups: dict[str, dict[str, tuple[str, ...]]] = {}
+    for entity in entities:
+        split = f.has(f"importance.{entity}") or f.has(f"vulnerability.{entity}")
+        summed = f.has(f"weights.{entity}")
+        default = "product" if split else "sum"
+        how = f.string(f"score.{entity}", default, choices=COMBINATIONS)
+        if not (split or summed):
+            if entity in ENTITIES:
+                f.fail(
+                    f"weights.{entity}",
+                    "missing: weigh every entity ([weights.<entity>] or "
+                    "[importance.<entity>] and [vulnerability.<entity>])",
                 )
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise _err(file, key, f"was {value!r} but must be a non-negative number")
-        total = sum(weights.values())
-        if not math.isclose(total, 1.0, abs_tol=_WEIGHT_SUM_TOLERANCE):
-            raise _err(file, f"weights.{entity}", f"weights sum to {total:g}; they must sum to 1")
-        out[entity] = {c: float(weights.get(c, 0.0)) for c in COMPONENTS[entity]}
-    return out
-
-
-def _criticality(file: Path, data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
-    criticality: dict[str, tuple[str, ...]] = {}
-    for entity, comps in data.get("indices", {}).get("criticality", {}).items():
-        key = f"indices.criticality.{entity}"
-        if entity not in ENTITIES:
-            raise _err(file, key, f"unknown entity; entities: {list(ENTITIES)}")
-        unknown = [c for c in comps if c not in COMPONENTS[entity]]
-        if unknown or not comps:
-            raise _err(
-                file,
-                key,
-                f"unknown or no component(s) {unknown}; "
-                f"{entity} components: {list(COMPONENTS[entity])}",
+            continue
+        if split and summed:
+            f.fail(
+                f"weights.{entity}",
+                "give [weights.*] or [importance.*] with [vulnerability.*], not both",
             )
-        criticality[entity] = tuple(comps)
-    return criticality
+            continue
+        combine[entity] = how
+        if how == "sum":
+            weights[entity] = f.weights(f"weights.{entity}", COMPONENTS[entity]) if summed else {}
+            continue
+        parts = {group: f.weights(f"{group}.{entity}", COMPONENTS[entity]) for group in GROUPS}
+        both = set(parts["importance"]).intersection(parts["vulnerability"])
+        shared = sorted(
+            c for c in both if parts["importance"][c] > 0 and parts["vulnerability"][c] > 0
+        )
+        if shared:
+            f.fail(f"vulnerability.{entity}", f"{shared} weighed in importance too: one each")
+        groups[entity] = {
+            group: tuple(c for c, w in parts[group].items() if w > 0) for group in GROUPS
+        }
+        weights[entity] = {
+            c: parts["importance"][c] + parts["vulnerability"][c] for c in COMPONENTS[entity]
+        }
+    return weights, combine, groups
 
 
-def _scenarios(file: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
+def _scenarios(f: TomlFile) -> list[dict[str, Any]]:
     scenarios = []
-    for n, entry in enumerate(data.get("scenarios", [])):
+    entries = f.get("scenarios", [])
+    if not isinstance(entries, list):
+        f.fail("scenarios", "must be a list of [[scenarios]] tables")
+        return []
+    seen: dict[str, int] = {}
+    allowed = ["name", "cut_cables", "cut_areas", "cut_vendors"]
+    for n, entry in enumerate(entries):
         key = f"scenarios[{n}]"
-        allowed = {"name", "cut_cables", "cut_areas", "cut_vendors"}
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-            raise _err(file, f"{key}.name", "every scenario needs a name")
-        if not re.fullmatch(r"[A-Za-z0-9_-]+", entry["name"]):
-            raise _err(file, f"{key}.name", f"{entry['name']!r}: use letters, digits, - and _")
-        if set(entry) - allowed:
-            raise _err(
-                file,
-                f"{key}.{sorted(set(entry) - allowed)[0]}",
-                f"unknown key; allowed: {sorted(allowed)}",
-            )
-        cuts = {k: list(entry.get(k, [])) for k in ("cut_cables", "cut_areas", "cut_vendors")}
+        if not isinstance(entry, dict):
+            f.fail(key, "must be a table")
+            continue
+        for name in entry:
+            if name not in allowed:
+                f.fail(f"{key}.{name}", f"unknown key; allowed: {sorted(allowed)}")
+        name = entry.get("name")
+        if not isinstance(name, str):
+            f.fail(f"{key}.name", "every scenario needs a name")
+            continue
+        import re  # noqa: PLC0415 - one pattern, used here only
+
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", name):
+            f.fail(f"{key}.name", f"{name!r}: use letters, digits, - and _")
+        if name in seen:
+            f.fail(f"{key}.name", f"{name!r} is already the name of scenarios[{seen[name]}]")
+        seen.setdefault(name, n)
+        cuts = {}
+        for k in ("cut_cables", "cut_areas", "cut_vendors"):
+            value = entry.get(k, [])
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                f.fail(f"{key}.{k}", f"was {value!r}; expected a list of strings")
+                value = []
+            cuts[k] = list(value)
         if not any(cuts.values()):
-            raise _err(file, key, "a scenario must cut something")
-        scenarios.append({"name": entry["name"], **cuts})
+            f.fail(key, "a scenario must cut something")
+        scenarios.append({"name": name, **cuts})
     return scenarios
+
+
+def _path_of(f: TomlFile, key: str, base: Path, default: str | None = None) -> Path | None:
+    """Return a file the model names (relative to it), or ``None`` where not given."""
+    if not f.has(key) and default is None:
+        return None
+    return f.file(key, base, default=default)
 
 
 def load_model(
@@ -447,7 +512,7 @@ def load_model(
     Parameters
     ----------
     path
-        A model TOML; by default ``risk_models/dcs-v1.toml``.
+        A model TOML; by default ``risk_models/dcs-v2.toml``.
     vendor_profile
         A vendor profile to use instead of the one the model names.
 
@@ -459,228 +524,199 @@ def load_model(
     Raises
     ------
     RiskSpecError
-        Naming the file and key of the first problem: unknown component, negative weight,
-        weights not summing to 1, unknown tier or vendor, bad path.
+        Listing every problem of the file (each with its key): an unknown table or key (with
+        the closest valid one), an unknown component, a negative weight, weights not summing
+        to 1, a duplicate scenario name, a bad path; or naming the file it names that is bad.
 
     Examples
     --------
     >>> from cablemap.risk import load_model
     >>> load_model().weights["country"]["fragility"]
-    0.25
+    0.3
     """
     file = risk_models_path() / DEFAULT_MODEL_FILE if path is None else Path(path)
-    data = _read_toml(file)
-    meta = data.get("model", {})
-    if not isinstance(meta, dict) or "name" not in meta:
-        raise _err(file, "model.name", "missing")
+    f = TomlFile.read(file, what="model file")
+    for name in f.data:
+        if name in _REPLACED:
+            f.fail(name, f"this table was replaced by {_REPLACED[name]}")
+    f.keys("", [*_MODEL_TABLES, *_REPLACED])
     base = file.parent
-
-    def _path(key: str) -> Path:
-        value = meta.get(key)
-        if not isinstance(value, str):
-            raise _err(file, f"model.{key}", "a path relative to the model file is required")
-        resolved = base / value
-        if not resolved.exists():
-            raise _err(file, f"model.{key}", f"{str(resolved)!r} does not exist")
-        return resolved
-
-    statuses = tuple(meta.get("statuses", ["in_service"]))
-    if not statuses or not set(statuses) <= {"in_service", "planned"}:
-        raise _err(file, "model.statuses", f"was {list(statuses)!r}; allowed: in_service, planned")
-    topo = data.get("topology", {})
-    topology: dict[str, Any] = {
-        "landing_snap_km": _number(
-            file, "topology.landing_snap_km", topo.get("landing_snap_km", 30.0), 0.0, 500.0
-        ),
-        "join_km": _number(file, "topology.join_km", topo.get("join_km", 1.0), 0.0, 100.0),
-        "terrestrial_links": bool(topo.get("terrestrial_links", True)),
-        "cross_border": [],
-    }
-    for i, pair in enumerate(topo.get("cross_border", [])):
-        if not (
-            isinstance(pair, list)
-            and len(pair) == 2
-            and all(isinstance(c, str) and _ISO3.match(c) for c in pair)
-        ):
-            raise _err(
-                file, f"topology.cross_border[{i}]", f"was {pair!r}; expected a pair of ISO3 codes"
-            )
-        topology["cross_border"].append((pair[0], pair[1]))
-    weights = _weights(file, data)
-    site_weights = {e: weights.pop(e) for e in SITE_ENTITIES if e in weights}
-    sites = _sites(file, data)
-    dcs = data.get("dcs", {})
-    exclude = dcs.get("exclude", [])
-    if not all(isinstance(c, str) and _ISO3.match(c) for c in exclude):
-        raise _err(file, "dcs.exclude", f"must list ISO3 codes; got {exclude!r}")
-    fragility = tuple(
-        dcs.get("fragility_components", ["fragility", "station_diversity", "chokepoint"])
+    f.keys(
+        "model",
+        [
+            "name",
+            "description",
+            "faults",
+            "region",
+            "vendor_profile",
+            "chokepoints",
+            "capitals",
+            "islands",
+            "statuses",
+        ],
     )
-    bad = [c for c in fragility if c not in COMPONENTS["country"]]
-    if bad:
-        raise _err(file, "dcs.fragility_components", f"unknown country component(s) {bad}")
-    criticality = _criticality(file, data)
-    scenarios = _scenarios(file, data)
-    sens = data.get("sensitivity", {})
-    sensitivity = {
-        "perturbation": _number(
-            file, "sensitivity.perturbation", sens.get("perturbation", 0.2), 0.0, 0.9
-        ),
-        "draws": int(_number(file, "sensitivity.draws", sens.get("draws", 200), 0, 100_000)),
-        "top_n": int(_number(file, "sensitivity.top_n", sens.get("top_n", 20), 2, 10_000)),
-        "seed": int(_number(file, "sensitivity.seed", sens.get("seed", 0), 0, 2**32 - 1)),
-    }
-    resilience = _resilience(file, data)
-    land_routes = _land_routes(file, data)
-    plan = data.get("plan")
-    if plan is not None and not isinstance(plan, dict):
-        raise _err(file, "plan", "must be a table")
-    try:
-        region = load_region(_path("region"))
-        profile = load_vendor_profile(vendor_profile or _path("vendor_profile"))
-        chokepoints = load_chokepoints(_path("chokepoints"))
-        faults = load_fault_model(
-            _path("faults") if "faults" in meta else risk_models_path() / DEFAULT_FAULTS_FILE
+    name = f.string("model.name")
+    statuses = tuple(
+        f.string_list("model.statuses", ["in_service"], choices=["in_service", "planned"])
+    )
+    if not statuses:
+        f.fail("model.statuses", "must list in_service, planned or both")
+    paths = {
+        key: _path_of(f, f"model.{key}", base, default)
+        for key, default in (
+            ("region", None),
+            ("vendor_profile", None),
+            ("chokepoints", None),
+            ("faults", DEFAULT_FAULTS_FILE),
+            ("capitals", None),
+            ("islands", None),
         )
+    }
+    for key in ("region", "vendor_profile", "chokepoints"):
+        if paths[key] is None:
+            f.fail(f"model.{key}", "a path relative to the model file is required")
+    weights, combine, groups = _entity_weights(f)
+    site_weights = {e: weights.pop(e) for e in SITE_ENTITIES if e in weights}
+    settings = _settings(f, base, weights)
+    f.check()
+    try:
+        region = load_region(paths["region"])
+        profile = load_vendor_profile(vendor_profile or paths["vendor_profile"])
+        chokepoints = load_chokepoints(paths["chokepoints"])
+        faults = load_fault_model(paths["faults"])
     except CablemapError as exc:
         msg = f"{str(file)!r}: a file it names is invalid: {exc}"
         raise RiskSpecError(msg) from None
     return ModelSpec(
-        name=str(meta["name"]),
-        description=str(meta.get("description", "")),
+        name=name,
+        description=f.string("model.description", ""),
         path=str(file),
         weights=weights,
+        combine=combine,
+        importance_exponent=f.number("score.importance_exponent", 0.5, low=0.0, high=1.0),
+        groups=groups,
         statuses=statuses,
-        topology=topology,
         region=region,
         vendor_profile=profile,
         chokepoints=chokepoints,
-        dcs_exclude=frozenset(exclude),
-        dcs_fragility_components=fragility,
-        sensitivity=sensitivity,
-        criticality_components=criticality,
-        scenarios=tuple(scenarios),
-        resilience=resilience,
-        land_routes=land_routes,
-        plan=plan,
         site_weights=site_weights,
-        sites=sites,
         faults=faults,
-        probabilistic=_probabilistic(file, data, faults),
-        years=_years(file, data),
+        capitals=None if paths["capitals"] is None else str(paths["capitals"]),
+        islands=None if paths["islands"] is None else str(paths["islands"]),
+        probabilistic=_probabilistic(f, faults),
+        **settings,
     )
 
 
-def _iso_pairs(file: Path, key: str, value: object) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, list):
-        raise _err(file, key, f"was {value!r}; expected a list of ISO3 pairs")
-    out = []
-    for i, pair in enumerate(value):
-        if not (
-            isinstance(pair, list)
-            and len(pair) == 2
-            and all(isinstance(c, str) and _ISO3.match(c) for c in pair)
-        ):
-            raise _err(file, f"{key}[{i}]", f"was {pair!r}; expected a pair of ISO3 codes")
-        out.append((pair[0], pair[1]))
-    return tuple(out)
-
-
-def _resilience(file: Path, data: dict[str, Any]) -> dict[str, Any]:
-    table = data.get("resilience", {})
-    hubs = table.get("hubs", [])
-    if not isinstance(hubs, list) or not all(isinstance(c, str) and _ISO3.match(c) for c in hubs):
-        raise _err(file, "resilience.hubs", f"must list ISO3 codes; got {hubs!r}")
-    count = int(_number(file, "resilience.hub_count", table.get("hub_count", 10), 1, 500))
-    return {"hubs": tuple(hubs), "hub_count": count}
-
-
-def _land_routes(file: Path, data: dict[str, Any]) -> dict[str, Any]:
-    table = data.get("land_routes", {})
-    enabled = table.get("enabled", True)
-    if not isinstance(enabled, bool):
-        raise _err(file, "land_routes.enabled", f"was {enabled!r}; expected true or false")
-    exclude = _iso_pairs(file, "land_routes.exclude", table.get("exclude", []))
-    return {"enabled": enabled, "exclude": exclude}
-
-
-def _sites(file: Path, data: dict[str, Any]) -> dict[str, Any]:
-    """Read ``[sites]``: facility distances and how metros are grouped."""
-    table = data.get("sites", {})
-    allowed = {
-        "landing_radius_km",
-        "nearest_max_km",
-        "metro_method",
-        "metro_radius_km",
-        "metro_same_country",
+def _settings(f: TomlFile, base: Path, weights: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """Every other table of a model file, checked (problems recorded in ``f``)."""
+    f.keys("topology", ["landing_snap_km", "join_km", "terrestrial_links", "cross_border"])
+    topology = {
+        "landing_snap_km": f.number("topology.landing_snap_km", 30.0, low=0.0, high=500.0),
+        "join_km": f.number("topology.join_km", 1.0, low=0.0, high=100.0),
+        "terrestrial_links": f.boolean("topology.terrestrial_links", default=True),
+        "cross_border": list(f.iso3_pairs("topology.cross_border", [])),
     }
-    if not isinstance(table, dict):
-        raise _err(file, "sites", "must be a table")
-    if set(table) - allowed:
-        key = sorted(set(table) - allowed)[0]
-        raise _err(file, f"sites.{key}", f"unknown key; allowed: {sorted(allowed)}")
-    method = table.get("metro_method", "leader")
-    if method not in METRO_METHODS:
-        raise _err(file, "sites.metro_method", f"was {method!r}; methods: {list(METRO_METHODS)}")
-    same = table.get("metro_same_country", True)
-    if not isinstance(same, bool):
-        raise _err(file, "sites.metro_same_country", f"was {same!r}; expected true or false")
+    f.keys("dcs", ["exclude", "fragility_components"])
+    fragility = tuple(
+        f.string_list(
+            "dcs.fragility_components",
+            ["fragility", "station_diversity", "chokepoint"],
+            choices=COMPONENTS["country"],
+        )
+    )
+    f.keys("sensitivity", ["perturbation", "draws", "top_n", "seed"])
+    f.keys("acceptability", ["top_k", "draws", "spread", "seed"])
+    f.keys("resilience", ["hubs", "hub_count"])
     return {
-        "landing_radius_km": _number(
-            file, "sites.landing_radius_km", table.get("landing_radius_km", 50.0), 0.0, 1000.0
-        ),
-        "nearest_max_km": _number(
-            file, "sites.nearest_max_km", table.get("nearest_max_km", 200.0), 0.0, 5000.0
-        ),
-        "metro_method": method,
-        "metro_radius_km": _number(
-            file, "sites.metro_radius_km", table.get("metro_radius_km", 100.0), 0.1, 1000.0
-        ),
-        "metro_same_country": same,
+        "topology": topology,
+        "land_links": _land_links(f, base),
+        "dcs_exclude": frozenset(f.iso3_list("dcs.exclude", [])),
+        "dcs_fragility_components": fragility,
+        "sensitivity": {
+            "perturbation": f.number("sensitivity.perturbation", 0.2, low=0.0, high=0.9),
+            "draws": f.integer("sensitivity.draws", 200, low=0, high=100_000),
+            "top_n": f.integer("sensitivity.top_n", 20, low=2, high=10_000),
+            "seed": f.integer("sensitivity.seed", 0, low=0, high=2**32 - 1),
+        },
+        "acceptability": {
+            "top_k": f.integer("acceptability.top_k", 10, low=1, high=10_000),
+            "draws": f.integer("acceptability.draws", 2000, low=0, high=1_000_000),
+            "spread": f.number("acceptability.spread", 0.5, low=0.0, high=0.99),
+            "seed": f.integer("acceptability.seed", 0, low=0, high=2**32 - 1),
+        },
+        "resilience": {
+            "hubs": tuple(f.iso3_list("resilience.hubs", [])),
+            "hub_count": f.integer("resilience.hub_count", 10, low=1, high=500),
+        },
+        "scenarios": tuple(_scenarios(f)),
+        "plan": read_plan(f, base),
+        "sites": _sites(f),
+        "years": _years(f),
     }
 
 
-def _probabilistic(file: Path, data: dict[str, Any], faults: FaultModel) -> dict[str, int] | None:
+def _land_links(f: TomlFile, base: Path) -> dict[str, Any]:
+    """Read ``[land_links]``: the cited land links and their cable equivalents per class."""
+    f.keys("land_links", ["file", "capacity"])
+    capacity = {
+        c: f.number(f"land_links.capacity.{c}", default, low=0.0, high=1000.0)
+        for c, default in (("trunk", 2.0), ("regional", 1.0), ("thin", 0.5), ("unknown", 0.5))
+    }
+    f.keys("land_links.capacity", CAPACITY_CLASSES)
+    path = _path_of(f, "land_links.file", base)
+    return {"file": None if path is None else str(path), "capacity": capacity}
+
+
+def _sites(f: TomlFile) -> dict[str, Any]:
+    """Read ``[sites]``: facility distances and how metros are grouped."""
+    f.keys(
+        "sites",
+        [
+            "landing_radius_km",
+            "nearest_max_km",
+            "metro_method",
+            "metro_radius_km",
+            "metro_same_country",
+        ],
+    )
+    return {
+        "landing_radius_km": f.number("sites.landing_radius_km", 50.0, low=0.0, high=1000.0),
+        "nearest_max_km": f.number("sites.nearest_max_km", 200.0, low=0.0, high=5000.0),
+        "metro_method": f.string("sites.metro_method", "leader", choices=METRO_METHODS),
+        "metro_radius_km": f.number("sites.metro_radius_km", 100.0, low=0.1, high=1000.0),
+        "metro_same_country": f.boolean("sites.metro_same_country", default=True),
+    }
+
+
+def _probabilistic(f: TomlFile, faults: FaultModel) -> dict[str, int] | None:
     """Read the ``[probabilistic]`` table: years and seed of the build's simulation, or None."""
-    table = data.get("probabilistic")
-    if table is None:
+    if not f.has("probabilistic"):
         return None
-    if not isinstance(table, dict):
-        raise _err(file, "probabilistic", "must be a table ([probabilistic])")
-    unknown = sorted(set(table) - {"years", "seed"})
-    if unknown:
-        raise _err(file, f"probabilistic.{unknown[0]}", "unknown key; allowed: ['seed', 'years']")
-    out = {"years": faults.years, "seed": faults.seed}
-    for key, low in (("years", 1), ("seed", 0)):
-        value = table.get(key, out[key])
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise _err(
-                file, f"probabilistic.{key}", f"was {value!r} but must be a whole number >= {low}"
-            )
-        out[key] = value
+    f.keys("probabilistic", ["years", "seed"])
+    out = {
+        "years": f.integer("probabilistic.years", faults.years, low=1, high=100_000_000),
+        "seed": f.integer("probabilistic.seed", faults.seed, low=0, high=2**63 - 1),
+    }
+    f.check()
     return out
 
 
-def _years(file: Path, data: dict[str, Any]) -> tuple[int | str, ...]:
+def _years(f: TomlFile) -> tuple[int | str, ...]:
     """Read ``[time] years``: whole years and the words ``current`` and ``last``."""
-    table = data.get("time", {})
-    if not isinstance(table, dict):
-        raise _err(file, "time", "must be a table ([time])")
-    unknown = sorted(set(table) - {"years"})
-    if unknown:
-        raise _err(file, f"time.{unknown[0]}", "unknown key; allowed: ['years']")
-    years = table.get("years", list(DEFAULT_YEARS))
+    f.keys("time", ["years"])
+    years = f.get("time.years", list(DEFAULT_YEARS))
     if not isinstance(years, list) or not years:
-        raise _err(file, "time.years", f"was {years!r}; expected a non-empty list of years")
+        f.fail("time.years", f"was {years!r}; expected a non-empty list of years")
+        return DEFAULT_YEARS
     low, high = _YEAR_RANGE
     for i, value in enumerate(years):
         is_year = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
         if not (is_year or value in YEAR_WORDS):
-            raise _err(
-                file,
+            f.fail(
                 f"time.years[{i}]",
                 f"was {value!r}; expected a year in {low}..{high} or one of {list(YEAR_WORDS)}",
             )
-    if len(set(years)) != len(years):
-        raise _err(file, "time.years", f"lists a year twice: {years!r}")
+    if len(set(map(str, years))) != len(years):
+        f.fail("time.years", f"lists a year twice: {years!r}")
     return tuple(years)

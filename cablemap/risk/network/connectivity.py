@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
@@ -39,6 +40,13 @@ class Graph:
     eu, ev
         Undirected edges (node indices); from a network, its segments first (in segment
         order), then its terrestrial links.
+    land_kind, land_link, land_weight
+        Per terrestrial link (the edges after the segments): its kind (``domestic``,
+        ``cross_border``, ``land_link``), the cited link's id (``""`` otherwise) and its weight
+        in cable equivalents (NaN for links assumed unlimited).
+    anchor_index, anchor_country
+        Country nodes of countries without a landing point (``country:<ISO3>``, joined by
+        cited land links only): node indices and country indices.
     src, dst, edge_of, starts
         Both directions of every edge, sorted by ``dst``; the undirected edge of each; and
         where each run of one ``dst`` starts (for ``np.minimum.reduceat``).
@@ -51,6 +59,11 @@ class Graph:
     countries: list[str]
     eu: np.ndarray
     ev: np.ndarray
+    land_kind: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    land_link: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
+    land_weight: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    anchor_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    anchor_country: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     src: np.ndarray = field(init=False, repr=False)
     dst: np.ndarray = field(init=False, repr=False)
     edge_of: np.ndarray = field(init=False, repr=False)
@@ -75,6 +88,16 @@ class Graph:
         """Number of undirected edges."""
         return len(self.eu)
 
+    @property
+    def member_index(self) -> np.ndarray:
+        """Nodes that stand for a country: its landing points, then the country nodes."""
+        return np.concatenate([self.lp_index, self.anchor_index])
+
+    @property
+    def member_country(self) -> np.ndarray:
+        """The country index of each of :attr:`member_index` (-1 where unknown)."""
+        return np.concatenate([self.lp_country, self.anchor_country])
+
 
 def graph_from_network(network: Network, layers: Layers) -> Graph:
     """Edge arrays of a segment graph: its segments, then its terrestrial links.
@@ -98,8 +121,14 @@ def graph_from_network(network: Network, layers: Layers) -> Graph:
     eu = np.array([index[x] for x in [*seg["u"], *terr["u"]]], dtype=np.int64)
     ev = np.array([index[x] for x in [*seg["v"], *terr["v"]]], dtype=np.int64)
     lps = layers.landing_points
-    countries = sorted({str(c) for c in lps["iso3"].dropna()})
+    kinds = network.nodes["kind"].to_numpy()
+    anchors = np.flatnonzero(kinds == "country")
+    anchor_iso = [str(network.nodes["iso3"].iloc[i]) for i in anchors]
+    countries = sorted({str(c) for c in lps["iso3"].dropna()} | set(anchor_iso))
     c_index = {c: i for i, c in enumerate(countries)}
+    n_land = len(terr)
+    link = terr["link_id"] if "link_id" in terr.columns else pd.Series([None] * n_land)
+    weight = terr["weight"] if "weight" in terr.columns else pd.Series([np.nan] * n_land)
     return Graph(
         nodes,
         np.array([index[x] for x in lps["lp_id"]], dtype=np.int64),
@@ -108,6 +137,11 @@ def graph_from_network(network: Network, layers: Layers) -> Graph:
         countries,
         eu,
         ev,
+        land_kind=terr["kind"].to_numpy(dtype=object),
+        land_link=np.array([x if isinstance(x, str) else "" for x in link], dtype=object),
+        land_weight=pd.to_numeric(weight).to_numpy(dtype=float),
+        anchor_index=anchors.astype(np.int64),
+        anchor_country=np.array([c_index[c] for c in anchor_iso], dtype=np.int64),
     )
 
 
@@ -188,7 +222,9 @@ def connected_labels(graph: Graph, active: np.ndarray) -> np.ndarray:
         labels = updated
 
 
-def country_reach(graph: Graph, lp_labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def country_reach(
+    graph: Graph, lp_labels: np.ndarray, member_country: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Per scenario: how many foreign countries each country reaches, and connected pairs.
 
     Parameters
@@ -196,8 +232,11 @@ def country_reach(graph: Graph, lp_labels: np.ndarray) -> tuple[np.ndarray, np.n
     graph
         Prepared edge arrays.
     lp_labels
-        Int (n_landing_points, n_scenarios): component labels of the landing points (rows of
-        :func:`connected_labels` at ``graph.lp_index``).
+        Int (n_members, n_scenarios): component labels of the nodes standing for countries
+        (rows of :func:`connected_labels` at ``graph.lp_index``, or at
+        :attr:`Graph.member_index` to count countries without a landing point too).
+    member_country
+        The country index of each row of ``lp_labels``; by default ``graph.lp_country``.
 
     Returns
     -------
@@ -209,8 +248,9 @@ def country_reach(graph: Graph, lp_labels: np.ndarray) -> tuple[np.ndarray, np.n
     k = lp_labels.shape[1]
     reach = np.zeros((n_c, k), dtype=np.int64)
     pairs = np.zeros(k, dtype=np.int64)
-    known = graph.lp_country >= 0
-    country = graph.lp_country[known]
+    member = graph.lp_country if member_country is None else member_country
+    known = member >= 0
+    country = member[known]
     for j in range(k):
         labs = lp_labels[known, j]
         comp, comp_idx = np.unique(labs, return_inverse=True)

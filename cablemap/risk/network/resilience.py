@@ -12,8 +12,9 @@ expansion of the hypergraph, where each cable is split into an ``in`` and an ``o
 by an arc of capacity 1 and every place-cable arc is uncapacitated. One minimum set of cables is
 read off the residual graph.
 
-For a hub country the global network is the *other* hubs. A place land-linked to a hub (Macau
-to China) cannot be cut off by cables at all: its resilience is ``None`` (unbounded).
+For a hub country the global network is the *other* hubs. A place joined to a hub by an
+unlimited link (an analyst's declared cross-border link) cannot be cut off at all: its
+resilience is ``None`` (unbounded).
 
 Max-flow runs in C (``scipy.sparse.csgraph.maximum_flow``, Dinic) once per distinct source on
 one sparse matrix per sink; the whole 2022 release (every country and landing point) takes a
@@ -36,17 +37,25 @@ __all__ = ["CableHypergraph", "Resilience", "hypergraph_from_graph", "pick_hubs"
 
 #: Status of a place by its exact resilience (``None`` = land-linked to the global network).
 STATUSES = ("unconnected", "single_cable", "connected", "land_linked", "hub")
+#: Capacities are exact integers in hundredths of a cable equivalent.
+UNIT = 100
 
 
-def status_of(min_cut: int | None, *, hub: bool = False) -> str:
-    """Name the status of a country or landing point from its exact resilience."""
+def status_of(min_cut: float | None, *, hub: bool = False) -> str:
+    """Name the status of a country or landing point from its exact resilience.
+
+    ``None`` (an unlimited link to the global network) is ``land_linked``; 0 ``unconnected``;
+    under 2 cable equivalents ``single_cable`` (one cable, perhaps with a thin land link
+    beside it); ``connected`` otherwise. Countries get a finer status from the scores
+    (:func:`cablemap.risk.scoring.places.country_status`).
+    """
     if hub:
         return "hub"
     if min_cut is None:
         return "land_linked"
     if min_cut == 0:
         return "unconnected"
-    return "single_cable" if min_cut == 1 else "connected"
+    return "single_cable" if min_cut < 2 else "connected"
 
 
 @dataclass
@@ -66,7 +75,12 @@ class CableHypergraph:
     lp_ids, lp_place, lp_country
         Per landing point: id, place, country (ISO3 or ``""``).
     countries
-        Per ISO3 code: the places of its landing points.
+        Per ISO3 code: the places of its landing points (or of its country node, for a
+        country without a landing point).
+    capacity
+        Per hyperedge, in cable equivalents (1 for a cable).
+    kinds
+        Per hyperedge: ``"cable"`` or ``"land_link"``.
     """
 
     n_places: int
@@ -77,6 +91,14 @@ class CableHypergraph:
     lp_place: np.ndarray
     lp_country: list[str]
     countries: dict[str, np.ndarray] = field(default_factory=dict)
+    capacity: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    kinds: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        """Every hyperedge without a given capacity is one cable."""
+        if len(self.capacity) != len(self.cables):
+            self.capacity = np.ones(len(self.cables))
+            self.kinds = ["cable"] * len(self.cables)
 
     def with_cables(self, extra: list[tuple[str, np.ndarray]]) -> CableHypergraph:
         """Return a copy with more cables (id, places); places beyond ``n_places`` are new."""
@@ -90,6 +112,8 @@ class CableHypergraph:
             self.lp_place,
             self.lp_country,
             self.countries,
+            np.concatenate([self.capacity, np.ones(len(extra))]),
+            [*self.kinds, *(["cable"] * len(extra))],
         )
 
 
@@ -99,33 +123,40 @@ def hypergraph_from_graph(
     *,
     active: np.ndarray | None = None,
     land: np.ndarray | None = None,
+    links: bool = True,
 ) -> CableHypergraph:
-    """Contract a segment graph along its land links into places joined by cables.
+    """Contract a segment graph along its unlimited land links into places joined by units.
 
     Parameters
     ----------
     graph
-        Edge arrays (:func:`cablemap.risk.network.connectivity.graph_from_network`): segments first,
-        then land links.
+        Edge arrays (:func:`cablemap.risk.network.connectivity.graph_from_network`): segments
+        first, then land links.
     seg_cables
         Cable id of each segment (the first ``len(seg_cables)`` edges).
     active
         Which edges exist (e.g. only in-service cables); all by default.
     land
-        Which of the land links to contract (e.g. domestic only, for submarine paths); all by
-        default.
+        Which of the unlimited land links to contract (e.g. domestic only, for submarine
+        paths); all by default. Cited land links (``land_link``) are never contracted.
+    links
+        Make every active cited land link a hyperedge of its weight (``False``: the sea
+        alone).
 
     Returns
     -------
     CableHypergraph
-        Places, and per active cable the places it touches.
+        Places, and per active cable and cited land link the places it joins.
     """
     n_seg = len(seg_cables)
     n_nodes = len(graph.nodes)
     active = np.ones(graph.n_edges, dtype=bool) if active is None else active
+    kind = graph.land_kind if len(graph.land_kind) else np.full(graph.n_edges - n_seg, "")
+    cited = np.zeros(graph.n_edges, dtype=bool)
+    cited[n_seg:] = kind == "land_link"
     is_land = np.zeros(graph.n_edges, dtype=bool)
     is_land[n_seg:] = True if land is None else land
-    contract = active & is_land
+    contract = active & is_land & ~cited
     adj = sp.coo_matrix(
         (np.ones(int(contract.sum())), (graph.eu[contract], graph.ev[contract])),
         shape=(n_nodes, n_nodes),
@@ -139,21 +170,36 @@ def hypergraph_from_graph(
     owners, ends = owners[order], place_of_node[ends[order]]
     ids, starts = np.unique(owners, return_index=True)
     groups = np.split(ends, starts[1:]) if len(ids) else []
+    names = [str(c) for c in ids]
+    places = [np.unique(g) for g in groups]
+    capacity = [1.0] * len(names)
+    kinds = ["cable"] * len(names)
+    if links:
+        for i in np.flatnonzero(cited & active):
+            j = i - n_seg
+            names.append(str(graph.land_link[j]))
+            places.append(np.unique(place_of_node[[graph.eu[i], graph.ev[i]]]))
+            capacity.append(float(graph.land_weight[j]))
+            kinds.append("land_link")
     lp_place = place_of_node[graph.lp_index]
     lp_country = [graph.countries[c] if c >= 0 else "" for c in graph.lp_country]
     countries: dict[str, list[int]] = {}
     for place, iso in zip(lp_place, lp_country, strict=True):
         if iso:
             countries.setdefault(iso, []).append(int(place))
+    for node, ci in zip(graph.anchor_index, graph.anchor_country, strict=True):
+        countries.setdefault(graph.countries[ci], []).append(int(place_of_node[node]))
     return CableHypergraph(
         n_places=int(place_of_node.max()) + 1 if n_nodes else 0,
         place_of_node=place_of_node,
-        cables=[str(c) for c in ids],
-        cable_places=[np.unique(g) for g in groups],
+        cables=names,
+        cable_places=places,
         lp_ids=list(graph.lp_ids),
         lp_place=lp_place,
         lp_country=lp_country,
         countries={k: np.unique(v) for k, v in countries.items()},
+        capacity=np.asarray(capacity, dtype=float),
+        kinds=kinds,
     )
 
 
@@ -194,7 +240,8 @@ class _FlowGraph:
         self, hyper: CableHypergraph, sink_places: np.ndarray, sources: list[np.ndarray]
     ) -> None:
         p, c = hyper.n_places, len(hyper.cables)
-        big = c + 1
+        units = np.rint(hyper.capacity * UNIT).astype(np.int64)
+        big = int(units.sum()) + 1
         self.p, self.c = p, c
         self.first_source = p + 2 * c
         self.sink = self.first_source + len(sources)
@@ -203,10 +250,10 @@ class _FlowGraph:
         cols: list[np.ndarray] = []
         caps: list[np.ndarray] = []
 
-        def arcs(u: np.ndarray, v: np.ndarray, cap: int) -> None:
+        def arcs(u: np.ndarray, v: np.ndarray, cap: int | np.ndarray) -> None:
             rows.append(u)
             cols.append(v)
-            caps.append(np.full(len(u), cap, dtype=np.int32))
+            caps.append(np.broadcast_to(np.asarray(cap, dtype=np.int32), len(u)).copy())
 
         lengths = np.array([len(x) for x in hyper.cable_places], dtype=np.int64)
         cable_of = np.repeat(np.arange(c), lengths)
@@ -217,7 +264,7 @@ class _FlowGraph:
         )
         arcs(touched, p + cable_of, big)
         arcs(p + c + cable_of, touched, big)
-        arcs(p + np.arange(c), p + c + np.arange(c), 1)
+        arcs(p + np.arange(c), p + c + np.arange(c), units)
         arcs(sink_places.astype(np.int64), np.full(len(sink_places), self.sink), big)
         for i, places in enumerate(sources):
             arcs(np.full(len(places), self.first_source + i), places.astype(np.int64), big)
@@ -265,23 +312,31 @@ class _FlowGraph:
         return seen
 
     def paths(self, source: int) -> list[list[int]]:
-        """Cable indices along each path of the last flow from ``source`` (a decomposition)."""
+        """Return the unit indices along each path of the last flow from ``source``.
+
+        Each path carries the least flow left on it, which is then taken off, so a country
+        cut off by two cables has two paths, whatever the capacities' scale.
+        """
         left = np.maximum(self.last_flow, 0).astype(np.int64)
         out: list[list[int]] = []
         p, c = self.p, self.c
-        for _ in range(int(left[self.indptr[source] : self.indptr[source + 1]].sum())):
-            node, cables, steps = source, [], 0
-            while node != self.sink and steps < len(left):
+        while left[self.indptr[source] : self.indptr[source + 1]].sum() > 0:
+            node = source
+            arcs: list[int] = []
+            units: list[int] = []
+            while node != self.sink and len(arcs) < len(left):
                 lo, hi = self.indptr[node], self.indptr[node + 1]
                 k = lo + int(np.argmax(left[lo:hi] > 0))
                 if left[k] <= 0:
                     break
-                left[k] -= 1
+                arcs.append(k)
                 node = int(self.indices[k])
                 if p <= node < p + c:
-                    cables.append(node - p)
-                steps += 1
-            out.append(cables)
+                    units.append(node - p)
+            if not arcs:
+                break
+            left[arcs] -= int(left[arcs].min())
+            out.append(units)
         return out
 
     def solve(
@@ -338,8 +393,16 @@ class Resilience:
     paths: dict[str, list[list[str]]] = field(default_factory=dict)
 
 
-def _entry(value: int | None, cables: list[str], hub: bool) -> dict[str, Any]:
+def _entry(units: int | None, cables: list[str], hub: bool) -> dict[str, Any]:
+    """Make an entry from a cut in capacity units: ``min_cut`` in cable equivalents."""
+    value = None if units is None else _equivalents(units)
     return {"min_cut": value, "cut": cables, "status": status_of(value, hub=hub)}
+
+
+def _equivalents(units: int) -> float | int:
+    """Cable equivalents of a capacity in units (a whole number where it is one)."""
+    value = units / UNIT
+    return int(value) if float(value).is_integer() else round(value, 2)
 
 
 def resilience(  # noqa: PLR0912 - one loop over sinks, read top to bottom
@@ -412,14 +475,14 @@ def resilience(  # noqa: PLR0912 - one loop over sinks, read top to bottom
                 countries[iso] = _entry(None, [], hub)
                 continue
             quick = None if want_sides else shortcut.answer(places, sink_places)
-            if quick is not None and paths_up_to and quick[0] == 1:
+            if quick is not None and paths_up_to and 0 < quick[0] <= paths_up_to * UNIT:
                 paths[iso] = [quick[1]]
             if quick is not None:
                 countries[iso] = _entry(quick[0], quick[1], hub)
                 continue
             value, cut, reach, to_sink = flow.solve(flow.first_source + i, want_sides=want_sides)
             countries[iso] = _entry(value, sorted(hyper.cables[j] for j in cut), hub)
-            if 0 < value <= paths_up_to:
+            if 0 < value <= paths_up_to * UNIT:
                 paths[iso] = [
                     [hyper.cables[j] for j in path] for path in flow.paths(flow.first_source + i)
                 ]
@@ -441,6 +504,49 @@ def resilience(  # noqa: PLR0912 - one loop over sinks, read top to bottom
     return Resilience(sorted(hubs), countries, lps, hyper, sides, paths)
 
 
+def place_cuts(
+    hyper: CableHypergraph, hubs: list[str], sources: dict[str, np.ndarray]
+) -> dict[str, dict[str, Any]]:
+    """Exact resilience of named sets of places (a capital's island, an island group).
+
+    Parameters
+    ----------
+    hyper
+        Places and units (:func:`hypergraph_from_graph`).
+    hubs
+        Hub countries standing for the global network.
+    sources
+        Name -> the places that stand for it; an empty set has no path (``min_cut`` 0).
+
+    Returns
+    -------
+    dict
+        Name -> ``min_cut`` (cable equivalents), ``cut`` (unit ids), ``status``.
+    """
+    hubs = [h for h in hubs if h in hyper.countries]
+    sink_places = (
+        np.unique(np.concatenate([hyper.countries[h] for h in hubs]))
+        if hubs
+        else np.zeros(0, dtype=np.int64)
+    )
+    sink_set = set(sink_places.tolist())
+    names = [n for n, places in sources.items() if len(places)]
+    flow = _FlowGraph(hyper, sink_places, [np.asarray(sources[n]) for n in names])
+    shortcut = _Shortcuts(hyper)
+    out = {n: _entry(0, [], hub=False) for n, places in sources.items() if not len(places)}
+    for i, name in enumerate(names):
+        places = np.asarray(sources[name])
+        if sink_set & set(places.tolist()):
+            out[name] = _entry(None, [], hub=False)
+            continue
+        quick = shortcut.answer(places, sink_places)
+        if quick is None:
+            value, cut, _, _ = flow.solve(flow.first_source + i)
+            quick = (value, sorted(hyper.cables[j] for j in cut))
+        out[name] = _entry(quick[0], quick[1], hub=False)
+    return out
+
+
 class _Shortcuts:
     """Answers that need no max-flow: no path to the hubs (0), or one cable at the source (1)."""
 
@@ -459,11 +565,17 @@ class _Shortcuts:
         for place, cable in zip(touched.tolist(), cable_of.tolist(), strict=True):
             self.cables_at.setdefault(place, set()).add(cable)
         self.names = hyper.cables
+        self.units = np.rint(hyper.capacity * UNIT).astype(np.int64)
 
     def answer(self, places: np.ndarray, sink: np.ndarray) -> tuple[int, list[str]] | None:
+        """Return ``(units, cut)`` without max-flow where the answer is plain, else ``None``.
+
+        No path to the sink: 0. One unit at the source: its capacity, it alone.
+        """
         if not len(sink) or not np.isin(self.label[places], self.label[sink]).any():
             return 0, []
         at = set().union(*(self.cables_at.get(int(p), set()) for p in places))
         if len(at) == 1:
-            return 1, [self.names[next(iter(at))]]
+            unit = next(iter(at))
+            return int(self.units[unit]), [self.names[unit]]
         return None

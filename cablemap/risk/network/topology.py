@@ -475,8 +475,7 @@ def build_network(
     cross_border: list[tuple[str, str]] | None = None,
     statuses: tuple[str, ...] = ("in_service",),
     countries: gpd.GeoDataFrame | None = None,
-    land_routes: bool = False,
-    land_route_exclude: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
+    land_links: pd.DataFrame | None = None,
     cache: NetworkCache | None = None,
 ) -> Network:
     """Build the segment graph of the cables with the given statuses.
@@ -499,13 +498,13 @@ def build_network(
         Which cables count (``"in_service"``, ``"planned"``).
     countries
         Country polygons (``iso3``, geometry in EPSG:4326) for landmasses; optional.
-    land_routes
-        Also join, over land, the landing points of neighbouring countries: two landmasses
-        of different countries whose polygons share a land border (``countries``, or the
-        bundled 1:110m outlines when none are given) are linked at their closest pair of
-        landing points (``kind`` ``land_route``).
-    land_route_exclude
-        Pairs of ISO3 codes whose border carries no link (closed borders).
+    land_links
+        Cited land links between countries in service
+        (:func:`cablemap.risk.network.land_links.active_land_links`: ``link_id``, ``a``,
+        ``b``, ``weight``): each joins the two countries at their closest pair of landing
+        points on the landmass they share (``countries`` polygons), or at a country node
+        (``country:<ISO3>``) for a country without a landing point (landlocked); ``kind``
+        ``land_link``, its ``link_id`` and ``weight`` (cable equivalents) kept.
     cache
         A dict to reuse between calls on the same release and country polygons (e.g. the
         release and the network as of a past year): each cable's segments and every landing
@@ -559,27 +558,11 @@ def build_network(
     )  # columns named: a network of straight two-point cables has no branching unit at all
     nodes = pd.concat([lp_nodes, other], ignore_index=True)
     terrestrial = _terrestrial(lp_nodes, cross_border or []) if terrestrial_links else _no_links()
-    if land_routes:
-        routes_key = (
-            "land_routes",
-            tuple(lps["lp_id"]),
-            tuple(sorted(map(tuple, land_route_exclude))),
-        )
-        if routes_key not in cache:
-            route_notes: list[str] = []
-            cache[routes_key] = (
-                _land_routes(
-                    lps,
-                    countries,
-                    set(map(frozenset, land_route_exclude)),
-                    route_notes,
-                    landmass if countries is not None and terrestrial_links else None,
-                ),
-                route_notes,
-            )
-        routes, route_notes = cache[routes_key]
-        notes.extend(route_notes)
-        terrestrial = pd.concat([terrestrial, routes], ignore_index=True)
+    if land_links is not None and len(land_links):
+        rows, virtual = _land_link_rows(lps, landmass, countries, land_links, notes, cache)
+        terrestrial = pd.concat([terrestrial, rows], ignore_index=True)
+        if len(virtual):
+            nodes = pd.concat([nodes, virtual], ignore_index=True)
     logger.info(
         "Built network: %d segments, %d nodes, %d terrestrial links",
         len(seg_frame),
@@ -624,11 +607,12 @@ def model_network(
     countries: gpd.GeoDataFrame | None = None,
     statuses: tuple[str, ...] | None = None,
     cross_border: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
+    land_links: pd.DataFrame | None = None,
     cache: NetworkCache | None = None,
 ) -> Network:
     """Build the network a model describes: its tolerances, land links and statuses.
 
-    The one place where a model's ``[topology]`` and ``[land_routes]`` become
+    The one place where a model's ``[topology]`` and ``[land_links]`` become
     :func:`build_network` arguments.
 
     Parameters
@@ -636,13 +620,17 @@ def model_network(
     layers
         Loaded layers (EPSG:4326).
     model
-        The model (``topology``, ``land_routes``, ``statuses``).
+        The model (``topology``, ``land_links``, ``statuses``).
     countries
         Country polygons for landmasses and land routes.
     statuses
         Cable statuses to include; default the model's.
     cross_border
-        Land links to assume besides the model's (pairs of ISO3 codes).
+        Land links to assume besides the model's (pairs of ISO3 codes): analysts' what-ifs,
+        unlimited and never failing (unlike the cited ``land_links``).
+    land_links
+        The cited land links in service in the year analysed, with their weights
+        (:func:`cablemap.risk.network.land_links.active_land_links`); none by default.
     cache
         Shared between the networks of one release (see :func:`build_network`).
 
@@ -660,8 +648,7 @@ def model_network(
         join_km=topo["join_km"],
         terrestrial_links=topo["terrestrial_links"],
         cross_border=[*topo["cross_border"], *cross_border],
-        land_routes=model.land_routes["enabled"],
-        land_route_exclude=model.land_routes["exclude"],
+        land_links=land_links,
         cache=cache,
     )
 
@@ -743,81 +730,124 @@ def _close_parts(geoms: np.ndarray, iso: np.ndarray) -> tuple[np.ndarray, np.nda
     return left[close], right[close]
 
 
-def _land_routes(
-    landing_points: gpd.GeoDataFrame,
-    countries: gpd.GeoDataFrame | None,
-    exclude: set[frozenset[str]],
-    notes: list[str],
-    landmass: pd.Series | None = None,
-) -> pd.DataFrame:
-    """Cross-border land links between landmasses of neighbouring countries.
+def _border_groups(countries: gpd.GeoDataFrame | None, cache: NetworkCache) -> dict[str, int]:
+    """Group id of every country part (``ISO3:n``): parts that touch over land share one.
 
     Polygons of different countries within ~1 km of each other, and of one country within
-    ~5 km, form one landmass (Natural Earth leaves hairline gaps; bridges count). Two
-    countries share a land border where polygons of theirs
-    are that close; on each landmass they share, their closest pair of landing points is
-    linked. Pairs in ``exclude`` (closed borders) are not.
+    ~5 km, are one group (Natural Earth leaves hairline gaps; bridges count).
     """
     if countries is None:
-        from cablemap.layers.boundaries import bundled_countries  # noqa: PLC0415
+        return {}
+    key = ("border_groups", id(countries))
+    if key not in cache:
+        from scipy.sparse import coo_matrix  # noqa: PLC0415 - sparse graph, here only
+        from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
 
-        countries = bundled_countries()
-        if countries is None:
-            notes.append("no country polygons: no cross-border land routes assumed")
-            return _no_links()
-    from scipy.sparse import coo_matrix  # noqa: PLC0415
-    from scipy.sparse.csgraph import connected_components  # noqa: PLC0415
+        parts = countries[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
+        parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
+        geoms = parts.geometry.to_numpy()
+        left, right = _close_parts(geoms, parts["iso3"].to_numpy())
+        n = len(parts)
+        _, group = connected_components(
+            coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n)), directed=False
+        )
+        cache[key] = dict(zip(parts["landmass"], group.tolist(), strict=True))
+    groups: dict[str, int] = cache[key]
+    return groups
 
-    parts = countries[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
-    parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
-    # only countries with landing points can be linked
-    parts = parts[parts["iso3"].isin(set(landing_points["iso3"].dropna()))]
-    parts = parts.reset_index(drop=True)
-    geoms = parts.geometry.to_numpy()
-    part_iso = parts["iso3"].to_numpy()
-    left, right = _close_parts(geoms, part_iso)
-    n = len(parts)
-    _, group = connected_components(
-        coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n)), directed=False
-    )
-    group_of = dict(zip(parts["landmass"], group, strict=True))
-    labels = _landmasses(landing_points, countries, []) if landmass is None else landmass
-    lp_ids = landing_points["lp_id"].to_numpy()
-    position = {lp_id: i for i, lp_id in enumerate(lp_ids)}
-    lp_iso = landing_points["iso3"].to_numpy()
-    points = landing_points.geometry.to_numpy()
-    lp_x, lp_y = shapely.get_x(points), shapely.get_y(points)
-    members: dict[tuple[int, str], list[int]] = defaultdict(list)
-    for lp_id, land in labels.items():
-        i = position[lp_id]
-        if isinstance(land, str) and isinstance(lp_iso[i], str) and land in group_of:
-            members[(int(group_of[land]), lp_iso[i])].append(i)
-    borders = sorted(
-        {
-            (int(group[i]), *sorted((a, b)))
-            for i, a, b in zip(left, part_iso[left], part_iso[right], strict=True)
-            if a != b
-        }
-    )
-    rows: list[dict[str, Any]] = []
-    skipped: set[str] = set()
-    for g, a_iso, b_iso in borders:
-        if frozenset((a_iso, b_iso)) in exclude:
-            skipped.add(f"{a_iso}-{b_iso}")
-            continue
-        a, b = members.get((g, a_iso), []), members.get((g, b_iso), [])
-        if not a or not b:
-            continue
-        i, j = _closest_pair(lp_x[a], lp_y[a], lp_x[b], lp_y[b])
+
+def _land_link_rows(  # noqa: PLR0917 - the parts of one network
+    lps: gpd.GeoDataFrame,
+    landmass: pd.Series,
+    countries: gpd.GeoDataFrame | None,
+    links: pd.DataFrame,
+    notes: list[str],
+    cache: NetworkCache,
+) -> tuple[pd.DataFrame, gpd.GeoDataFrame]:
+    """Terrestrial rows of the cited land links, and the country nodes they need.
+
+    A link joins its two countries at their closest pair of landing points on a landmass
+    the two share (the polygons' border groups), else at their closest pair anywhere; a
+    country without a landing point is a node of its own (``country:<ISO3>``, at a point
+    inside its polygon where there is one).
+    """
+    groups = _border_groups(countries, cache)
+    lp_ids = lps["lp_id"].to_numpy()
+    iso = lps["iso3"].to_numpy()
+    labels = landmass.reindex(lp_ids).to_numpy() if len(landmass) else np.full(len(lps), None)
+    group_of = np.array([groups.get(lab, -1) if isinstance(lab, str) else -1 for lab in labels])
+    xy = np.column_stack([shapely.get_x(lps.geometry.to_numpy()), shapely.get_y(lps.geometry)])
+    virtual: dict[str, shapely.Point | None] = {}
+
+    def ends(code: str, other: str) -> tuple[np.ndarray, np.ndarray]:
+        own, far = np.flatnonzero(iso == code), np.flatnonzero(iso == other)
+        shared = set(group_of[own].tolist()) & set(group_of[far].tolist()) - {-1}
+        if shared and len(own) and len(far):
+            best = max(shared, key=lambda g: int((group_of[own] == g).sum()))
+            own = own[group_of[own] == best]
+        return own, far
+
+    rows = []
+    for link in links.itertuples(index=False):
+        a_own, _ = ends(link.a, link.b)
+        b_own, _ = ends(link.b, link.a)
+        if len(a_own) and len(b_own):
+            i, j = _closest_pair(xy[a_own, 0], xy[a_own, 1], xy[b_own, 0], xy[b_own, 1])
+            u, v = str(lp_ids[a_own[i]]), str(lp_ids[b_own[j]])
+        else:
+            u = str(lp_ids[a_own[0]]) if len(a_own) else _country_node(link.a, countries, virtual)
+            v = str(lp_ids[b_own[0]]) if len(b_own) else _country_node(link.b, countries, virtual)
+            if len(a_own) and not len(b_own):
+                u = str(lp_ids[_nearest(a_own, virtual.get(v), xy)])
+            if len(b_own) and not len(a_own):
+                v = str(lp_ids[_nearest(b_own, virtual.get(u), xy)])
         rows.append(
             {
-                "u": str(lp_ids[a[i]]),
-                "v": str(lp_ids[b[j]]),
-                "iso3": f"{a_iso}-{b_iso}",
+                "u": u,
+                "v": v,
+                "iso3": f"{link.a}-{link.b}",
                 "landmass": None,
-                "kind": "land_route",
+                "kind": "land_link",
+                "link_id": link.link_id,
+                "weight": float(link.weight),
             }
         )
-    if skipped:
-        notes.append(f"land routes excluded by the model: {sorted(skipped)}")
-    return pd.DataFrame(rows, columns=["u", "v", "iso3", "landmass", "kind"])
+    if virtual:
+        notes.append(
+            f"{len(virtual)} countr(ies) without a landing point joined by cited land links "
+            f"only: {sorted(virtual)}"
+        )
+    nodes = gpd.GeoDataFrame(
+        {
+            "node_id": [f"country:{c}" for c in virtual],
+            "kind": "country",
+            "iso3": list(virtual),
+        },
+        geometry=list(virtual.values()),
+        crs=settings.default_crs,
+    )
+    columns = ["u", "v", "iso3", "landmass", "kind", "link_id", "weight"]
+    return pd.DataFrame(rows, columns=columns), nodes
+
+
+def _country_node(
+    code: str, countries: gpd.GeoDataFrame | None, virtual: dict[str, shapely.Point | None]
+) -> str:
+    """Return the node of a country without a landing point (``country:<ISO3>``)."""
+    if code not in virtual:
+        point = None
+        if countries is not None:
+            rows = countries[countries["iso3"] == code]
+            if len(rows):
+                point = rows.geometry.iloc[0].representative_point()
+        virtual[code] = point
+    return f"country:{code}"
+
+
+def _nearest(members: np.ndarray, point: shapely.Point | None, xy: np.ndarray) -> int:
+    """Return the member landing point nearest to a point (the first, without one)."""
+    if point is None:
+        return int(members[0])
+    n = len(members)
+    d = distances_m(xy[members, 0], xy[members, 1], np.full(n, point.x), np.full(n, point.y))
+    return int(members[int(np.argmin(d))])

@@ -41,10 +41,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablemap._errors import RiskSpecError, ScenarioError
+from cablemap._errors import ScenarioError
 from cablemap._geo import distances_m
 from cablemap._resources import risk_models_path
 from cablemap._validate import names_or_empty
+from cablemap.risk.model.plan import BENEFIT_COMPONENTS, PlanSettings
 from cablemap.risk.model.spec import ModelSpec
 from cablemap.risk.network.resilience import (
     CableHypergraph,
@@ -63,113 +64,10 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["Plan", "PlanSettings", "plan_analysis", "plan_settings"]
 
-BENEFIT_COMPONENTS = ("resilience", "status", "trusted_paths", "dcs_priority")
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """The ``[plan]`` table of a model file, resolved.
-
-    Attributes
-    ----------
-    weights
-        Weight of each benefit component (``resilience``, ``status``, ``trusted_paths``,
-        ``dcs_priority``).
-    budget_km
-        Default budget (km of new cable).
-    max_picks
-        Most candidates in a portfolio.
-    hubs_per_target
-        Generated links per fragile or unconnected target: to this many nearest trusted,
-        well-connected countries.
-    hub_min_cut
-        A country is well connected when its exact resilience is at least this.
-    untrusted
-        Countries never used as the far end of a generated link.
-    partners, territories
-        Partner states, and overseas territories with their sovereign: a territory of a
-        partner or of a DCS-excluded state is reported but not a target.
-    target_territories
-        Make such territories targets too.
-    landlocked
-        Countries no cable can land in (reported, never targets).
-    not_targets
-        Further countries reported but never targeted (e.g. under sanctions).
-    population, population_scale
-        The cited population table (path relative to the model file) and how it scales gains:
-        ``log10``, ``linear`` or ``none``.
-    candidate_exposure
-        Vendor exposure assumed for generated and analyst links (0: a trusted supplier).
-    map
-        ``cablemap build`` writes ``investment_plan.html``.
-    """
-
-    weights: dict[str, float]
-    budget_km: float = 6000.0
-    max_picks: int = 10
-    hubs_per_target: int = 2
-    hub_min_cut: int = 3
-    untrusted: frozenset[str] = frozenset()
-    partners: frozenset[str] = frozenset()
-    territories: dict[str, str] = field(default_factory=dict)
-    target_territories: bool = False
-    landlocked: frozenset[str] = frozenset()
-    not_targets: frozenset[str] = frozenset()
-    population: str | None = None
-    population_scale: str = "log10"
-    candidate_exposure: float = 0.0
-    map: bool = False
-
-
-_DEFAULT_WEIGHTS = {"resilience": 0.35, "status": 0.30, "trusted_paths": 0.15, "dcs_priority": 0.20}
-
 
 def plan_settings(model: ModelSpec) -> PlanSettings:
-    """Read the ``[plan]`` table of a model (defaults where it has none).
-
-    Raises
-    ------
-    RiskSpecError
-        For an unknown component, a negative weight, weights not summing to 1, or a bad scale.
-    """
-    table = dict(model.plan or {})
-    where = f"{model.path!r}, key 'plan"
-    weights = (
-        {**_DEFAULT_WEIGHTS, **table.get("weights", {})}
-        if "weights" not in table
-        else {c: float(table["weights"].get(c, 0.0)) for c in BENEFIT_COMPONENTS}
-    )
-    unknown = sorted(set(table.get("weights", {})) - set(BENEFIT_COMPONENTS))
-    if unknown:
-        msg = f"{where}.weights.{unknown[0]}': unknown component; components: {BENEFIT_COMPONENTS}"
-        raise RiskSpecError(msg)
-    if any(v < 0 for v in weights.values()) or not math.isclose(sum(weights.values()), 1.0):
-        msg = f"{where}.weights': weights must be non-negative and sum to 1; got {weights}"
-        raise RiskSpecError(msg)
-    scale = str(table.get("population_scale", "log10"))
-    if scale not in ("log10", "linear", "none"):
-        msg = f"{where}.population_scale': was {scale!r}; allowed: log10, linear, none"
-        raise RiskSpecError(msg)
-    population = table.get("population")
-    if population is not None:
-        population = str(Path(model.path).parent / str(population))
-    return PlanSettings(
-        weights=weights,
-        budget_km=float(table.get("budget_km", 6000.0)),
-        max_picks=int(table.get("max_picks", 10)),
-        hubs_per_target=int(table.get("hubs_per_target", 2)),
-        hub_min_cut=int(table.get("hub_min_cut", 3)),
-        untrusted=frozenset(table.get("untrusted", [])),
-        partners=frozenset(table.get("partners", [])),
-        territories={str(k): str(v) for k, v in table.get("territories", {}).items()},
-        target_territories=bool(table.get("target_territories", False)),
-        landlocked=frozenset(table.get("landlocked", [])),
-        not_targets=frozenset(table.get("not_targets", [])),
-        population=population,
-        population_scale=scale,
-        candidate_exposure=float(table.get("candidate_exposure", 0.0)),
-        map=bool(table.get("map", False)),
-    )
+    """Return the model's ``[plan]`` settings (checked when the model file was read)."""
+    return model.plan
 
 
 def population_table(path: str | Path | None = None) -> pd.Series:

@@ -151,7 +151,7 @@ class ScenarioEngine:
     layers
         Loaded layers.
     model
-        Model (topology settings, chokepoints, vendor profile); default ``dcs-v1``.
+        Model (topology settings, chokepoints, vendor profile); default ``dcs-v2``.
     countries
         Country polygons for landmasses (optional; see :func:`build_network`).
     year
@@ -334,8 +334,12 @@ class ScenarioEngine:
         )
         main_node = np.full(len(g.countries), -1)
         on_main = np.zeros(len(g.lp_ids), dtype=bool)
+        anchors = dict(zip(g.anchor_country.tolist(), g.anchor_index.tolist(), strict=True))
         for ci in range(len(g.countries)):
             members = np.flatnonzero(g.lp_country == ci)
+            if not len(members):  # a country node (no landing point): itself
+                main_node[ci] = anchors[ci]
+                continue
             mk = list(keys[members])
             best = max(set(mk), key=lambda k: (mk.count(k), k))
             on_main[members[np.array(mk) == best]] = True
@@ -346,9 +350,11 @@ class ScenarioEngine:
         self, active: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Labels of landing points, foreign reach, connected pairs, and all node labels."""
-        labels = connected_labels(self.graph, active)
-        lp_labels = labels[self.graph.lp_index]
-        reach, pairs = country_reach(self.graph, lp_labels)
+        g = self.graph
+        labels = connected_labels(g, active)
+        lp_labels = labels[g.lp_index]
+        # countries reached: by their landing points and, without any, their country node
+        reach, pairs = country_reach(g, labels[g.member_index], g.member_country)
         return lp_labels, reach, pairs, labels
 
     def _lp_isolated(self, lp_labels: np.ndarray, all_labels: np.ndarray) -> np.ndarray:
@@ -364,7 +370,12 @@ class ScenarioEngine:
         out = np.zeros(lp_labels.shape, dtype=bool)
         for j in range(lp_labels.shape[1]):
             labs = lp_labels[:, j]
-            pairs = np.unique(labs[known] * n_c + g.lp_country[known])
+            anchors = all_labels[g.anchor_index, j]  # countries without a landing point
+            pairs = np.unique(
+                np.concatenate(
+                    [labs[known] * n_c + g.lp_country[known], anchors * n_c + g.anchor_country]
+                )
+            )
             comp, counts = np.unique(pairs // n_c, return_counts=True)
             abroad = np.isin(labs, comp[counts >= 2])
             main_label = all_labels[main_node[np.maximum(g.lp_country, 0)], j]
@@ -604,6 +615,23 @@ class ScenarioEngine:
         hubs = pick_hubs(intl, list(spec["hubs"]), int(spec["hub_count"]))
         return resilience(hyper, hubs, paths_up_to=paths_up_to)
 
+    def edges_of_units(self) -> dict[str, list[int]]:
+        """Return the edges of every unit that fails: a cable's segments, a cited land link.
+
+        Returns
+        -------
+        dict
+            Cable id or cited land-link id (``AAA-BBB:n``) -> positions in the graph's edges.
+        """
+        out: dict[str, list[int]] = {}
+        for i, c in enumerate(self._seg_cables):
+            out.setdefault(str(c), []).append(i)
+        n_seg = len(self._seg_cables)
+        for i, link in enumerate(self.graph.land_link):
+            if link:
+                out.setdefault(str(link), []).append(n_seg + i)
+        return out
+
     def hypergraph(self) -> CableHypergraph:
         """Places and the cables switched on (:attr:`base_edges`), contracted along land links."""
         return hypergraph_from_graph(self.graph, self._seg_cables, active=self._base_edges)
@@ -634,23 +662,22 @@ class ScenarioEngine:
         pairs = sorted(candidates)
         g = self.graph
         hub_idx = [g.countries.index(h) for h in res.hubs if h in g.countries]
-        hub_lp = np.isin(g.lp_country, hub_idx)
-        known = g.lp_country >= 0
+        member_country = g.member_country
+        hub_member = np.isin(member_country, hub_idx)
+        known = member_country >= 0
         eligible = np.isin(np.array(g.countries), two)
-        seg_index: dict[str, list[int]] = {}
-        for i, c in enumerate(self._seg_cables):
-            seg_index.setdefault(str(c), []).append(i)
+        edges = self.edges_of_units()
         cut_lists: list[list[str]] = []
         for start in range(0, len(pairs), batch):
             chunk = pairs[start : start + batch]
             active = np.repeat(self._base_edges[:, None], len(chunk), axis=1)
             for col, (a, b) in enumerate(chunk):
-                active[np.array([*seg_index[a], *seg_index[b]], dtype=np.int64), col] = False
-            labels = connected_labels(g, active)[g.lp_index]
+                active[np.array([*edges[a], *edges[b]], dtype=np.int64), col] = False
+            labels = connected_labels(g, active)[g.member_index]
             for col in range(len(chunk)):
                 labs = labels[:, col]
-                linked = np.isin(labs, labs[hub_lp]) & known
-                ok = np.bincount(g.lp_country[linked], minlength=len(g.countries)) > 0
+                linked = np.isin(labs, labs[hub_member]) & known
+                ok = np.bincount(member_country[linked], minlength=len(g.countries)) > 0
                 cut = np.flatnonzero(~ok & eligible)
                 cut_lists.append([g.countries[k] for k in cut])
         frame = pd.DataFrame(

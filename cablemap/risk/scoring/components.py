@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import geopandas as gpd
@@ -77,6 +77,7 @@ class Facts:
     country_intl: dict[str, list[str]]
     lp_redundancy: dict[str, int]
     land_linked_abroad: set[str]
+    lp_gateway: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _cable_facts(layers: Layers, model: ModelSpec) -> pd.DataFrame:
@@ -176,8 +177,59 @@ def compute_facts(layers: Layers, model: ModelSpec, network: Network) -> Facts:
     cross = network.terrestrial[network.terrestrial["kind"] == "cross_border"]
     land_linked = {str(i) for pair in cross["iso3"] for i in pair.split("-")}
     return Facts(
-        facts, dict(lp_cables), dict(country_cables), dict(country_intl), lp_redundancy, land_linked
+        facts,
+        dict(lp_cables),
+        dict(country_cables),
+        dict(country_intl),
+        lp_redundancy,
+        land_linked,
+        gateways(network, lp_iso3, international),
     )
+
+
+def gateways(
+    network: Network, lp_iso3: pd.Series, international: dict[str, bool]
+) -> dict[str, list[str]]:
+    """Return the international cables each landing point is its country's gateway for.
+
+    A landing point is a gateway on a cable where, along that cable's own segments, it
+    reaches a landing point of another country without passing another landing point of its
+    own country: the country's last landing before the cable leaves it. The country's other
+    landings on the cable are domestic branches (Kumul's towns in Papua New Guinea, Bohol's
+    landing in the Philippines).
+
+    Returns
+    -------
+    dict
+        lp_id -> sorted cable ids.
+    """
+    iso = lp_iso3.dropna().astype(str).to_dict()
+    seg = network.segments
+    out: dict[str, set[str]] = defaultdict(set)
+    for cable, group in seg.groupby("cable_id", sort=False):
+        if not international.get(str(cable)):
+            continue
+        adjacency: dict[str, list[str]] = defaultdict(list)
+        for u, v in zip(group["u"], group["v"], strict=True):
+            adjacency[u].append(v)
+            adjacency[v].append(u)
+        points = [n for n in adjacency if n in iso]
+        for start in points:
+            home = iso[start]
+            seen, stack = {start}, [start]
+            while stack:
+                node = stack.pop()
+                for nxt in adjacency[node]:
+                    if nxt in seen:
+                        continue
+                    seen.add(nxt)
+                    if nxt in iso and iso[nxt] != home:
+                        out[start].add(str(cable))
+                        stack.clear()
+                        break
+                    if nxt not in iso:  # a branching unit or the cable's hub: go on
+                        stack.append(nxt)
+    return {lp: sorted(cables) for lp, cables in out.items()}
 
 
 def cable_components(facts: Facts) -> pd.DataFrame:
@@ -206,12 +258,16 @@ def cable_components(facts: Facts) -> pd.DataFrame:
     )
 
 
-def _country_graph_betweenness(facts: Facts) -> dict[str, float]:
+def _country_graph_betweenness(
+    facts: Facts, land_pairs: list[tuple[str, str]] | None = None
+) -> dict[str, float]:
+    """Betweenness of countries joined by a shared international cable or a cited land link."""
     graph = nx.Graph()
     for countries in facts.cables.loc[facts.cables["international"], "countries"]:
         for i, a in enumerate(countries):
             for b in countries[i + 1 :]:
                 graph.add_edge(a, b)
+    graph.add_edges_from(land_pairs or [])
     if graph.number_of_nodes() < 3:
         return {}
     values = normalized_betweenness({v: list(graph[v]) for v in graph})
@@ -232,11 +288,16 @@ def _lp_betweenness(network: Network, lp_iso3: pd.Series) -> dict[str, float]:
     return {lp: values.get(lp, 0.0) / top for lp in lp_iso3.index}
 
 
-def fragility_of(min_cut: int | None) -> float:
-    """``1 / min_cut`` (1 when unconnected; 0 when land-linked to the global network)."""
+def fragility_of(min_cut: float | None) -> float:
+    """``1 / min_cut`` in cable equivalents, at most 1 (1 when unconnected; 0 when unbounded)."""
     if min_cut is None:
         return 0.0
-    return 1.0 / max(min_cut, 1)
+    return 1.0 / max(min_cut, 1.0)
+
+
+def _relative(values: dict[str, float]) -> dict[str, float]:
+    top = max(values.values(), default=0.0)
+    return {k: (v / top if top > 0 else 0.0) for k, v in values.items()}
 
 
 def landing_point_components(
@@ -244,27 +305,33 @@ def landing_point_components(
     network: Network,
     landing_points: pd.DataFrame,
     resilience: Resilience | None = None,
+    sites: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Compute the landing-point components (index ``lp_id``)."""
+    """Compute the landing-point components (index ``lp_id``).
+
+    ``hub`` and ``gateway_share`` count only the international cables the point is its
+    country's gateway for (:func:`gateways`); ``sites`` is the interconnection (networks +
+    exchanges) of the facilities it serves, relative to the most any point serves.
+    """
     lp_iso3 = landing_points.set_index("lp_id")["iso3"]
     f = facts.cables
-    international = f["international"].to_dict()
     exposure = f["vendor_exposure"].to_dict()
     crosses = f["chokepoints"].map(bool).to_dict()
     betweenness = _lp_betweenness(network, lp_iso3)
-    intl_at = {lp: [c for c in cs if international[c]] for lp, cs in facts.lp_cables.items()}
-    most_intl = max((len(v) for v in intl_at.values()), default=0) or 1
+    most_gateway = max((len(v) for v in facts.lp_gateway.values()), default=0) or 1
+    served = _relative(sites or {})
     rows = {}
     for lp, iso in lp_iso3.items():
         cables = facts.lp_cables.get(lp, [])
-        intl = intl_at.get(lp, [])
+        gateway = facts.lp_gateway.get(lp, [])
         country_intl = len(facts.country_intl.get(iso, [])) if isinstance(iso, str) else 0
         redundancy = facts.lp_redundancy.get(lp, 0)
         rows[lp] = {
             "vendor_exposure": float(np.mean([exposure[c] for c in cables])) if cables else 0.0,
             "betweenness": betweenness.get(lp, 0.0),
-            "gateway_share": len(intl) / country_intl if country_intl else 0.0,
-            "hub": len(intl) / most_intl,
+            "gateway_share": len(gateway) / country_intl if country_intl else 0.0,
+            "hub": len(gateway) / most_gateway,
+            "sites": served.get(lp, 0.0),
             "fragility": (
                 fragility_of(resilience.landing_points[lp]["min_cut"])
                 if resilience is not None and lp in resilience.landing_points
@@ -278,34 +345,65 @@ def landing_point_components(
 
 
 def country_components(
-    facts: Facts, landing_points: pd.DataFrame, resilience: Resilience | None = None
+    facts: Facts,
+    landing_points: pd.DataFrame,
+    resilience: Resilience | None = None,
+    *,
+    countries: list[str] | None = None,
+    capital_cut: dict[str, float | None] | None = None,
+    land_links: pd.DataFrame | None = None,
+    sites: dict[str, float] | None = None,
 ) -> pd.DataFrame:
-    """Compute the country components (index ``iso3``)."""
+    """Compute the country components (index ``iso3``).
+
+    Parameters
+    ----------
+    facts, landing_points
+        The cable facts and the landing points.
+    resilience
+        Exact resilience (cables and cited land links as units).
+    countries
+        Every country to score: by default those with a cable; countries reached only over
+        land (landlocked) and the region's unconnected ones are added by the caller.
+    capital_cut
+        Exact resilience of each country's capital (its island or landmass): ``fragility``
+        takes the weaker of the country's and its capital's.
+    land_links
+        The cited land links in service (``a``, ``b``): transit counts paths over them, and a
+        country without a station is as diverse as its land links are many.
+    sites
+        Interconnection (networks + exchanges of its facilities) per country.
+    """
     f = facts.cables
     exposure = f["vendor_exposure"].to_dict()
     crosses = f["chokepoints"].map(bool).to_dict()
     lp_lists = f["lp_ids"].to_dict()
-    transit = _country_graph_betweenness(facts)
+    links = land_links if land_links is not None else pd.DataFrame(columns=["a", "b"])
+    transit = _country_graph_betweenness(facts, list(zip(links["a"], links["b"], strict=True)))
+    link_count = pd.concat([links["a"], links["b"]]).value_counts().to_dict()
     lp_iso3 = landing_points.set_index("lp_id")["iso3"].to_dict()
     most_intl = max((len(v) for v in facts.country_intl.values()), default=0) or 1
+    interconnection = _relative(sites or {})
+    capital_cut = capital_cut or {}
     rows = {}
-    for iso in sorted(facts.country_cables):
-        cables = facts.country_cables[iso]
+    for iso in sorted(countries if countries is not None else facts.country_cables):
+        cables = facts.country_cables.get(iso, [])
         intl = facts.country_intl.get(iso, [])
         stations = {lp for c in intl for lp in lp_lists[c] if lp_iso3.get(lp) == iso}
+        entry = resilience.countries.get(iso) if resilience is not None else None
+        cut = entry["min_cut"] if entry is not None else 0
+        if iso in capital_cut and cut is not None:
+            capital = capital_cut[iso]
+            cut = cut if capital is None else min(cut, capital)
+        diversity = len(stations) or int(link_count.get(iso, 0))
         rows[iso] = {
-            "vendor_exposure": float(np.mean([exposure[c] for c in cables])),
-            "fragility": (
-                fragility_of(resilience.countries[iso]["min_cut"])
-                if resilience is not None and iso in resilience.countries
-                else 0.0
-                if iso in facts.land_linked_abroad
-                else 1.0 / max(len(intl), 1)
-            ),
-            "station_diversity": 1.0 / max(len(stations), 1),
+            "vendor_exposure": float(np.mean([exposure[c] for c in cables])) if cables else 0.0,
+            "fragility": fragility_of(cut) if resilience is not None else 1.0 / max(len(intl), 1),
+            "station_diversity": 1.0 / max(diversity, 1),
             "chokepoint": float(np.mean([crosses[c] for c in intl])) if intl else 0.0,
             "transit": transit.get(iso, 0.0),
             "hub": len(intl) / most_intl,
+            "sites": interconnection.get(iso, 0.0),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 

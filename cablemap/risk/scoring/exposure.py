@@ -85,7 +85,8 @@ def exposure_evidence(layers: Layers, profile: VendorProfile) -> pd.DataFrame:
     to_domain = {fp: d for d, fps in DOMAIN_FOOTPRINTS.items() for fp in fps}
     fp = layers.vendor_footprints
     if fp is not None and len(fp):
-        rows = fp[fp["status"].isin(list(profile.status_factors))].copy()
+        statuses = [s for s in profile.status_factors if s != "unknown"]
+        rows = fp[fp["status"].isin(statuses)].copy()
         rows["domain"] = rows["domain"].map(to_domain)
         parts.append(rows[["iso3", "domain", "vendor", "status", "source"]])
     fac = layers.facilities

@@ -16,8 +16,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from cablemap._geo import pairs_within_km
 from cablemap._tables import json_safe
 from cablemap._validate import is_missing
+from cablemap.layers.iso_codes import name_of_iso3
 from cablemap.risk.hazards.rates import FaultRates, fault_rates
 from cablemap.risk.model.spec import COMPONENTS, ModelSpec
 from cablemap.risk.network.resilience import (
@@ -25,6 +27,8 @@ from cablemap.risk.network.resilience import (
     status_of,
 )
 from cablemap.risk.network.topology import Network
+from cablemap.risk.scoring.combine import add_acceptability, group_of, score_table
+from cablemap.risk.scoring.combine import sensitivity as sensitivity_of
 from cablemap.risk.scoring.components import (
     Facts,
     cable_components,
@@ -41,6 +45,7 @@ from cablemap.risk.scoring.metros import (
     metro_of_sites,
     metro_table,
 )
+from cablemap.risk.scoring.status import country_standing
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -270,41 +275,58 @@ class Scores:
 
 
 _TIER_SHARES = "tier_share_high tier_share_elevated tier_share_unrated tier_share_trusted"
+_MEASURES = (
+    "importance importance_rank vulnerability vulnerability_rank criticality criticality_rank"
+)
+_ACCEPT = "top_k_acceptability leaves_top_k_at"
 _CONTEXT = {
     "landing_point": (
-        "name iso3 country cables international_cables redundancy_cables status min_cut_cables "
-        "criticality "
-        f"criticality_rank {_TIER_SHARES} top_n_share in_region"
+        "name iso3 country cables international_cables gateway_cables redundancy_cables status "
+        f"min_cut_cables {_MEASURES} {_TIER_SHARES} top_n_share {_ACCEPT} in_region"
     ).split(),
     "cable": (
         "name status countries international suppliers owners supplier_tier owner_tier tier "
-        "high_tier_vendors chokepoints faults_per_year quakes_per_year top_n_share in_region"
+        f"high_tier_vendors chokepoints faults_per_year quakes_per_year top_n_share {_ACCEPT} "
+        "in_region"
     ).split(),
     "country": (
-        "name cables international_cables redundancy_cables status min_cut_cables "
-        "landing_stations criticality "
-        f"criticality_rank dcs_fragility_index dcs_priority dcs_rank {_TIER_SHARES} "
-        "top_n_share in_region"
+        "name cables international_cables redundancy_cables status min_cut_cables sea_min_cut "
+        "sea_min_cut_cables landlocked terrestrial_dependence capital_name capital_connected "
+        "capital_min_cut capital_cut_cables population_share_unconnected "
+        "population_share_single_cable island_groups_known landing_stations "
+        f"{_MEASURES} dcs_fragility_index dcs_priority dcs_rank {_TIER_SHARES} "
+        f"top_n_share {_ACCEPT} in_region"
     ).split(),
-    "facility": [c for c in FACILITY_CONTEXT if c != "fac_id"],
-    "metro": [c for c in METRO_CONTEXT if c != "metro_id"],
+    "facility": [*(c for c in FACILITY_CONTEXT if c != "fac_id"), *_MEASURES.split()[:4]],
+    "metro": [*(c for c in METRO_CONTEXT if c != "metro_id"), *_MEASURES.split()[:4]],
 }
 
 
 def row_dict(entity: str, row: pd.Series, model: ModelSpec) -> dict[str, Any]:
-    """One scored row as plain data: id, score, rank, components and context."""
+    """One scored row as plain data: id, score, rank, how it is formed, components, context.
+
+    ``formula`` says how the score is made (``"importance^0.7 x vulnerability^0.3"`` or
+    ``"weighted sum"``); each component gives its ``value``, ``weight``, ``contribution`` and, for a
+    product score, its ``group`` (its contributions sum to that group's measure).
+    """
+    product = model.combination(entity) == "product"
+    a = model.importance_exponent
+    formula = f"importance^{a:g} x vulnerability^{1 - a:g}" if product else "weighted sum"
     out: dict[str, Any] = {
         "entity": entity,
         "id": row[ID_COLUMNS[entity]],
         "score": round(float(row["score"]), 6),
         "rank": int(row["rank"]),
+        "formula": formula,
         "components": {
             c: {
                 "value": round(float(row[c]), 6),
                 "weight": float(row[f"{c}_weight"]),
                 "contribution": round(float(row[f"{c}_contribution"]), 6),
+                **({"group": group_of(model, entity, c)} if product else {}),
             }
             for c in COMPONENTS[entity]
+            if f"{c}_weight" in row.index
         },
         "model": model.name,
     }
@@ -318,105 +340,39 @@ def row_dict(entity: str, row: pd.Series, model: ModelSpec) -> dict[str, Any]:
     return out
 
 
-def _weighted(values: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
-    out = values.copy()
-    total = np.zeros(len(values))
-    for comp, weight in weights.items():
-        out[f"{comp}_weight"] = weight
-        out[f"{comp}_contribution"] = values[comp] * weight
-        total = total + out[f"{comp}_contribution"].to_numpy()
-    out["score"] = total
-    out["rank"] = out["score"].rank(ascending=False, method="min").astype(int)
-    return out
+def _lp_sites(layers: Layers, spec: ModelSpec) -> dict[str, float]:
+    """Interconnection (networks + exchanges) of the facilities within reach of each point."""
+    fac = layers.facilities
+    if fac is None or not len(fac):
+        return {}
+    inter = (fac["networks"].fillna(0) + fac["exchanges"].fillna(0)).to_numpy(dtype=float)
+    lps = layers.landing_points
+    i, j, _ = pairs_within_km(
+        lps.geometry.x,
+        lps.geometry.y,
+        fac.geometry.x,
+        fac.geometry.y,
+        float(spec.sites["landing_radius_km"]),
+    )
+    served = np.bincount(i, weights=inter[j] + 1.0, minlength=len(lps))
+    return dict(zip(lps["lp_id"], served.tolist(), strict=True))
 
 
-def kendall_tau(a: np.ndarray, b: np.ndarray) -> float:
-    """Kendall's tau-b between two score vectors (1 = same order, -1 = reversed)."""
-    b = np.asarray(b, dtype=float)
-    return float(_kendall_taus(a, b[:, None])[0])
+def _country_sites(layers: Layers) -> dict[str, float]:
+    """Interconnection (networks + exchanges, and each facility itself) per country."""
+    fac = layers.facilities
+    if fac is None or not len(fac):
+        return {}
+    inter = fac["networks"].fillna(0) + fac["exchanges"].fillna(0) + 1.0
+    return {str(k): float(v) for k, v in inter.groupby(fac["iso3"]).sum().items()}
 
 
-def _kendall_taus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Kendall's tau-b between the vector ``a`` and each column of ``b`` (counts, so exact)."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if len(a) < 2:
-        return np.ones(b.shape[1])
-    upper = np.triu_indices(len(a), k=1)
-    da = np.sign(a[upper[0]] - a[upper[1]])
-    db = np.sign(b[upper[0]] - b[upper[1]])
-    concordant = np.sum(da[:, None] * db, axis=0)
-    denom = np.sqrt(float(np.sum(da != 0)) * np.sum(db != 0, axis=0).astype(float))
-    return np.where(denom > 0, concordant / np.where(denom > 0, denom, 1.0), 1.0)
-
-
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    return np.argsort(-scores, kind="stable")[:n]
-
-
-def _compare(base: np.ndarray, scores: np.ndarray, top: np.ndarray) -> tuple[float, float]:
-    """Kendall tau over the base top N, and the share of the base top N still in the top N."""
-    new_top = set(_top(scores, len(top)).tolist())
-    overlap = len(new_top & set(top.tolist())) / max(len(top), 1)
-    return kendall_tau(base[top], scores[top]), overlap
-
-
-def _sensitivity(
-    values: dict[str, pd.DataFrame], model: ModelSpec
-) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    """Perturb the weights; report how stable each entity's top N is.
-
-    One component at a time by ±p, then ``draws`` joint draws of every weight in
-    ``[w(1-p), w(1+p)]`` (renormalised). Scores are linear in the weights, so each test is one
-    matrix product.
-    """
-    p = model.sensitivity["perturbation"]
-    top_n = int(model.sensitivity["top_n"])
-    draws = int(model.sensitivity["draws"])
-    rng = np.random.default_rng(int(model.sensitivity["seed"]))
-    rows: list[dict[str, Any]] = []
-    stability: dict[str, pd.Series] = {}
-    for entity, frame in values.items():
-        comps = COMPONENTS[entity]
-        w = np.array([model.weights[entity][c] for c in comps])
-        v = frame[list(comps)].to_numpy(dtype=float)
-        base = v @ w
-        top = _top(base, min(top_n, len(base)))
-        for i, comp in enumerate(comps):
-            if w[i] == 0:
-                continue
-            for sign in (1, -1):
-                bumped = w.copy()
-                bumped[i] *= 1 + sign * p
-                tau, overlap = _compare(base, v @ (bumped / bumped.sum()), top)
-                rows.append(
-                    {
-                        "entity": entity,
-                        "test": f"{comp} {'+' if sign > 0 else '-'}{p:.0%}",
-                        "kendall_tau": round(tau, 4),
-                        "top_n_overlap": round(overlap, 4),
-                    }
-                )
-        if not draws:
-            continue
-        sampled = w * rng.uniform(1 - p, 1 + p, size=(draws, len(w)))
-        all_scores = v @ (sampled / sampled.sum(axis=1, keepdims=True)).T
-        # every draw's top N at once (a stable sort per column, as _top)
-        tops = np.argsort(-all_scores, axis=0, kind="stable")[: len(top)]
-        in_top = np.bincount(tops.ravel(), minlength=len(base)).astype(float)
-        overlaps = np.isin(tops, top).sum(axis=0) / max(len(top), 1)
-        taus = _kendall_taus(base[top], all_scores[top])
-        rows.append(
-            {
-                "entity": entity,
-                "test": f"{draws} random draws ±{p:.0%} (median; min)",
-                "kendall_tau": round(float(np.median(taus)), 4),
-                "top_n_overlap": round(float(np.median(overlaps)), 4),
-                "kendall_tau_min": round(float(np.min(taus)), 4),
-                "top_n_overlap_min": round(float(np.min(overlaps)), 4),
-            }
-        )
-        stability[entity] = pd.Series(in_top / draws, index=frame.index)
-    return pd.DataFrame(rows), stability
+def _country_rows(analysis: Analysis) -> list[str]:
+    """Every country scored: with a cable, reached over land, or of the region."""
+    facts, res = analysis.facts, analysis.resilience
+    return sorted(
+        set(facts.country_cables) | set(res.countries) | set(analysis.model.region.countries)
+    )
 
 
 def compute_scores(analysis: Analysis) -> Scores:
@@ -438,15 +394,24 @@ def compute_scores(analysis: Analysis) -> Scores:
         Scored landing points, cables and countries, sensitivity, notes.
     """
     spec, layers, network = analysis.model, analysis.layers, analysis.network
-    facts = analysis.facts
-    res = analysis.resilience
-    countries_values = _with_unconnected(
-        country_components(facts, layers.landing_points, res), spec
-    )
+    facts, res = analysis.facts, analysis.resilience
+    countries = _country_rows(analysis)
+    standing = country_standing(analysis, countries)
+    capital_cut = {iso: entry["min_cut"] for iso, entry in analysis.capital_resilience.items()}
     values = {
-        "landing_point": landing_point_components(facts, network, layers.landing_points, res),
+        "landing_point": landing_point_components(
+            facts, network, layers.landing_points, res, _lp_sites(layers, spec)
+        ),
         "cable": cable_components(facts),
-        "country": countries_values,
+        "country": country_components(
+            facts,
+            layers.landing_points,
+            res,
+            countries=countries,
+            capital_cut=capital_cut,
+            land_links=analysis.land_links,
+            sites=_country_sites(layers),
+        ),
     }
     rates = _add_hazard(values, facts, spec, network, layers, analysis.hazards)
     evidence = exposure_evidence(layers, spec.vendor_profile)
@@ -459,42 +424,22 @@ def compute_scores(analysis: Analysis) -> Scores:
         spec.vendor_profile,
     )
     country_values["vendor_exposure"] = stack.pop("vendor_exposure")
-    sensitivity, stability = _sensitivity(values, spec)
-    region = spec.region.countries
-    tables = {e: _weighted(v, spec.weights[e]) for e, v in values.items()}
+    sensitivity, stability = sensitivity_of(values, spec)
+    tables = {e: score_table(v, spec, e) for e, v in values.items()}
     for entity, table in tables.items():
         if entity in stability:
             table["top_n_share"] = stability[entity]
-        comps = spec.criticality_components.get(entity)
-        if comps:
-            weights = spec.weights[entity]
-            total = sum(weights[c] for c in comps) or 1.0
-            table["criticality"] = sum(table[c] * weights[c] for c in comps) / total
-            table["criticality_rank"] = (
-                table["criticality"].rank(ascending=False, method="min").astype(int)
-            )
     for entity, groups in (("landing_point", facts.lp_cables), ("country", facts.country_cables)):
         tables[entity] = tables[entity].join(tier_shares(facts, groups, tables[entity].index))
-    lp_table = _landing_point_table(tables["landing_point"], layers, facts, region, res)
-    cable_table = _cable_table(tables["cable"], layers, facts, region, rates)
-    country_table = _country_table(tables["country"], layers, facts, spec, res)
+    lp_table = _landing_point_table(tables["landing_point"], layers, facts, spec, res)
+    cable_table = _cable_table(tables["cable"], layers, facts, spec, rates)
+    country_table = _country_table(tables["country"], standing, layers, facts, spec)
     country_table = country_table.join(stack, on="iso3")
-    facilities, metros = _sites(layers, facts, spec)
+    facilities, metros = _sites(layers, facts, spec, country_table)
     for frame in (lp_table, cable_table, country_table, facilities, metros):
         if frame is not None:
             frame.attrs["risk_model"] = spec.name
-    notes = list(network.notes)
-    notes.extend(_gap_notes(layers.cables))
-    if rates is not None:
-        notes.extend(rates.notes)
-    elif any(spec.weights[e].get("hazard", 0.0) > 0 for e in spec.weights):
-        notes.append(
-            "no earthquake catalogue: the hazard component is 0 (give one with --hazards or "
-            "[layers] hazards)"
-        )
-    unrouted = facts.cables.index[~facts.cables["has_route"]]
-    if len(unrouted):
-        notes.append(f"{len(unrouted)} cable(s) without a route count as crossing no chokepoint")
+    notes = _notes(analysis, rates, country_table, facilities)
     logger.info(
         "Scored %d landing points, %d cables, %d countries with %r",
         len(lp_table),
@@ -502,14 +447,6 @@ def compute_scores(analysis: Analysis) -> Scores:
         len(country_table),
         spec.name,
     )
-    unconnected = sorted(country_table.loc[country_table["status"] == "unconnected", "iso3"])
-    if unconnected:
-        notes.append(
-            f"{len(unconnected)} region countr(ies) with no path to the global network by an "
-            f"in-service cable: {unconnected}"
-        )
-    if "facility" in spec.site_weights and facilities is None:
-        notes.append("no facilities layer: facilities are not scored")
     return Scores(
         lp_table,
         cable_table,
@@ -525,38 +462,69 @@ def compute_scores(analysis: Analysis) -> Scores:
     )
 
 
-def _with_unconnected(values: pd.DataFrame, spec: ModelSpec) -> pd.DataFrame:
-    """Add a row for every region country without an in-service cable (fragility 1)."""
-    missing = sorted(set(spec.region.countries) - set(values.index))
-    if not missing:
-        return values
-    rows = pd.DataFrame(
-        {
-            "vendor_exposure": 0.0,
-            "fragility": 1.0,
-            "station_diversity": 1.0,
-            "chokepoint": 0.0,
-            "transit": 0.0,
-            "hub": 0.0,
-        },
-        index=pd.Index(missing),
-    )
-    return pd.concat([values, rows[values.columns]])
+def _notes(
+    analysis: Analysis,
+    rates: FaultRates | None,
+    country_table: pd.DataFrame,
+    facilities: gpd.GeoDataFrame | None,
+) -> list[str]:
+    """Say what the analyst should know about these scores: fallbacks and assumptions."""
+    spec, layers, facts = analysis.model, analysis.layers, analysis.facts
+    network = analysis.network
+    notes = list(network.notes)
+    notes.extend(_gap_notes(layers.cables))
+    if rates is not None:
+        notes.extend(rates.notes)
+    elif any(spec.all_weights(e).get("hazard", 0.0) > 0 for e in spec.weights):
+        notes.append(
+            "no earthquake catalogue: the hazard component is 0 (give one with --hazards or "
+            "[layers] hazards)"
+        )
+    unrouted = facts.cables.index[~facts.cables["has_route"]]
+    if len(unrouted):
+        notes.append(f"{len(unrouted)} cable(s) without a route count as crossing no chokepoint")
+    if analysis.land_links is None:
+        notes.append("the model names no cited land links: countries are joined by sea only")
+    else:
+        notes.append(
+            f"{len(analysis.land_links)} cited land link(s) in service in "
+            f"{analysis.analysed_year}, each a finite unit of cable equivalents "
+            f"({spec.land_links['capacity']})"
+        )
+    in_region = country_table["in_region"]
+    for status in ("unconnected", "capital_unconnected"):
+        codes = sorted(country_table.loc[in_region & (country_table["status"] == status), "iso3"])
+        if codes:
+            notes.append(f"{len(codes)} region countr(ies) {status.replace('_', ' ')}: {codes}")
+    if "facility" in spec.site_weights and facilities is None:
+        notes.append("no facilities layer: facilities are not scored")
+    return notes
 
 
 def _sites(
-    layers: Layers, facts: Facts, spec: ModelSpec
+    layers: Layers, facts: Facts, spec: ModelSpec, countries: pd.DataFrame
 ) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
-    """Score facilities and metros where the model weighs them."""
+    """Score facilities and metros where the model weighs them.
+
+    Their vulnerability takes their country's: ``fragility`` (its exact resilience, capital
+    included) and, for metros, ``vendor_exposure``.
+    """
+    by_country = countries.set_index("iso3")
     metros = None
     if "metro" in spec.site_weights:
         comps, context = metro_components(layers, facts, spec)
-        metros = metro_table(_weighted(comps, spec.site_weights["metro"]), context, spec)
+        iso = context["iso3"] if "iso3" in context.columns else pd.Series(index=comps.index)
+        for col in ("fragility", "vendor_exposure"):
+            comps[col] = iso.map(by_country[col]).fillna(0.0).to_numpy()
+        metros = metro_table(score_table(comps, spec, "metro"), context, spec)
     facilities = None
     has_facilities = layers.facilities is not None and len(layers.facilities) > 0
     if "facility" in spec.site_weights and has_facilities:
         comps, context = facility_components(layers, facts, spec)
-        weighted = _weighted(comps, spec.site_weights["facility"])
+        assert layers.facilities is not None  # noqa: S101 - has_facilities
+        iso = layers.facilities.set_index("fac_id")["iso3"].reindex(comps.index)
+        comps["fragility"] = iso.map(by_country["fragility"]).fillna(0.0).to_numpy()
+        weighted = score_table(comps, spec, "facility")
         facilities = facility_table(layers, weighted, context, spec)
         if metros is not None:
             facilities["metro_id"] = facilities["fac_id"].map(metro_of_sites(metros))
@@ -601,11 +569,7 @@ def _add_hazard(  # noqa: PLR0917 - the parts of one scoring run
 
 
 def _landing_point_table(
-    table: pd.DataFrame,
-    layers: Layers,
-    facts: Facts,
-    region: frozenset[str],
-    res: Resilience,
+    table: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec, res: Resilience
 ) -> gpd.GeoDataFrame:
     lps = layers.landing_points.set_index("lp_id")
     f = facts.cables
@@ -615,6 +579,7 @@ def _landing_point_table(
     table["international_cables"] = [
         sum(bool(international[c]) for c in facts.lp_cables.get(lp, [])) for lp in table.index
     ]
+    table["gateway_cables"] = [facts.lp_gateway.get(lp, []) for lp in table.index]
     exact = [res.landing_points.get(lp) for lp in table.index]
     table["redundancy_cables"] = [
         facts.lp_redundancy.get(lp, 0) if e is None else e["min_cut"]
@@ -623,16 +588,26 @@ def _landing_point_table(
     table["status"] = [status_of(0) if e is None else e["status"] for e in exact]
     table["min_cut_cables"] = [[] if e is None else e["cut"] for e in exact]
     out = lps[["name", "country", "iso3", "geometry"]].join(table)
-    out["in_region"] = out["iso3"].isin(region)
+    out["in_region"] = out["iso3"].isin(spec.region.countries)
+    out = _with_measures(out, spec, "landing_point")
     out = out.reset_index().sort_values(["rank", "lp_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=layers.landing_points.crs)
+
+
+def _with_measures(table: pd.DataFrame, spec: ModelSpec, entity: str) -> pd.DataFrame:
+    """Add ``criticality`` (what the maps size by: importance, else the score) and acceptability."""
+    out = add_acceptability(table, spec, entity, table["in_region"])
+    measure = out["importance"] if "importance" in out.columns else out["score"]
+    out["criticality"] = measure
+    out["criticality_rank"] = measure.rank(ascending=False, method="min").astype(int)
+    return out
 
 
 def _cable_table(
     table: pd.DataFrame,
     layers: Layers,
     facts: Facts,
-    region: frozenset[str],
+    spec: ModelSpec,
     rates: FaultRates | None = None,
 ) -> gpd.GeoDataFrame:
     cables = layers.cables.set_index("cable_id")
@@ -646,29 +621,31 @@ def _cable_table(
     if rates is not None:
         for col in ("faults_per_year", "quakes_per_year"):
             out[col] = rates.cables[col].reindex(out.index).fillna(0.0)
+    region = spec.region.countries
     out["in_region"] = out["countries"].map(lambda cs: bool(set(cs) & region))
+    out = add_acceptability(out, spec, "cable", out["in_region"])
     out = out.reset_index().sort_values(["rank", "cable_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=layers.cables.crs)
 
 
+def _territories_apart(spec: ModelSpec) -> set[str]:
+    """Territories of partner or excluded states (the model's ``[plan] territories``)."""
+    plan = spec.plan
+    if plan.target_territories:
+        return set()
+    principals = set(plan.partners) | set(spec.dcs_exclude)
+    return {iso for iso, sovereign in plan.territories.items() if sovereign in principals}
+
+
 def _country_table(
-    table: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec, res: Resilience
+    table: pd.DataFrame, standing: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec
 ) -> pd.DataFrame:
     lps = layers.landing_points
     names = lps.dropna(subset=["iso3"]).groupby("iso3")["country"].first()
-    out = table.copy()
-    out.insert(0, "name", [names.get(i, i) for i in out.index])
+    out = table.join(standing)
+    out.insert(0, "name", [names.get(i) or name_of_iso3(i) for i in out.index])
     out["cables"] = [len(facts.country_cables.get(i, [])) for i in out.index]
     out["international_cables"] = [len(facts.country_intl.get(i, [])) for i in out.index]
-    # exact resilience: the fewest whole cables cutting it off from the hubs (None: land-linked)
-    exact = {
-        i: res.countries.get(i, {"min_cut": 0, "cut": [], "status": "unconnected"})
-        for i in out.index
-    }
-    out["redundancy_cables"] = [exact[i]["min_cut"] for i in out.index]
-    out["redundancy_cables"] = out["redundancy_cables"].astype("Int64")
-    out["status"] = [exact[i]["status"] for i in out.index]
-    out["min_cut_cables"] = [exact[i]["cut"] for i in out.index]
     out["landing_stations"] = [
         round(1 / v) if len(facts.country_intl.get(i, [])) else 0
         for i, v in zip(out.index, out["station_diversity"], strict=True)
@@ -678,11 +655,20 @@ def _country_table(
     frag = spec.dcs_fragility_components
     wsum = sum(weights[c] for c in frag) or 1.0
     fragility_index = sum(out[c] * weights[c] for c in frag) / wsum
-    eligible = out["in_region"] & ~out.index.isin(spec.dcs_exclude)
+    # third countries a cable can reach: the principals, landlocked countries and the
+    # territories of partner or excluded states are listed apart
+    eligible = (
+        out["in_region"]
+        & ~out.index.isin(spec.dcs_exclude)
+        & ~out["landlocked"]
+        & ~out.index.isin(_territories_apart(spec))
+    )
     out["dcs_fragility_index"] = fragility_index
-    # an unconnected country has no trusted path at all: its exposure counts as 1
-    exposure = out["vendor_exposure"].where(out["status"] != "unconnected", 1.0)
+    # a country without a path abroad has no trusted path at all: its exposure counts as 1
+    unconnected = out["status"].isin(["unconnected", "capital_unconnected"])
+    exposure = out["vendor_exposure"].where(~unconnected, 1.0)
     out["dcs_priority"] = (exposure * fragility_index).where(eligible)
     out["dcs_rank"] = out["dcs_priority"].rank(ascending=False, method="min").astype("Int64")
+    out = _with_measures(out, spec, "country")
     out.index.name = "iso3"
     return out.reset_index().sort_values(["rank", "iso3"]).reset_index(drop=True)

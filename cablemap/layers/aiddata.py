@@ -36,7 +36,7 @@ import pandas as pd
 
 from cablemap._errors import SourceFormatError
 from cablemap._validate import LoadReport
-from cablemap.layers.footprints import COLUMNS
+from cablemap.layers.footprints import complete
 from cablemap.layers.iso_codes import iso3_from_name
 
 if TYPE_CHECKING:
@@ -178,7 +178,20 @@ def footprints_from_aiddata(
     report.count("AidData government/city footprints derived", len(rows))
     if unknown_recipients:
         report.count("AidData recipients without an ISO3 code", len(unknown_recipients))
-    out = pd.DataFrame(rows, columns=list(COLUMNS))
-    out["year"] = pd.to_numeric(out["year"]).astype("Int64")
+    out = complete(
+        pd.DataFrame(
+            rows,
+            columns=[
+                "iso3",
+                "vendor",
+                "domain",
+                "status",
+                "year",
+                "source",
+                "source_date",
+                "notes",
+            ],
+        )
+    )
     logger.info("Derived %d footprints from %r", len(out), str(path))
     return out

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
-from cablemap._errors import SourceFormatError
+from cablemap._errors import LayerValidationError, SourceFormatError
+from cablemap._resources import sample_path
 from cablemap.layers.aiddata import footprints_from_aiddata
 from cablemap.layers.boundaries import bundled_countries, countries_from_file
 from cablemap.layers.collection import Layers
@@ -20,6 +21,8 @@ from cablemap.layers.facilities import (
 )
 from cablemap.layers.footprints import footprints_from_cables, footprints_from_file, vendors_frame
 from cablemap.layers.hazards import earthquakes_from_files
+from cablemap.layers.shares import operator_shares_from_file
+from cablemap.layers.stations import footprints_from_stations
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -29,8 +32,53 @@ logger = logging.getLogger(__name__)
 #: Optional files a layer folder (like the embedded sample) may hold.
 CLOUD_REGIONS_FILE = "cloud_regions.csv"
 FOOTPRINTS_FILE = "vendor_footprints.csv"
-#: Every authored footprint table of a layer folder (``vendor_footprints_research.csv``...).
-FOOTPRINTS_GLOB = "vendor_footprints*.csv"
+#: The cited evidence tables of a layer folder: footprints, operator shares, landing stations.
+EVIDENCE_GLOBS = (
+    "vendor_footprints*.csv",
+    "operator_shares*.csv",
+    "landing_station_operators*.csv",
+)
+
+
+def evidence_files(folder: Path | None = None) -> list[Path]:
+    """Return the cited evidence tables of a layer folder (default: the embedded sample's).
+
+    Parameters
+    ----------
+    folder
+        A layer folder; ``None`` for the tables embedded with cablemap (``geodata/sample``),
+        which every source that names no evidence of its own reads.
+    """
+    base = sample_path() if folder is None else folder
+    return sorted(p for pattern in EVIDENCE_GLOBS for p in base.glob(pattern) if p.is_file())
+
+
+def evidence_kind(path: Path) -> str:
+    """Say what an evidence table holds, by its header: ``footprints``, ``shares`` or ``stations``.
+
+    Raises
+    ------
+    LayerValidationError
+        If the file cannot be read or its header is none of the three.
+    """
+    try:
+        with path.open(encoding="utf-8") as fh:
+            header = set(fh.readline().strip().split(","))
+    except (OSError, UnicodeDecodeError) as exc:
+        msg = f"{str(path)!r}: could not be read as an evidence table: {exc}"
+        raise LayerValidationError(msg) from None
+    if {"station", "role"} <= header:
+        return "stations"
+    if {"share", "basis"} <= header:
+        return "shares"
+    if {"iso3", "vendor", "domain", "status"} <= header:
+        return "footprints"
+    msg = (
+        f"{str(path)!r}: not an evidence table (a footprint table has iso3, vendor, domain, "
+        "status; an operator-share table share and basis; a landing-station table station "
+        "and role)"
+    )
+    raise LayerValidationError(msg)
 
 
 def facilities_from_source(path: str | Path, layers: Layers) -> gpd.GeoDataFrame:
@@ -76,13 +124,16 @@ def add_extras(
         A country-polygon file; with a ``folder`` that configures nothing, the low-resolution
         outlines shipped with pyogrio stand in.
     footprints
-        An authored footprint table or a list of them (derived cable rows are always added).
+        Cited evidence tables (:func:`evidence_kind`: footprints, operator shares, landing
+        stations), one or a list; ``None``: the ``folder``'s own, else the tables embedded
+        with cablemap (:func:`evidence_files`); ``[]``: none. Derived cable rows are always
+        added.
     aiddata
         AidData's Global Huawei Finance CSV: government and city footprints
         (:func:`cablemap.layers.aiddata.footprints_from_aiddata`).
     folder
-        A layer folder whose optional files (``cloud_regions.csv``, every
-        ``vendor_footprints*.csv``) configure the extras, as in the embedded sample.
+        A layer folder whose optional files (``cloud_regions.csv``, the evidence tables of
+        :data:`EVIDENCE_GLOBS`) configure the extras, as in the embedded sample.
     hazards
         Earthquake catalogues (:func:`cablemap.layers.hazards.earthquakes_from_files`).
 
@@ -92,11 +143,12 @@ def add_extras(
         The same object.
     """
     sources = list(facilities or [])
-    if folder is not None:
-        if (folder / CLOUD_REGIONS_FILE).is_file():
-            sources.append(folder / CLOUD_REGIONS_FILE)
-        if footprints is None:
-            footprints = sorted(p for p in folder.glob(FOOTPRINTS_GLOB) if p.is_file())
+    if folder is not None and (folder / CLOUD_REGIONS_FILE).is_file():
+        sources.append(folder / CLOUD_REGIONS_FILE)
+    if footprints is None:  # nothing named: the folder's own tables, else the embedded ones
+        footprints = evidence_files(folder)
+        if folder is None:
+            layers.report.count("embedded cited evidence tables read", len(footprints))
     if sources:
         frames = [facilities_from_source(s, layers) for s in sources]
         layers.facilities = (
@@ -112,7 +164,8 @@ def add_extras(
         layers.cables, layers.cable_landings, layers.landing_points, report=layers.report
     )
     files = [footprints] if isinstance(footprints, str | Path) else list(footprints or [])
-    parts = [footprints_from_file(f) for f in files]
+    parts, shares = _evidence([Path(f) for f in files], layers)
+    layers.operator_shares = shares
     if aiddata is not None:
         parts.append(footprints_from_aiddata(aiddata, report=layers.report))
     parts = [p for p in (*parts, derived) if len(p)]
@@ -121,6 +174,21 @@ def add_extras(
     if hazards:
         layers.hazards = earthquakes_from_files(hazards, report=layers.report)
     return layers
+
+
+def _evidence(files: list[Path], layers: Layers) -> tuple[list[pd.DataFrame], pd.DataFrame | None]:
+    """Read evidence tables by kind: footprint rows (stations as rows), and operator shares."""
+    rows: list[pd.DataFrame] = []
+    shares: list[pd.DataFrame] = []
+    for path in files:
+        kind = evidence_kind(path)
+        if kind == "shares":
+            shares.append(operator_shares_from_file(path))
+        elif kind == "stations":
+            rows.append(footprints_from_stations(path, report=layers.report))
+        else:
+            rows.append(footprints_from_file(path))
+    return rows, (pd.concat(shares, ignore_index=True) if shares else None)
 
 
 def _fill_iso3(

@@ -49,6 +49,9 @@ class Layers:
         Who supplies, owns or runs what in which country (:mod:`cablemap.layers.footprints`).
     vendors
         The vendor registry as a table.
+    operator_shares
+        Operators' shares of each country's market by domain (:mod:`cablemap.layers.shares`),
+        where given.
     hazards
         Earthquakes (:mod:`cablemap.layers.hazards`), where configured: the catalogue the
         ``hazard`` component and ``cablemap simulate`` use.
@@ -64,6 +67,7 @@ class Layers:
     vendor_footprints: pd.DataFrame | None = None
     vendors: pd.DataFrame | None = None
     hazards: gpd.GeoDataFrame | None = None
+    operator_shares: pd.DataFrame | None = None
 
     def validate(self) -> None:
         """Check every layer against its schema and the links between them.
@@ -202,6 +206,7 @@ class Layers:
             self.vendor_footprints,
             self.vendors,
             self.hazards,
+            self.operator_shares,
         )
 
     @property

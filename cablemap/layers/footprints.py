@@ -1,29 +1,45 @@
-"""Vendor footprints: which vendor does what in which country (``vendor_footprints`` layer).
+"""Vendor footprints: which vendor does what for whom in which country, and since when.
 
-Schema (DataFrame, one row per country, vendor and domain): ``iso3``; ``vendor`` (a vendor
-registry name; empty only on an ``unknown`` row); ``domain`` (one of :data:`DOMAINS`);
-``status`` (one of :data:`STATUSES`); ``year`` (Int64, nullable); ``source``; ``source_date``
-(when the source was published or read: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; empty where
-not given); ``notes``. Rows come from authored, cited tables (``geodata/sample/
-vendor_footprints*.csv``; every row needs a source), from AidData's Global Huawei Finance
-dataset (:func:`footprints_from_aiddata`, government and city systems) and are derived from the
+Schema (``vendor_footprints`` layer, one row per country, operator, vendor, domain and status
+period): ``iso3``; ``operator`` (the network or company the row is about, e.g. ``SoftBank``;
+empty where the row holds country-wide, such as a national ban); ``vendor`` (a vendor registry
+name; empty only on an ``unknown`` row); ``domain`` (one of :data:`DOMAINS`); ``status`` (one
+of :data:`STATUSES`); ``status_from`` and ``status_to`` (when the status began and ended:
+``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``status_from`` empty where the start is not known
+(in force from before any source), ``status_to`` empty while it holds); ``year`` (Int64, the
+year of ``status_from``); ``source`` (an ``http(s)`` URL of the original publisher for an
+authored row); ``source_date`` (when the source was published: a date as above, or
+``YYYY/YYYY`` for an undated page); ``notes``.
+
+A row is **in force in year Y** (:func:`in_force`) when its status began no later than Y and
+did not end by the end of Y: the state at the end of the year, so ``--year 2022`` reads no
+evidence dated 2023 or later. Rows come from authored, cited tables (``geodata/sample/
+vendor_footprints.csv``; every row needs a source), from AidData's Global Huawei Finance
+dataset (:func:`cablemap.layers.aiddata.footprints_from_aiddata`, government and city systems),
+from the landing-station table (:mod:`cablemap.layers.stations`), and are derived from the
 cables: the registered supplier of a cable in service is *deployed* in ``submarine_cable_supply``
-in every country it lands in, a registered owner in ``cable_ownership``.
+in every country it lands in from its RFS year, a registered owner in ``cable_ownership``.
 
-An ``unknown`` row records that a domain was searched and no conclusive public source was
-found: its ``vendor`` and ``source`` may be empty (a vendor given, e.g. a bidder or a trial
-partner, must be a registry name), its ``notes`` (what was searched) may not. It is not
-evidence; :mod:`cablemap.risk.scoring.exposure` scores such a domain as the vendor profile says.
+An ``unknown`` row records that a domain (or an operator's part of it) was searched and no
+conclusive public source was found: its ``vendor`` and ``source`` may be empty (a vendor given,
+e.g. a bidder, must be a registry name), its ``notes`` (what was searched) may not. It is not
+evidence; :mod:`cablemap.risk.scoring.exposure` scores such a share as a range.
+
+An older table with a ``year`` column and no ``operator``/``status_from``/``status_to`` is
+read too: ``year`` becomes ``status_from``, the operator is empty.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from cablemap._errors import LayerValidationError, UnknownVendorError
+from cablemap._toml import read_regular_bytes
 from cablemap._validate import LoadReport, names_or_empty, status_counted
 from cablemap.layers.vendors import canonical_vendor, resolve_vendor
 
@@ -31,6 +47,7 @@ DOMAINS = (
     "submarine_cable_supply",
     "cable_ownership",
     "landing_station_operation",
+    "slte_supply",
     "ran_5g",
     "mobile_core",
     "cloud_datacentre",
@@ -39,20 +56,70 @@ DOMAINS = (
     "e_government",
     "national_datacentre",
 )
-STATUSES = ("deployed", "contracted", "excluded", "phased_out", "unknown")
-COLUMNS = ("iso3", "vendor", "domain", "status", "year", "source", "source_date", "notes")
+#: Statuses a row may record, from the weakest tie to the strongest (weights per status are
+#: the vendor profile's ``[exposure.status]``).
+STATUSES = (
+    "trial",
+    "contracted",
+    "deployed",
+    "phased_out",
+    "excluded",
+    "tendered_blocked",
+    "unknown",
+)
+COLUMNS = (
+    "iso3",
+    "operator",
+    "vendor",
+    "domain",
+    "status",
+    "status_from",
+    "status_to",
+    "year",
+    "source",
+    "source_date",
+    "notes",
+)
 #: Columns an authored table may leave out (filled with empty values).
-OPTIONAL_COLUMNS = ("source_date",)
+OPTIONAL_COLUMNS = ("operator", "status_from", "status_to", "source_date", "year")
+#: Earliest date an authored row may give (older is a typo; the first submarine telegraph
+#: cables are older, but no footprint row is about them).
+FIRST_YEAR = 1950
 _DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
+_RANGE = re.compile(r"\d{4}(-\d\d){0,2}/(\d{4})(-\d\d){0,2}")
 
 
-def footprints_from_file(path: str | Path) -> pd.DataFrame:
+def year_of(date: str) -> int | None:
+    """Return the year of a ``YYYY[-MM[-DD]]`` or ``YYYY/YYYY`` date (the later); None if empty."""
+    text = str(date).strip()
+    if not text:
+        return None
+    return int(text.split("/")[1][:4]) if _RANGE.fullmatch(text) else int(text[:4])
+
+
+def in_force(frame: pd.DataFrame, year: int | None) -> pd.Series:
+    """Which rows' status holds at the end of ``year`` (every row when ``year`` is None).
+
+    A row holds when ``status_from`` is empty or its year is at most ``year``, and
+    ``status_to`` is empty or its year is later than ``year``.
+    """
+    if year is None or frame.empty:
+        return pd.Series(True, index=frame.index)
+    start = pd.to_numeric(frame["status_from"].astype(str).str[:4], errors="coerce")
+    end = pd.to_numeric(frame["status_to"].astype(str).str[:4], errors="coerce")
+    return (start.isna() | (start <= year)) & (end.isna() | (end > year))
+
+
+def footprints_from_file(path: str | Path, *, today: dt.date | None = None) -> pd.DataFrame:
     """Read and check an authored footprint table.
 
     Parameters
     ----------
     path
-        A CSV with the columns of :data:`COLUMNS` (``source_date`` may be left out).
+        A CSV with the columns of :data:`COLUMNS` (those of :data:`OPTIONAL_COLUMNS` may be
+        left out; an older table's ``year`` stands for ``status_from``).
+    today
+        Dates later than this are refused (default: today).
 
     Returns
     -------
@@ -63,31 +130,59 @@ def footprints_from_file(path: str | Path) -> pd.DataFrame:
     ------
     LayerValidationError
         Listing every problem, each naming file, row and field: unknown vendor, domain or
-        status, bad ISO3, year or source date, a row without a source or (unless ``unknown``)
-        without a vendor, an ``unknown`` row without notes.
+        status, bad ISO3, a date that is malformed, before 1950, in the future or a
+        ``status_to`` before its ``status_from``; a row without an http(s) source or (unless
+        ``unknown``) without a vendor, an ``unknown`` row without notes.
     """
     path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    raw = read_regular_bytes(path, "footprint table", LayerValidationError)
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
     for col in OPTIONAL_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""
+    if not frame["status_from"].str.strip().any() and frame["year"].str.strip().any():
+        frame["status_from"] = frame["year"]
     missing = set(COLUMNS) - set(frame.columns)
     if missing:
         msg = f"{str(path)!r}: column(s) {sorted(missing)} missing"
         raise LayerValidationError(msg)
     problems: list[str] = []
     vendors = []
+    limit = today or dt.datetime.now(tz=dt.UTC).date()
     for i, row in frame.iterrows():
         where = f"{str(path)!r}, row {int(str(i)) + 2}"
-        vendors.append(_check_row(row, where, problems))
+        vendors.append(_check_row(row, where, problems, limit))
     if problems:
         raise LayerValidationError("\n".join(problems))
     frame["vendor"] = vendors
-    frame["year"] = pd.to_numeric(frame["year"].replace("", None)).astype("Int64")
+    for col in ("iso3", "operator", "status_from", "status_to", "source", "source_date"):
+        frame[col] = frame[col].str.strip()
+    frame["year"] = pd.array([year_of(d) for d in frame["status_from"]], dtype="Int64")
     return frame[list(COLUMNS)]
 
 
-def _check_row(row: pd.Series, where: str, problems: list[str]) -> str:
+def _check_date(
+    value: str, field: str, where: str, problems: list[str], today: dt.date, *, span: bool
+) -> int | None:
+    """Check one date field; return its year (None when empty or bad)."""
+    text = str(value).strip()
+    if not text:
+        return None
+    if not (_DATE.fullmatch(text) or (span and _RANGE.fullmatch(text))):
+        what = "YYYY, YYYY-MM, YYYY-MM-DD" + (" or a range like YYYY/YYYY" if span else "")
+        problems.append(f"{where}, field {field!r}: {text!r} is not a date ({what})")
+        return None
+    year = year_of(text)
+    if year is None or year < FIRST_YEAR:
+        problems.append(f"{where}, field {field!r}: {text!r} is before {FIRST_YEAR}")
+        return None
+    first = text.split("/")[0]
+    if field != "status_to" and first > today.isoformat()[: len(first)]:
+        problems.append(f"{where}, field {field!r}: {text!r} is later than today ({today})")
+    return year
+
+
+def _check_row(row: pd.Series, where: str, problems: list[str], today: dt.date) -> str:
     """Check one authored row; append problems; return the canonical vendor name."""
     unknown = row["status"] == "unknown"
     vendor = str(row["vendor"]).strip()
@@ -110,16 +205,30 @@ def _check_row(row: pd.Series, where: str, problems: list[str]) -> str:
         problems.append(
             f"{where}, field 'status': {row['status']!r} is not one of {list(STATUSES)}"
         )
-    if row["year"] and not re.fullmatch(r"\d{4}", row["year"]):
-        problems.append(f"{where}, field 'year': {row['year']!r} is not a year")
-    if not unknown and not str(row["source"]).strip():
+    source = str(row["source"]).strip()
+    if not unknown and not source:
         problems.append(f"{where}, field 'source': every footprint row needs a source")
-    date = str(row["source_date"]).strip()
-    if date and not _DATE.fullmatch(date):
-        problems.append(
-            f"{where}, field 'source_date': {date!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
-        )
+    elif source and not re.match(r"https?://\S+$", source):
+        problems.append(f"{where}, field 'source': {source!r} is not an http(s) URL")
+    check_dates(row, where, problems, today)
     return vendor
+
+
+def check_dates(row: pd.Series, where: str, problems: list[str], today: dt.date) -> None:
+    """Check a row's ``status_from``, ``status_to`` and ``source_date``; append problems.
+
+    Each must be a date (``source_date`` may be a ``YYYY/YYYY`` range), none before
+    :data:`FIRST_YEAR`, ``status_from`` and ``source_date`` not after ``today`` (a known end,
+    ``status_to``, may lie ahead), ``status_to`` not before ``status_from``.
+    """
+    start = _check_date(row["status_from"], "status_from", where, problems, today, span=False)
+    end = _check_date(row["status_to"], "status_to", where, problems, today, span=False)
+    _check_date(row["source_date"], "source_date", where, problems, today, span=True)
+    if start is not None and end is not None and str(row["status_to"]) < str(row["status_from"]):
+        problems.append(
+            f"{where}, field 'status_to': {row['status_to']!r} is before status_from "
+            f"{row['status_from']!r}"
+        )
 
 
 def footprints_from_cables(
@@ -162,16 +271,18 @@ def footprints_from_cables(
                     continue
                 source = f"{cable.source} ({cable.source_version}), cable {cable.cable_id}"
                 rows.extend(
-                    (c, canonical, domain, "deployed", cable.rfs_year, source, "", cable.name)
+                    (c, canonical, domain, "deployed", cable.rfs_year, source, cable.name)
                     for c in lands
                 )
     if unregistered:
         report.count(
             "cable owners not in the vendor registry (no footprint derived)", len(unregistered)
         )
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    frame = pd.DataFrame(
+        rows, columns=["iso3", "vendor", "domain", "status", "year", "source", "notes"]
+    )
     if frame.empty:
-        return frame
+        return empty_footprints()
     frame["notes"] = "derived: " + frame["notes"].astype(str)
     frame["year"] = pd.to_numeric(frame["year"]).astype("Int64")
     frame = frame.sort_values(["iso3", "vendor", "domain", "year"])
@@ -183,7 +294,36 @@ def footprints_from_cables(
         f"derived from {n} cable(s), first {note[9:]}"
         for n, note in zip(frame["cables"], frame["notes"], strict=True)
     ]
-    return frame[list(COLUMNS)].reset_index(drop=True)
+    return complete(frame).reset_index(drop=True)
+
+
+def empty_footprints() -> pd.DataFrame:
+    """Return an empty footprint table with every column."""
+    return complete(pd.DataFrame(columns=["iso3", "vendor", "domain", "status"]))
+
+
+def complete(frame: pd.DataFrame) -> pd.DataFrame:
+    """Give rows made by code (derived, AidData) every column: ``status_from`` from ``year``.
+
+    Parameters
+    ----------
+    frame
+        Rows with at least ``iso3``, ``vendor``, ``domain`` and ``status``; ``year`` (Int64)
+        stands for the start of the status.
+    """
+    out = frame.copy()
+    year = (
+        pd.to_numeric(out["year"], errors="coerce").astype("Int64")
+        if "year" in out
+        else pd.Series(pd.NA, index=out.index, dtype="Int64")
+    )
+    out["year"] = year
+    if "status_from" not in out:
+        out["status_from"] = [("" if pd.isna(y) else str(int(y))) for y in year]
+    for col in COLUMNS:
+        if col not in out:
+            out[col] = ""
+    return out[list(COLUMNS)]
 
 
 def vendors_frame() -> pd.DataFrame:

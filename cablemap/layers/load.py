@@ -87,7 +87,7 @@ def _load_project(path: Path, merge_from: Path | None = None) -> Layers:
         layers,
         facilities=list(project.facilities),
         countries=project.countries,
-        footprints=list(project.vendor_footprints),
+        footprints=None if project.vendor_footprints is None else list(project.vendor_footprints),
         aiddata=project.aiddata,
         hazards=list(project.hazards),
     )

@@ -218,4 +218,5 @@ def merge_older(newer: Layers, older: Layers) -> Layers:
         countries=newer.countries,
         vendor_footprints=newer.vendor_footprints,
         vendors=newer.vendors,
+        operator_shares=newer.operator_shares,
     )

@@ -10,7 +10,8 @@ A project file has two tables; paths are relative to the file::
                                                   # attributes fill the gaps (carried over)
     facilities = ["geodata/raw/peeringdb", "x.csv"]  # a path or a list of paths
     countries = "geodata/raw/naturalearth/ne_10m_admin_0_countries.shp"
-    vendor_footprints = ["geodata/sample/vendor_footprints.csv", "research.csv"]  # path or list
+    vendor_footprints = ["geodata/sample/vendor_footprints.csv", "my_rows.csv"]  # evidence
+                                                  # tables; default: the embedded ones
     aiddata = "vendors/AidDatasGlobalHuaweiFinanceDataset_Huawei_sheet.csv"  # AidData CSV
     hazards = "geodata/raw/usgs-m55-1965-2016.csv"  # earthquake catalogue(s): a path or a list
 
@@ -75,7 +76,8 @@ class ProjectSources:
     countries
         Country polygons, where given.
     vendor_footprints
-        Authored vendor-footprint tables, in order.
+        Cited evidence tables (footprints, operator shares, landing stations), in order;
+        ``None`` where the file names none: the tables embedded with cablemap are read.
     aiddata
         AidData's Global Huawei Finance CSV (government and city footprints), where given.
     hazards
@@ -95,7 +97,7 @@ class ProjectSources:
     merge_from: Path | None = None
     facilities: tuple[Path, ...] = ()
     countries: Path | None = None
-    vendor_footprints: tuple[Path, ...] = ()
+    vendor_footprints: tuple[Path, ...] | None = None
     aiddata: Path | None = None
     hazards: tuple[Path, ...] = ()
     model: Path | None = None
@@ -191,6 +193,9 @@ def _layers(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     values.setdefault("landing_points", values["cables"])
     values.setdefault("cable_landings", values["cables"])
     for key in _LAYER_LISTS:
+        if key == "vendor_footprints" and key not in table:
+            values[key] = None  # not named: the embedded cited evidence tables
+            continue
         given = table.get(key, [])
         items = [given] if isinstance(given, str) else given
         if not isinstance(items, list):

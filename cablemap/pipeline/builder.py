@@ -185,7 +185,7 @@ class _Sources:
     cables: list[Path]
     facilities: list[Path]
     countries: Path | None
-    footprints: list[Path]
+    footprints: list[Path] | None  # None: the source's own, else the embedded evidence
     load_from: Path  # what cm.load reads for the cable layers
     from_project: bool
     aiddata: Path | None = None
@@ -196,7 +196,7 @@ def _sources(config: BuildConfig) -> _Sources:
     hazards = list(config.hazards)
     if config.source is not None:
         return _Sources(
-            [config.source], [], config.countries, [], config.source, False, hazards=hazards
+            [config.source], [], config.countries, None, config.source, False, hazards=hazards
         )
     if config.project is not None:
         project = read_project(config.project)
@@ -208,14 +208,14 @@ def _sources(config: BuildConfig) -> _Sources:
             cable_paths,
             list(project.facilities),
             config.countries or project.countries,
-            list(project.vendor_footprints),
+            None if project.vendor_footprints is None else list(project.vendor_footprints),
             config.project if len(cable_paths) > 1 else cable_paths[0],
             True,
             project.aiddata,
             hazards or list(project.hazards),
         )
     sample = sample_path()
-    return _Sources([sample], [], config.countries, [], sample, False, hazards=hazards)
+    return _Sources([sample], [], config.countries, None, sample, False, hazards=hazards)
 
 
 # ----------------------------------------------------------------------------- the build

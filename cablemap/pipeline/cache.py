@@ -47,6 +47,7 @@ _LAYER_FRAMES = (
     "vendor_footprints",
     "vendors",
     "hazards",
+    "operator_shares",
 )
 
 

@@ -172,6 +172,15 @@ def _tree_stats(root: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _evidence_of(src: _Sources) -> list[Path]:
+    """Return the evidence tables a build reads: the project's, else the embedded ones."""
+    if src.footprints is not None:
+        return list(src.footprints)
+    from cablemap.layers.attach import evidence_files  # noqa: PLC0415 - stages import lazily
+
+    return evidence_files()
+
+
 def _key(*parts: object) -> str:
     return hashlib.sha1(json.dumps(parts, default=str).encode()).hexdigest()  # noqa: S324
 
@@ -194,7 +203,7 @@ def stage_keys(config: BuildConfig, src: _Sources, exports_dir: Path) -> dict[st
         "extras": _key(
             "extras",
             fingerprint(src.facilities),
-            fingerprint([*src.footprints, *([src.aiddata] if src.aiddata else [])]),
+            fingerprint([*_evidence_of(src), *([src.aiddata] if src.aiddata else [])]),
         ),
         "countries": _key(
             "countries",

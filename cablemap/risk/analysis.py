@@ -34,7 +34,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from cablemap.risk.model.spec import ModelSpec, load_model
-from cablemap.risk.network.capitals import Capital, capital_places, island_places, read_places_table
+from cablemap.risk.network.capitals import (
+    Capital,
+    Land,
+    capital_places,
+    island_places,
+    read_places_table,
+)
 from cablemap.risk.network.connectivity import Graph, graph_from_network
 from cablemap.risk.network.land_links import active_land_links, read_land_links
 from cablemap.risk.network.resilience import (
@@ -207,27 +213,28 @@ class Analysis:
         return resilience(self.sea_hypergraph, self.hubs, landing_points=False)
 
     @cached_property
+    def land(self) -> Land:
+        """Where the landing points stand: their landmasses and the outlines behind them."""
+        basemap = None
+        if self.outlines is None:
+            from cablemap.layers.boundaries import bundled_countries  # noqa: PLC0415
+
+            own = self.layers.countries
+            basemap = own if own is not None else bundled_countries()
+        return Land(
+            self.layers.landing_points.set_index("lp_id"),
+            self.network.nodes.set_index("node_id")["landmass"],
+            self.outlines,
+            basemap,
+        )
+
+    @cached_property
     def capitals(self) -> dict[str, Capital]:
         """Each country's capital and the places on its island (the model's capitals table)."""
         if self.model.capitals is None:
             return {}
         table = read_places_table(self.model.capitals, ("iso3", "capital", "lat", "lon"))
-        landmass = self.network.nodes.set_index("node_id")["landmass"]
-        basemap = None
-        if self.outlines is None:
-            from cablemap.layers.boundaries import bundled_countries  # noqa: PLC0415
-
-            basemap = (
-                self.layers.countries if self.layers.countries is not None else bundled_countries()
-            )
-        return capital_places(
-            table,
-            self.hypergraph,
-            self.layers.landing_points,
-            landmass=landmass,
-            outlines=self.outlines,
-            basemap=basemap,
-        )
+        return capital_places(table, self.hypergraph, self.land)
 
     @cached_property
     def capital_resilience(self) -> dict[str, dict[str, Any]]:
@@ -244,7 +251,7 @@ class Analysis:
             self.model.islands,
             ("iso3", "island_group", "part_of", "population", "lat", "lon", "radius_km"),
         )
-        groups = island_places(table, self.hypergraph, self.layers.landing_points)
+        groups = island_places(table, self.hypergraph, self.land)
         keys = [f"{r.iso3}|{r.island_group}" for r in groups.itertuples()]
         cuts = place_cuts(
             self.hypergraph, self.hubs, dict(zip(keys, groups["places"], strict=True))

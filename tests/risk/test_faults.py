@@ -207,8 +207,13 @@ def test_a_model_that_weighs_hazard(tmp_path, line):
     text = text.replace("chokepoint = 0.20        # 1 if", "chokepoint = 0.10        # 1 if")
     # cables: hazard 0.10 (from chokepoint); countries: hazard 0.10 (from fragility)
     assert "hazard = 0.0\n\n[importance.country]" in text
-    text = text.replace("hazard = 0.0\n\n[importance.country]", "hazard = 0.10\n\n[importance.country]")
-    country = "\nhazard = 0.0             # mean yearly chance of an earthquake fault of its international"
+    text = text.replace(
+        "hazard = 0.0\n\n[importance.country]", "hazard = 0.10\n\n[importance.country]"
+    )
+    country = (
+        "\nhazard = 0.0             # mean yearly chance of an earthquake fault of its "
+        "international"
+    )
     assert country in text
     text = text.replace(
         "fragility = 0.30         # 1 / cable equivalents cutting it",

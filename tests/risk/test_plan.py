@@ -16,31 +16,55 @@ def plan_2022(tg_v3, ne_countries) -> cm.Plan:
     return cm.plan(tg_v3, countries=ne_countries)
 
 
-def test_timor_leste_link_to_australia_is_picked(plan_2022):
-    """Timor-Leste had no cable in the 2022 release; a link to Australia's North-West Cable
-    System is among the planner's picks.
+def test_first_picks_link_timor_leste_to_australia_and_reach_kiribati_and_nauru(plan_2022):
+    """Timor-Leste, Tuvalu, Nauru and South Tarawa had no cable in the 2022 release; the
+    planner's first picks give Timor-Leste a trusted path to Australia and reach Kiribati's
+    capital and Nauru, as the projects that followed did.
 
-    That cable was built after 2022: the Timor-Leste South Submarine Cable (TLSSC), Dili to the
-    NWCS (Darwin-Port Hedland, landing also at Wurrumiyanga on Bathurst Island), landed in Dili
-    on 24 June 2024, financed with Australian Government support (AIFFP). Sources:
+    Timor-Leste South Submarine Cable (TLSSC), Dili to Australia's North-West Cable System,
+    landed in Dili on 24 June 2024 with Australian Government support: sources
     https://www.submarinenetworks.com/en/systems/asia-australia/png-national/tlssc/tlssc-cable-lands-in-timor-leste
-    (2024-06-24) and https://timor-leste.gov.tl/?p=38073&n=1&lang=en (2024-06-24).
+    (2024-06-24), https://timor-leste.gov.tl/?p=38073&n=1&lang=en (2024-06-24). The East
+    Micronesia Cable (Tarawa, Nauru and Kosrae onto HANTRU-1 at Pohnpei) was tendered in
+    2020-21 (the pacific research rows of geodata/sample/vendor_footprints.csv).
     """
-    picks = plan_2022.portfolio
-    assert any(p.startswith("link:TLS-") and "australia" in p for p in picks), picks
-    tls = plan_2022.countries.set_index("iso3").loc["TLS"]
-    assert (tls["status_before"], tls["min_cut_before"]) == ("unconnected", 0)
-    assert tls["min_cut_after"] >= 1
-    # every pick says why, naming the country it lifts
-    first_tls = next(p for p in plan_2022.picks if p["id"].startswith("link:TLS-"))
-    assert "TLS unconnected (0) -> 1" in first_tls["reason"]
+    table = plan_2022.candidates.set_index("id")
+    first = plan_2022.picks[:4]
+    tls = [p for p in first if "TLS" in p["lifts"]]
+    assert tls and "AUS" in table.at[tls[0]["id"], "far_end"], first
+    assert "Dili (TLS) unconnected (0) -> 1" in tls[0]["reason"]
+    reached = {k for p in first for k in p["lifts"]}
+    assert {"KIR", "NRU"} <= reached, first
+    kir = next(p for p in first if "KIR" in p["lifts"])
+    assert kir["id"] == "spur:KIR:hantru1-cable-system"  # South Tarawa onto HANTRU-1
+    c = plan_2022.countries.set_index("iso3")
+    assert (c.at["TLS", "status_before"], c.at["TLS", "min_cut_before"]) == ("unconnected", 0)
+    assert c.at["KIR", "status_before"] == "capital_unconnected"
+    assert c.at["KIR", "capital_min_cut_after"] >= 1
+
+
+def test_real_projects_are_costed_as_spurs_and_untrusted_far_ends_are_not_picked(plan_2022):
+    table = plan_2022.candidates.set_index("id")
+    nwcs = table.loc["spur:TLS:north-west-cable-system"]  # the TLSSC's host system
+    assert nwcs["trusted"] and nwcs["far_end"] == ["AUS"] and nwcs["route_km"] < 600
+    echo = table.loc["planned:PLW:echo"]  # Palau's second cable: a branch of Echo
+    assert echo["route_km"] == 100.0 and "branching allowance" in echo["cost_basis"]
+    alor = table.loc["link:TLS:kokar-indonesia"]  # 82 km to Alor: Indonesia is not trusted
+    assert not alor["trusted"] and "IDN" in alor["why_untrusted"] and alor["rank"] == 0
+    assert not set(plan_2022.portfolio) & set(table.index[~table["trusted"]])
+    for cid, row in table.iterrows():  # no self-link, no zero-length candidate
+        assert len(set(row["countries"])) >= 2 and row["route_km"] > 0, cid
 
 
 def test_targets_exclude_dcs_exclusions_and_territories(plan_2022):
     c = plan_2022.countries.set_index("iso3")
     assert not c.at["CHN", "target"] and c.at["CHN", "why_not_target"] == "DCS exclusion"
     assert not c.at["GUM", "target"] and c.at["GUM", "why_not_target"] == "territory of USA"
+    assert not c.at["LAO", "target"] and "landlocked" in c.at["LAO", "why_not_target"]
     assert c.at["TON", "target"] and c.at["TUV", "target"]
+    targets = plan_2022.targets.set_index("key")
+    assert targets.at["FSM", "min_cut_before"] == 1  # Palikir hangs on HANTRU-1 alone
+    assert targets.at["KIR", "name"] == "South Tarawa"
     picked = set().union(
         *plan_2022.candidates.set_index("id").loc[plan_2022.portfolio, "countries"]
     )
@@ -52,14 +76,27 @@ def test_json_contract_and_budget(sample, tmp_path):
     result = runner.invoke(cli, ["plan", "--format", "json", "--budget-km", "3000"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["candidates", "portfolio", "countries"]
+    assert list(data) == [
+        "candidates",
+        "portfolio",
+        "picks",
+        "benefit_unit",
+        "targets",
+        "countries",
+    ]
     assert set(data["candidates"][0]) == {
         "id",
+        "name",
         "kind",
         "countries",
         "route_km",
+        "cost_basis",
+        "far_end",
+        "trusted",
+        "why_untrusted",
         "benefit",
         "components",
+        "lifts",
         "rank",
     }
     assert set(data["candidates"][0]["components"]) == {
@@ -70,11 +107,15 @@ def test_json_contract_and_budget(sample, tmp_path):
     }
     assert set(data["countries"][0]) == {
         "iso3",
+        "name",
         "min_cut_before",
         "min_cut_after",
+        "capital_min_cut_before",
+        "capital_min_cut_after",
         "status_before",
         "status_after",
     }
+    assert {"id", "name", "benefit", "route_km", "lifts", "reason"} == set(data["picks"][0])
     used = sum(c["route_km"] for c in data["candidates"] if c["id"] in data["portfolio"])
     assert 0 < used <= 3000
     small = cm.plan(sample, budget_km=800)

@@ -27,6 +27,7 @@ _KEYS = (
     "hubs_per_target",
     "hub_min_cut",
     "spur_allowance_km",
+    "connect_first",
     "candidate_exposure",
     "population",
     "population_scale",
@@ -65,6 +66,9 @@ class PlanSettings:
     population, population_scale
         The cited population table (path) and how it scales gains: ``log10``, ``linear`` or
         ``none``.
+    connect_first
+        Pick the candidates that give an unconnected capital its first cable before any other
+        (each tier by benefit per km).
     untrusted
         Countries never the far end of a candidate (the competitor, sanctioned states).
     partners
@@ -89,6 +93,7 @@ class PlanSettings:
     hubs_per_target: int = 2
     hub_min_cut: int = 3
     spur_allowance_km: float = 100.0
+    connect_first: bool = True
     candidate_exposure: float = 0.0
     population: str | None = None
     population_scale: str = "log10"
@@ -137,6 +142,7 @@ def read_plan(f: TomlFile, base: Path) -> PlanSettings:
         hubs_per_target=f.integer("plan.hubs_per_target", 2, low=1, high=50),
         hub_min_cut=f.integer("plan.hub_min_cut", 3, low=1, high=1000),
         spur_allowance_km=f.number("plan.spur_allowance_km", 100.0, low=0.0, high=5000.0),
+        connect_first=f.boolean("plan.connect_first", default=True),
         candidate_exposure=f.number("plan.candidate_exposure", 0.0, low=0.0, high=1.0),
         population=None if population is None else str(population),
         population_scale=f.string("plan.population_scale", "log10", choices=_SCALES),

@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,14 @@ if TYPE_CHECKING:
 
     from cablemap.risk.network.resilience import CableHypergraph
 
-__all__ = ["CAPITAL_RADIUS_KM", "Capital", "capital_places", "island_places", "read_places_table"]
+__all__ = [
+    "CAPITAL_RADIUS_KM",
+    "Capital",
+    "Land",
+    "capital_places",
+    "island_places",
+    "read_places_table",
+]
 
 #: Without polygons, a landing point this close to the capital stands on its island.
 CAPITAL_RADIUS_KM = 30.0
@@ -60,12 +67,15 @@ class Capital:
         there).
     lp_ids
         The landing points standing there.
+    point
+        ``(lon, lat)`` of the capital.
     """
 
     iso3: str
     name: str
     places: np.ndarray
     lp_ids: tuple[str, ...]
+    point: tuple[float, float] | None = None
 
 
 def read_places_table(path: str | Path, required: tuple[str, ...]) -> pd.DataFrame:
@@ -111,16 +121,29 @@ def read_places_table(path: str | Path, required: tuple[str, ...]) -> pd.DataFra
     return frame
 
 
+def _country_parts(
+    outlines: gpd.GeoDataFrame | None, cache: dict[str, list[Any]], iso3: str
+) -> list[Any]:
+    """Return a country's polygon parts, in the order the landmass labels count them."""
+    if iso3 not in cache:
+        rows = None if outlines is None else outlines[outlines["iso3"] == iso3]
+        cache[iso3] = [] if rows is None else list(rows.geometry.explode(index_parts=False))
+    return cache[iso3]
+
+
 def _capital_landmass(
-    point: shapely.Point, iso3: str, outlines: gpd.GeoDataFrame | None, reach_m: float = _ON_LAND_M
+    point: shapely.Point,
+    iso3: str,
+    outlines: gpd.GeoDataFrame | None,
+    reach_m: float = _ON_LAND_M,
+    cache: dict[str, list[Any]] | None = None,
 ) -> str | None:
     """Return the landmass label (``ISO3:n``) of the country part the capital stands on."""
     if outlines is None:
         return None
-    rows = outlines[outlines["iso3"] == iso3]
-    if rows.empty:
+    parts = _country_parts(outlines, {} if cache is None else cache, iso3)
+    if not parts:
         return None
-    parts = list(rows.geometry.explode(index_parts=False))  # as the landmass labels count
     inside = [k for k, part in enumerate(parts) if part.covers(point)]
     if inside:
         return f"{iso3}:{inside[0]}"
@@ -153,15 +176,62 @@ def _on_basemap_part(
     return [i for i, dist in zip(own.index, d, strict=True) if dist <= _ON_LAND_M]
 
 
-def capital_places(
-    table: pd.DataFrame,
-    hyper: CableHypergraph,
-    landing_points: gpd.GeoDataFrame,
-    *,
-    landmass: pd.Series,
-    outlines: gpd.GeoDataFrame | None,
-    basemap: gpd.GeoDataFrame | None = None,
-) -> dict[str, Capital]:
+@dataclass(frozen=True)
+class Land:
+    """Where landing points stand: their landmass labels and the outlines behind them.
+
+    Attributes
+    ----------
+    landing_points
+        The layers' landing points, indexed by ``lp_id`` (``iso3``, geometry).
+    landmass
+        Landmass label per landing point (the network's nodes).
+    outlines
+        Country polygons (the landmass a place stands on), or ``None``.
+    basemap
+        Coarse outlines standing in for them where there are none (the bundled 1:110m).
+    """
+
+    landing_points: gpd.GeoDataFrame
+    landmass: pd.Series
+    outlines: gpd.GeoDataFrame | None
+    basemap: gpd.GeoDataFrame | None = None
+    _parts: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
+    _own: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, compare=False, repr=False)
+
+    def own(self, iso3: str) -> gpd.GeoDataFrame:
+        """Return a country's landing points (cached)."""
+        if not self._own:
+            lps = self.landing_points
+            for key, group in lps.groupby("iso3"):
+                self._own[str(key)] = group
+            self._own.setdefault("", lps.iloc[0:0])
+        return self._own.get(iso3, self._own[""])
+
+    def points_at(self, point: shapely.Point, iso3: str) -> list[str]:
+        """Return the landing points of a country on the island or landmass of a point."""
+        landmass, outlines = self.landmass, self.outlines
+        own = self.own(iso3)
+        label = _capital_landmass(point, iso3, outlines, cache=self._parts)
+        if label is not None:
+            ids = [i for i in own.index if landmass.get(i) == label]
+            # a point drawn offshore (no landmass within reach) counts for the nearest
+            # part of its country within _OFFSHORE_M (Pohnpei's, 100 km out in the release)
+            return ids + [
+                i
+                for i in own.index
+                if not isinstance(landmass.get(i), str)
+                and _capital_landmass(own.geometry[i], iso3, outlines, _OFFSHORE_M, self._parts)
+                == label
+            ]
+        x, y = shapely.get_x(own.geometry.to_numpy()), shapely.get_y(own.geometry.to_numpy())
+        d = distances_m(x, y, np.full(len(x), point.x), np.full(len(x), point.y))
+        near = d <= CAPITAL_RADIUS_KM * 1e3
+        ids = [i for i, ok in zip(own.index, near, strict=True) if ok]
+        return ids or _on_basemap_part(point, own, iso3, self.basemap)
+
+
+def capital_places(table: pd.DataFrame, hyper: CableHypergraph, land: Land) -> dict[str, Capital]:
     """Find each country's capital places.
 
     Parameters
@@ -170,14 +240,8 @@ def capital_places(
         The capitals table (:func:`read_places_table`: ``iso3``, ``capital``, ``lat``, ``lon``).
     hyper
         The network's places (:func:`cablemap.risk.network.resilience.hypergraph_from_graph`).
-    landing_points
-        The layers' landing points (``lp_id``, ``iso3``, geometry).
-    landmass
-        Landmass label per landing point (the network's nodes).
-    outlines
-        Country polygons (the landmass the capital stands on), or ``None``.
-    basemap
-        Coarse outlines standing in for them where there are none (the bundled 1:110m).
+    land
+        The landing points and the landmasses they stand on.
 
     Returns
     -------
@@ -185,43 +249,33 @@ def capital_places(
         ISO3 -> :class:`Capital`, for every country of the table with coordinates.
     """
     lp_place = dict(zip(hyper.lp_ids, hyper.lp_place.tolist(), strict=True))
-    lps = landing_points.set_index("lp_id")
+    lps = land.landing_points
     out: dict[str, Capital] = {}
     for row in table.itertuples(index=False):
         iso3 = str(row.iso3)
         if pd.isna(row.lat) or pd.isna(row.lon):
             continue
         point = shapely.Point(float(row.lon), float(row.lat))
-        own = lps[lps["iso3"] == iso3]
-        label = _capital_landmass(point, iso3, outlines)
-        if label is not None:
-            ids = [i for i in own.index if landmass.get(i) == label]
-            # a point drawn offshore (no landmass within reach) counts for the nearest
-            # part of its country within _OFFSHORE_M (Pohnpei's, 100 km out in the release)
-            ids += [
-                i
-                for i in own.index
-                if not isinstance(landmass.get(i), str)
-                and _capital_landmass(own.geometry[i], iso3, outlines, _OFFSHORE_M) == label
-            ]
-        else:
-            x, y = shapely.get_x(own.geometry.to_numpy()), shapely.get_y(own.geometry.to_numpy())
-            d = distances_m(x, y, np.full(len(x), point.x), np.full(len(x), point.y))
-            near = d <= CAPITAL_RADIUS_KM * 1e3
-            ids = [i for i, ok in zip(own.index, near, strict=True) if ok]
-            if not ids:
-                ids = _on_basemap_part(point, own, iso3, basemap)
+        ids = land.points_at(point, iso3)
         places = sorted({lp_place[i] for i in ids if i in lp_place})
-        if not len(own) and iso3 in hyper.countries:  # a country node: the country itself
-            places = sorted(hyper.countries[iso3].tolist())
-        out[iso3] = Capital(iso3, str(row.capital), np.array(places, dtype=np.int64), tuple(ids))
+        if not (lps["iso3"] == iso3).any() and iso3 in hyper.countries:
+            places = sorted(hyper.countries[iso3].tolist())  # a country node: the country
+        out[iso3] = Capital(
+            iso3,
+            str(row.capital),
+            np.array(places, dtype=np.int64),
+            tuple(ids),
+            (point.x, point.y),
+        )
     return out
 
 
-def island_places(
-    table: pd.DataFrame, hyper: CableHypergraph, landing_points: gpd.GeoDataFrame
-) -> pd.DataFrame:
-    """Assign landing points to island groups (the smallest circle holding each).
+def island_places(table: pd.DataFrame, hyper: CableHypergraph, land: Land) -> pd.DataFrame:
+    """Assign landing points to island groups: inside its circle, or on its centre's island.
+
+    A landing point inside several circles goes to the smallest (and to the group it is part
+    of); a group whose centre stands on a landmass with landing points (western Viti Levu, on
+    Suva's island) takes those too, domestic backhaul joining them.
 
     Returns
     -------
@@ -231,28 +285,26 @@ def island_places(
     """
     lp_place = dict(zip(hyper.lp_ids, hyper.lp_place.tolist(), strict=True))
     frame = table.copy()
-    frame["lp_ids"] = [[] for _ in range(len(frame))]
-    lps = landing_points.dropna(subset=["iso3"])
+    members: dict[int, set[str]] = {i: set() for i in frame.index}
     for iso3, rows in frame.groupby("iso3"):
-        own = lps[lps["iso3"] == iso3]
-        if own.empty:
-            continue
-        x, y = shapely.get_x(own.geometry.to_numpy()), shapely.get_y(own.geometry.to_numpy())
+        own = land.own(str(iso3))
         order = rows.sort_values("radius_km").index
-        for lp_id, px, py in zip(own["lp_id"], x, y, strict=True):
-            for idx in order:
-                r = frame.loc[idx]
-                d = distances_m(
-                    np.array([px]), np.array([py]), np.array([r.lon]), np.array([r.lat])
-                )
-                if d[0] <= float(r.radius_km) * 1e3:
-                    frame.at[idx, "lp_ids"].append(lp_id)
-                    parent = str(r.get("part_of", "") or "")
-                    if parent:  # counted in the group it is part of too
-                        same = (frame["iso3"] == iso3) & (frame["island_group"] == parent)
-                        for p in frame.index[same]:
-                            frame.at[p, "lp_ids"].append(lp_id)
-                    break
+        lon, lat = rows.loc[order, "lon"].to_numpy(float), rows.loc[order, "lat"].to_numpy(float)
+        radius = rows.loc[order, "radius_km"].to_numpy(float) * 1e3
+        parents = [str(frame.at[i, "part_of"] or "") if "part_of" in frame else "" for i in order]
+        groups = dict(zip(rows["island_group"], rows.index, strict=True))
+        for lp_id, geom in zip(own.index, own.geometry, strict=True):
+            d = distances_m(np.full(len(order), geom.x), np.full(len(order), geom.y), lon, lat)
+            inside = np.flatnonzero(d <= radius)
+            if len(inside):  # the smallest circle, and the group it is part of
+                k = int(inside[0])
+                members[order[k]].add(lp_id)
+                if parents[k] in groups:
+                    members[groups[parents[k]]].add(lp_id)
+        for idx in order:
+            r = frame.loc[idx]
+            members[idx] |= set(land.points_at(shapely.Point(r.lon, r.lat), str(iso3)))
+    frame["lp_ids"] = [sorted(members[i]) for i in frame.index]
     frame["places"] = [
         np.array(sorted({lp_place[i] for i in ids if i in lp_place}), dtype=np.int64)
         for ids in frame["lp_ids"]

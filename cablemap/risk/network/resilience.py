@@ -505,7 +505,11 @@ def resilience(  # noqa: PLR0912 - one loop over sinks, read top to bottom
 
 
 def place_cuts(
-    hyper: CableHypergraph, hubs: list[str], sources: dict[str, np.ndarray]
+    hyper: CableHypergraph,
+    hubs: list[str],
+    sources: dict[str, np.ndarray],
+    *,
+    want_sides: bool = False,
 ) -> dict[str, dict[str, Any]]:
     """Exact resilience of named sets of places (a capital's island, an island group).
 
@@ -518,10 +522,18 @@ def place_cuts(
     sources
         Name -> the places that stand for it; an empty set has no path (``min_cut`` 0).
 
+    want_sides
+        Also keep, per name, ``sides``: masks over the places of the source side of its
+        residual graph and of the places that reach the hubs in it (a unit joining the two
+        raises its resilience by its capacity; :mod:`cablemap.risk.planning`), and
+        ``units_to_sink``: per unit, whether its entry reaches the hubs in the residual graph
+        (a branch from the source side onto such a unit raises the resilience).
+
     Returns
     -------
     dict
-        Name -> ``min_cut`` (cable equivalents), ``cut`` (unit ids), ``status``.
+        Name -> ``min_cut`` (cable equivalents), ``cut`` (unit ids), ``status`` (and
+        ``sides``).
     """
     hubs = [h for h in hubs if h in hyper.countries]
     sink_places = (
@@ -539,10 +551,17 @@ def place_cuts(
         if sink_set & set(places.tolist()):
             out[name] = _entry(None, [], hub=False)
             continue
-        quick = shortcut.answer(places, sink_places)
+        quick = None if want_sides else shortcut.answer(places, sink_places)
         if quick is None:
-            value, cut, _, _ = flow.solve(flow.first_source + i)
+            value, cut, reach, to_sink = flow.solve(flow.first_source + i, want_sides=want_sides)
             quick = (value, sorted(hyper.cables[j] for j in cut))
+            if want_sides and reach is not None and to_sink is not None:
+                out[name] = _entry(quick[0], quick[1], hub=False)
+                p, c = hyper.n_places, len(hyper.cables)
+                out[name]["sides"] = (reach[:p], to_sink[:p])
+                # a unit whose "in" node reaches the hubs: a branch onto it adds a path
+                out[name]["units_to_sink"] = to_sink[p : p + c]
+                continue
         out[name] = _entry(quick[0], quick[1], hub=False)
     return out
 

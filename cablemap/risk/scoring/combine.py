@@ -106,6 +106,50 @@ def score_table(values: pd.DataFrame, spec: ModelSpec, entity: str) -> pd.DataFr
     return out
 
 
+def score_range(  # noqa: PLR0917 - the table, its model and one component's bounds
+    values: pd.DataFrame,
+    spec: ModelSpec,
+    entity: str,
+    component: str,
+    low: pd.Series,
+    high: pd.Series,
+) -> pd.DataFrame:
+    """How far each row's score and rank could move while one component spans a range.
+
+    Parameters
+    ----------
+    values
+        Component values, as for :func:`score_table` (``component`` at its point value).
+    spec, entity
+        The model and the entity scored.
+    component
+        The component known only as a range (``vendor_exposure``: unknown shares).
+    low, high
+        Each row's bounds of the component.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``score_low``, ``score_high``; ``rank_best`` and ``rank_worst`` (the row's rank at its
+        highest and lowest score, the other rows at their point values); ``rank_uncertain``
+        (the two differ).
+    """
+    point = score_table(values, spec, entity)["score"]
+    lo = score_table(values.assign(**{component: low}), spec, entity)["score"]
+    hi = score_table(values.assign(**{component: high}), spec, entity)["score"]
+    others = np.sort(point.to_numpy())
+    above_hi = len(others) - np.searchsorted(others, hi.to_numpy(), side="right")
+    above_lo = len(others) - np.searchsorted(others, lo.to_numpy(), side="right")
+    own_hi = (point.to_numpy() > hi.to_numpy()).astype(int)  # the row itself, if above
+    own_lo = (point.to_numpy() > lo.to_numpy()).astype(int)
+    out = pd.DataFrame(index=values.index)
+    out["score_low"], out["score_high"] = lo, hi
+    out["rank_best"] = 1 + above_hi - own_hi
+    out["rank_worst"] = 1 + above_lo - own_lo
+    out["rank_uncertain"] = out["rank_best"] != out["rank_worst"]
+    return out
+
+
 def kendall_tau(a: np.ndarray, b: np.ndarray) -> float:
     """Kendall's tau-b between two score vectors (1 = same order, -1 = reversed)."""
     b = np.asarray(b, dtype=float)

@@ -80,6 +80,23 @@ class Facts:
     lp_gateway: dict[str, list[str]] = field(default_factory=dict)
 
 
+def cable_exposure(suppliers: object, owners: object, model: ModelSpec) -> float:
+    """Vendor exposure of one cable: the largest role weight x tier score of its vendors.
+
+    An empty supplier or owner list counts as one *unrated* vendor.
+    """
+    profile = model.vendor_profile
+
+    def worst(names: object) -> float:
+        tiers = [profile.tier(n) for n in names_or_empty(names)] or ["unrated"]
+        return max(profile.tier_scores[t] for t in tiers)
+
+    return max(
+        worst(suppliers) * profile.role_weights["supplier"],
+        worst(owners) * profile.role_weights["owner"],
+    )
+
+
 def _cable_facts(layers: Layers, model: ModelSpec) -> pd.DataFrame:
     counted = status_counted(layers.cables["status"]).isin(model.statuses)
     cables = layers.cables[counted].set_index("cable_id")

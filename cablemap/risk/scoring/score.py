@@ -27,7 +27,7 @@ from cablemap.risk.network.resilience import (
     status_of,
 )
 from cablemap.risk.network.topology import Network
-from cablemap.risk.scoring.combine import add_acceptability, group_of, score_table
+from cablemap.risk.scoring.combine import add_acceptability, group_of, score_range, score_table
 from cablemap.risk.scoring.combine import sensitivity as sensitivity_of
 from cablemap.risk.scoring.components import (
     Facts,
@@ -414,18 +414,39 @@ def compute_scores(analysis: Analysis) -> Scores:
         ),
     }
     rates = _add_hazard(values, facts, spec, network, layers, analysis.hazards)
-    evidence = exposure_evidence(layers, spec.vendor_profile)
+    year = analysis.analysed_year
+    evidence = exposure_evidence(layers, spec.vendor_profile, year)
     country_values = values["country"]
+    per_cable = facts.cables["vendor_exposure"].to_dict()
     stack = country_exposure(
         country_values.index,
         country_values["vendor_exposure"],
         pd.Series({i: len(cs) for i, cs in facts.country_cables.items()}, dtype=int),
         evidence,
         spec.vendor_profile,
+        shares=layers.operator_shares,
+        year=year,
+        cable_peak=pd.Series(
+            {
+                i: max((per_cable.get(c, 0.0) for c in cs), default=np.nan)
+                for i, cs in facts.country_cables.items()
+            },
+            dtype=float,
+        ),
     )
     country_values["vendor_exposure"] = stack.pop("vendor_exposure")
     sensitivity, stability = sensitivity_of(values, spec)
     tables = {e: score_table(v, spec, e) for e, v in values.items()}
+    tables["country"] = tables["country"].join(
+        score_range(
+            country_values,
+            spec,
+            "country",
+            "vendor_exposure",
+            stack["vendor_exposure_low"],
+            stack["vendor_exposure_high"],
+        )
+    )
     for entity, table in tables.items():
         if entity in stability:
             table["top_n_share"] = stability[entity]

@@ -89,15 +89,17 @@ def _population_shares(analysis: Analysis) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _terrestrial_dependence(analysis: Analysis, iso3: str) -> str:
-    """Return the cited land links of a country, with class and weight (``""`` if none)."""
+def _terrestrial_dependence(analysis: Analysis) -> dict[str, str]:
+    """Per country its cited land links, with class and weight (absent: none)."""
     links = analysis.land_links
+    out: dict[str, list[str]] = {}
     if links is None:
-        return ""
-    own = links[(links["a"] == iso3) | (links["b"] == iso3)]
-    return "; ".join(
-        f"{r.link_id} ({r.capacity_class}, {r.weight:g} cable eq.)" for r in own.itertuples()
-    )
+        return {}
+    for r in links.itertuples():
+        text = f"{r.link_id} ({r.capacity_class}, {r.weight:g} cable eq.)"
+        for iso in (r.a, r.b):
+            out.setdefault(str(iso), []).append(text)
+    return {iso: "; ".join(texts) for iso, texts in out.items()}
 
 
 def country_standing(analysis: Analysis, countries: list[str]) -> pd.DataFrame:
@@ -117,6 +119,7 @@ def country_standing(analysis: Analysis, countries: list[str]) -> pd.DataFrame:
     has_points = set(analysis.layers.landing_points["iso3"].dropna().astype(str))
     capitals, capital_cuts = analysis.capitals, analysis.capital_resilience
     people = _population_shares(analysis)
+    over_land = _terrestrial_dependence(analysis)
     rows = {}
     for iso3 in countries:
         entry = res.countries.get(iso3, {"min_cut": 0, "cut": []})
@@ -137,7 +140,7 @@ def country_standing(analysis: Analysis, countries: list[str]) -> pd.DataFrame:
             "sea_min_cut": int(sea_cut) if float(sea_cut).is_integer() else sea_cut,
             "sea_min_cut_cables": list(by_sea["cut"]),
             "landlocked": landlocked,
-            "terrestrial_dependence": _terrestrial_dependence(analysis, iso3),
+            "terrestrial_dependence": over_land.get(iso3, ""),
             "capital_name": capitals[iso3].name if iso3 in capitals else None,
             "capital_connected": None if capital is None else capital["min_cut"] != 0,
             "capital_min_cut": None if capital is None else capital["min_cut"],

@@ -177,6 +177,8 @@ def print_scenario(result: ScenarioResult) -> None:
     click.echo(f"cuts: {json.dumps(result.cuts)}")
     click.echo(f"cut cables ({len(result.cut_cables)}): {', '.join(result.cut_cables) or 'none'}")
     click.echo(f"cut segments: {len(result.cut_segments)}")
+    if result.cuts.get("borders"):
+        click.echo(f"cut land links: {', '.join(result.cuts['borders'])}")
     if result.cuts.get("vendors"):
         click.echo(f"cut facilities: {len(result.cut_facilities)}")
     click.echo(f"isolated countries: {', '.join(result.isolated_countries) or 'none'}")

@@ -49,6 +49,11 @@ def _maps_folder(out: Path | None) -> Path:
     multiple=True,
     help="Vendor (any alias) or tier:<tier>: cut every cable it supplied or owns (repeatable).",
 )
+@click.option(
+    "--cut-border",
+    multiple=True,
+    help="Two countries, e.g. CHN-VNM: cut every cited land link between them (repeatable).",
+)
 @click.option("--year", type=int, default=None, help="Use the cables in service in this year.")
 @click.option("--with-planned", is_flag=True, help="Add the planned cables.")
 @click.option(
@@ -83,6 +88,7 @@ def scenario(
     cut_cable: tuple[str, ...],
     cut_area: tuple[str, ...],
     cut_vendor: tuple[str, ...],
+    cut_border: tuple[str, ...],
     year: int | None,
     with_planned: bool,
     cross_border: tuple[str, ...],
@@ -101,6 +107,7 @@ def scenario(
         cablemap scenario --cut-cable tonga-cable --cut-cable tonga-domestic-cable-extension-tdce
         cablemap scenario --cut-area luzon-strait --format json
         cablemap scenario --cut-vendor "Huawei Marine"
+        cablemap scenario --cut-border CHN-VNM --cut-area luzon-strait
         cablemap scenario --sweep --top 10
         cablemap scenario --sweep --pairs --top 10
         cablemap scenario --cut-area luzon-strait --map --name luzon
@@ -111,8 +118,8 @@ def scenario(
     if pairs and not sweep:
         msg = "--pairs needs --sweep"
         raise click.UsageError(msg)
-    if not (sweep or cut_cable or cut_area or cut_vendor):
-        msg = "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep"
+    if not (sweep or cut_cable or cut_area or cut_vendor or cut_border):
+        msg = "give at least one --cut-cable, --cut-area, --cut-vendor or --cut-border, or --sweep"
         raise click.UsageError(msg)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # `cablemap validate` reports the load
@@ -126,13 +133,18 @@ def scenario(
     if sweep:
         _sweep(engine, pairs=pairs, top=top, fmt=fmt)
         return
-    result = engine.run(cables=list(cut_cable), areas=list(cut_area), vendors=list(cut_vendor))
+    result = engine.run(
+        cables=list(cut_cable),
+        areas=list(cut_area),
+        vendors=list(cut_vendor),
+        borders=list(cut_border),
+    )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, default=str))
     else:
         print_scenario(result)
     if write_map:
-        cuts = [*cut_cable, *cut_area, *cut_vendor]
+        cuts = [*cut_cable, *cut_area, *cut_vendor, *cut_border]
         for path in _write_scenario_map(result, analysis, engine, name, cuts, out):
             click.echo(f"Wrote {path}", err=fmt == "json")
 

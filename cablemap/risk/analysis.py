@@ -399,13 +399,16 @@ def run_scenario(
     cables: list[str] | None = None,
     areas: list[str] | None = None,
     vendors: list[str] | None = None,
+    borders: list[str] | None = None,
     model: ModelSpec | str | Path | None = None,
     countries: gpd.GeoDataFrame | None = None,
     year: int | None = None,
     with_planned: bool = False,
     cross_border: list[tuple[str, str]] | None = None,
 ) -> ScenarioResult:
-    """Run one scenario: cut cables, areas and vendors together and report what breaks.
+    """Run one scenario: cut cables, areas, vendors and borders together; report what breaks.
+
+    ``borders`` are country pairs (``"CHN-VNM"``): every cited land link between them fails.
 
     Examples
     --------
@@ -413,15 +416,9 @@ def run_scenario(
     >>> cm.run_scenario(cm.load(), areas=["luzon-strait"]).isolated_countries
     []
     """
-    engine = ScenarioEngine(
-        layers,
-        model,
-        countries=countries,
-        year=year,
-        with_planned=with_planned,
-        cross_border=cross_border,
-    )
-    return engine.run(cables=cables, areas=areas, vendors=vendors)
+    analysis = Analysis(layers, model, countries=countries, cross_border=cross_border or ())
+    engine = ScenarioEngine.from_analysis(analysis, year=year, with_planned=with_planned)
+    return engine.run(cables=cables, areas=areas, vendors=vendors, borders=borders)
 
 
 def plan(

@@ -12,8 +12,8 @@ from cablemap.cli import cli
 
 
 @pytest.fixture(scope="module")
-def plan_2022(tg_v3, ne_countries) -> cm.Plan:
-    return cm.plan(tg_v3, countries=ne_countries)
+def plan_2022(v3_analysis) -> cm.Plan:
+    return v3_analysis.plan()
 
 
 def test_first_picks_link_timor_leste_to_australia_and_reach_kiribati_and_nauru(plan_2022):

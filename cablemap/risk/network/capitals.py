@@ -52,6 +52,10 @@ CAPITAL_RADIUS_KM = 30.0
 _ON_LAND_M = 20_000.0
 #: A landing point drawn offshore belongs to the nearest part of its country this close.
 _OFFSHORE_M = 150_000.0
+#: Parts of a country this close are one landmass for its capital: a harbour or strait a
+#: bridge or tunnel spans (Victoria Harbour, 1-2 km; the Kanmon Strait, 0.7 km), so that the
+#: landings around them, joined by domestic fibre, serve the capital together.
+BRIDGE_M = 2_500.0
 
 
 @dataclass(frozen=True)
@@ -129,6 +133,30 @@ def _country_parts(
         rows = None if outlines is None else outlines[outlines["iso3"] == iso3]
         cache[iso3] = [] if rows is None else list(rows.geometry.explode(index_parts=False))
     return cache[iso3]
+
+
+def _joined(parts: list[Any], start: int) -> set[int]:
+    """Return the parts reachable from ``start`` by steps of at most :data:`BRIDGE_M`."""
+    if len(parts) < 2:
+        return {start}
+    tree = shapely.STRtree(parts)
+    pad = BRIDGE_M / 111_000 * 2  # degrees, generous at every latitude of inhabited islands
+    seen, todo = {start}, [start]
+    while todo:
+        k = todo.pop()
+        for hit in tree.query(parts[k].buffer(pad)):
+            j = int(hit)
+            if j in seen:
+                continue
+            line = shapely.shortest_line(parts[k], parts[j])
+            (x0, y0), (x1, y1) = line.coords
+            if (
+                distances_m(np.array([x0]), np.array([y0]), np.array([x1]), np.array([y1]))[0]
+                <= BRIDGE_M
+            ):
+                seen.add(j)
+                todo.append(j)
+    return seen
 
 
 def _capital_landmass(
@@ -214,7 +242,9 @@ class Land:
         own = self.own(iso3)
         label = _capital_landmass(point, iso3, outlines, cache=self._parts)
         if label is not None:
-            ids = [i for i in own.index if landmass.get(i) == label]
+            parts = _country_parts(outlines, self._parts, iso3)
+            labels = {f"{iso3}:{j}" for j in _joined(parts, int(label.rsplit(":", 1)[1]))}
+            ids = [i for i in own.index if landmass.get(i) in labels]
             # a point drawn offshore (no landmass within reach) counts for the nearest
             # part of its country within _OFFSHORE_M (Pohnpei's, 100 km out in the release)
             return ids + [
@@ -222,7 +252,7 @@ class Land:
                 for i in own.index
                 if not isinstance(landmass.get(i), str)
                 and _capital_landmass(own.geometry[i], iso3, outlines, _OFFSHORE_M, self._parts)
-                == label
+                in labels
             ]
         x, y = shapely.get_x(own.geometry.to_numpy()), shapely.get_y(own.geometry.to_numpy())
         d = distances_m(x, y, np.full(len(x), point.x), np.full(len(x), point.y))

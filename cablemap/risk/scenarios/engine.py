@@ -4,7 +4,9 @@ A scenario removes **segments** (see :mod:`cablemap.risk.network.topology`): a c
 all of
 its segments; an area cut only the routed segments whose geometry passes through the area (a
 circle, a box, any polygon or a named chokepoint); a vendor cut every segment of the cables the
-vendor supplied or owns. Assumed land links are never cut. Connectivity is then recomputed:
+vendor supplied or owns; a border cut (``AAA-BBB``) every cited land link between the two
+countries (the model's ``[land_links]`` table). Land links an analyst assumes
+(``cross_border``) are never cut. Connectivity is then recomputed:
 
 - a **country** is *isolated* when it had a path to another country before the cuts (by
   cable, or over a land link: domestic backhaul, a land route to a neighbour or a declared
@@ -32,6 +34,7 @@ import pandas as pd
 
 from cablemap._errors import ScenarioError
 from cablemap._validate import status_counted
+from cablemap.layers.iso_codes import name_of_iso3
 from cablemap.risk.model.spec import ModelSpec, load_model
 from cablemap.risk.network.connectivity import (
     connected_labels,
@@ -39,6 +42,7 @@ from cablemap.risk.network.connectivity import (
     graph_from_network,
     subgraph,
 )
+from cablemap.risk.network.land_links import active_land_links, read_land_links
 from cablemap.risk.network.resilience import (
     CableHypergraph,
     Resilience,
@@ -203,6 +207,7 @@ class ScenarioEngine:
                 countries=countries if countries is not None else layers.outlines,
                 statuses=ALL_STATUSES,
                 cross_border=cross_border or (),
+                land_links=_cited_links(layers, self.model, year),
             )
             if network is None
             else network
@@ -383,6 +388,40 @@ class ScenarioEngine:
             out[:, j] = known & ~abroad & (on_main | ~reaches_main)
         return out
 
+    def border_mask(self, borders: list[str] | None) -> tuple[np.ndarray, list[str]]:
+        """Resolve border cuts (``AAA-BBB``) into a mask of the land edges of :attr:`graph`.
+
+        Returns
+        -------
+        tuple
+            The mask (one value per land edge, after the segments) and the link ids cut.
+
+        Raises
+        ------
+        ScenarioError
+            If a border is not two ISO3 codes, or no cited land link crosses it.
+        """
+        links = self.graph.land_link
+        mask = np.zeros(len(links), dtype=bool)
+        cut: list[str] = []
+        for text in borders or []:
+            pair = sorted(p.strip().upper() for p in str(text).split("-"))
+            if len(pair) != 2 or not all(len(p) == 3 and p.isalpha() for p in pair):
+                msg = f"border {text!r}: give two ISO3 codes joined by '-', e.g. CHN-VNM"
+                raise ScenarioError(msg)
+            prefix = f"{pair[0]}-{pair[1]}:"
+            hit = np.array([str(x).startswith(prefix) for x in links], dtype=bool)
+            if not hit.any():
+                known = sorted({str(x).split(":")[0] for x in links if x})
+                msg = (
+                    f"border {text!r}: no cited land link in service crosses it (the model's "
+                    f"[land_links] table); borders with links: {', '.join(known) or 'none'}"
+                )
+                raise ScenarioError(msg)
+            mask |= hit
+            cut.extend(sorted({str(x) for x in links[hit]}))
+        return mask, cut
+
     def cut_mask(
         self,
         *,
@@ -394,7 +433,7 @@ class ScenarioEngine:
         seg = self.network.segments
         mask = np.zeros(len(seg), dtype=bool)
         notes: list[str] = []
-        cuts: dict[str, list[str]] = {"cables": [], "areas": [], "vendors": []}
+        cuts: dict[str, list[str]] = {"cables": [], "areas": [], "vendors": [], "borders": []}
         for cable in resolve_cables(cables or [], self.layers):
             mask |= self._seg_cables == cable
             cuts["cables"].append(cable)
@@ -426,14 +465,22 @@ class ScenarioEngine:
         cables: list[str] | None = None,
         areas: list[str] | None = None,
         vendors: list[str] | None = None,
+        borders: list[str] | None = None,
     ) -> ScenarioResult:
-        """Cut cables (ids or names), areas and vendors together; report what breaks."""
+        """Cut cables (ids or names), areas, vendors and borders together; report what breaks.
+
+        ``borders`` are pairs of countries (``"CHN-VNM"``): every cited land link between
+        them fails.
+        """
         mask, cuts, notes = self.cut_mask(cables=cables, areas=areas, vendors=vendors)
+        land_cut, links_cut = self.border_mask(borders)
+        cuts["borders"] = links_cut
         cut_facilities = self._cut_facilities
         losses = facility_losses(self.layers, set(cut_facilities))
         mask &= self._base_edges[: len(mask)]
         active = self._base_edges.copy()
         active[: len(mask)] &= ~mask
+        active[len(mask) :] &= ~land_cut
         after = self._connectivity(active[:, None])
         sea_after = self._connectivity((active & ~self._abroad)[:, None])
         base_lp, base_reach, _, base_labels = self._base
@@ -451,7 +498,7 @@ class ScenarioEngine:
             rows.append(
                 {
                     "iso3": iso,
-                    "name": names.get(iso, iso),
+                    "name": names.get(iso) or name_of_iso3(iso),
                     "cables_before": len(intl),
                     "cables_after": len(intl - set(cut_cables)),
                     "reachable_before": int(base_reach[ci, 0]),
@@ -692,3 +739,13 @@ class ScenarioEngine:
         return frame.sort_values(
             ["countries_cut", "cable_a", "cable_b"], ascending=[False, True, True]
         ).reset_index(drop=True)
+
+
+def _cited_links(layers: Layers, model: ModelSpec, year: int | None) -> pd.DataFrame | None:
+    """Return the model's cited land links in service in ``year`` (else the current year)."""
+    spec = model.land_links
+    if spec["file"] is None:
+        return None
+    span = layers.release_years()
+    when = year if year is not None else (None if span is None else span[1])
+    return active_land_links(read_land_links(spec["file"]), when, spec["capacity"])

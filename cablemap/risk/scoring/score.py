@@ -294,7 +294,8 @@ _CONTEXT = {
         "sea_min_cut_cables landlocked terrestrial_dependence capital_name capital_connected "
         "capital_min_cut capital_cut_cables population_share_unconnected "
         "population_share_single_cable island_groups_known landing_stations "
-        f"{_MEASURES} dcs_fragility_index dcs_priority dcs_rank {_TIER_SHARES} "
+        f"{_MEASURES} vendor_exposure_low vendor_exposure_high score_low score_high rank_best "
+        f"rank_worst rank_uncertain dcs_fragility_index dcs_priority dcs_rank {_TIER_SHARES} "
         f"top_n_share {_ACCEPT} in_region"
     ).split(),
     "facility": [*(c for c in FACILITY_CONTEXT if c != "fac_id"), *_MEASURES.split()[:4]],

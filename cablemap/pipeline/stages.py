@@ -27,7 +27,6 @@ from cablemap._resources import risk_models_path
 from cablemap._version import __version__
 
 if TYPE_CHECKING:
-
     from cablemap.layers.collection import Layers
     from cablemap.pipeline.builder import BuildConfig, BuildResult, _Sources, _State
     from cablemap.risk.analysis import Analysis
@@ -490,7 +489,10 @@ class Run:
 
         changes = read_changes(self.staging) or read_changes(self.config.out_folder)
         data = brief_data(
-            self.analysis, scenarios=self.values.get("scenarios") or None, changes=changes
+            self.analysis,
+            scenarios=self.values.get("scenarios") or None,
+            changes=changes,
+            simulation=self.values.get("simulate"),
         )
         save_briefs(self.scores, self.layers, self.staging, data=data)
 
@@ -512,6 +514,7 @@ class Run:
             self.layers,
             self.model,
             timeline=new_cables_by_year(self.scores, self.layers),
+            scores=self.scores,
         )
 
     # ------------------------------------------------------------------ the cache

@@ -136,7 +136,7 @@ def save_maps(
     paths.extend(write_build_report(out, layers))
     if index:
         timeline = new_cables_by_year(scores, layers)
-        paths.append(write_index(out, layers, scores.model, timeline=timeline))
+        paths.append(write_index(out, layers, scores.model, timeline=timeline, scores=scores))
     return paths
 
 
@@ -194,9 +194,7 @@ def save_scenario_map(
         region=region,
         countries=basemap(engine.layers, countries),
     )
-    return save_map(
-        page, Path(out) / f"scenario_{name}.html", offline=offline, briefs=briefs or []
-    )
+    return save_map(page, Path(out) / f"scenario_{name}.html", offline=offline, briefs=briefs or [])
 
 
 def save_plan_map(

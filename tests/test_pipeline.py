@@ -14,7 +14,8 @@ from click.testing import CliRunner
 import cablemap as cm
 from cablemap.cli import cli
 from cablemap.pipeline import BuildConfig, build, change_report, export_scores, watch
-from tests.conftest import REPO
+from cablemap.pipeline.inputs import open_analysis
+from tests.conftest import REPO, SHARED
 from tests.render.test_year_control import year_spec
 
 SAMPLE = REPO / "geodata" / "sample"
@@ -175,22 +176,35 @@ def test_data_change_writes_the_change_report(tmp_path, tg_v2_path, tg_v3_path):
     assert f"{', '.join(report['old'])} → {', '.join(report['new'])}" in tonga
     old_ids = set(cm.load(tg_v2_path).cables["cable_id"])
     new_ids = set(cm.load(tg_v3_path).cables["cable_id"])
+    renamed = report["cables"]["renamed"]
     accounted = (
         set(report["cables"]["added"])
         | set(report["cables"]["removed"])
         | set(report["cables"]["changed"])
+        | {r["old"] for r in renamed}
+        | {r["new"] for r in renamed}
     )
     assert len(accounted) + report["cables"]["unchanged"] == len(old_ids | new_ids) == 565
-    assert set(report["cables"]["added"]) == new_ids - old_ids
-    assert set(report["cables"]["removed"]) == old_ids - new_ids
+    # every id is in one list: a renamed id is neither added nor removed
+    assert set(report["cables"]["added"]) | {r["new"] for r in renamed} == new_ids - old_ids
+    assert set(report["cables"]["removed"]) | {r["old"] for r in renamed} == old_ids - new_ids
+    assert "west-africa-cable-system-wacs" not in report["cables"]["added"]
     # v2 files carry no suppliers: not compared (never "changed" because they appear)
     assert report["cables"]["changed"]["asia-pacific-gateway-apg"] == ["landing_points"]
     assert "suppliers" in report["not_compared"]["cables"]
     # Kiribati's first cable (Southern Cross NEXT) arrives in the 2022 release; Suriname, the
     # earlier example, is now land-linked (land routes through Guyana and Brazil)
     assert "KIR" in report["scores"]["isolation"]["became_single_cable"]
-    assert '<a href="changes.html">' in (out / "index.html").read_text()
-    assert any(line.startswith("cables: 94 added, 44 removed") for line in result.changes)
+    # the index links the change report itself, with its counts (no patching of the page)
+    index = (out / "index.html").read_text()
+    assert '<a href="changes.html">What changed</a>' in index
+    assert "cables: 85 added, 35 removed, 9 renamed, " in index
+    assert any(
+        line.startswith("cables: 85 added, 35 removed, 9 renamed") for line in result.changes
+    )
+    # and the page lists the renames
+    changes = (out / "changes.html").read_text()
+    assert "<h2>Renamed cables</h2>" in changes and "west-african-cable-system-wacs" in changes
 
 
 def test_diff_cli(tg_v2_path, tg_v3_path):
@@ -200,10 +214,12 @@ def test_diff_cli(tg_v2_path, tg_v3_path):
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert {"added", "removed", "changed", "unchanged"} <= set(report["cables"])
-    assert len(report["cables"]["added"]) == 94 and len(report["landing_points"]["added"]) == 243
+    assert len(report["cables"]["added"]) == 85 and len(report["landing_points"]["added"]) == 217
     table = CliRunner().invoke(cli, ["diff", str(tg_v2_path), str(tg_v3_path), "--no-scores"])
     # reported length is compared too: cobracable changed only its length (326 -> 304 km)
-    assert "cables: 94 added, 44 removed, 199 changed, 228 unchanged" in table.output
+    assert "cables: 85 added, 35 removed, 9 renamed, 180 changed, 247 unchanged" in table.output
+    assert "landing_points: 217 added, 43 removed, 26 renamed, 23 changed" in table.output
+    assert "  renamed: boracay-palawan-submarine-cable-system -> " in table.output
     assert report["cables"]["changed"]["cobracable"] == ["length_km"]
     # a length that appears in the newer release is a change (the 2020 copy had none)
     assert "length_km" in report["cables"]["changed"]["maldives-sri-lanka-cable-msc"]
@@ -216,6 +232,64 @@ def test_diff_cli(tg_v2_path, tg_v3_path):
         "such field)" in table.output
     )
     assert report["notes"] == []
+
+
+def test_renamed_ids_between_2020_and_2022_are_renames(tg_v2, tg_v3):
+    report = change_report(tg_v2, tg_v3)
+    cables = {r["old"]: r for r in report["cables"]["renamed"]}
+    points = {r["old"]: r for r in report["landing_points"]["renamed"]}
+    # WACS: one letter of its name changed with its id ("African" -> "Africa")
+    wacs = cables["west-african-cable-system-wacs"]
+    assert (wacs["new"], wacs["by"]) == ("west-africa-cable-system-wacs", "name")
+    # the Hainan-Hong Kong cable became H2HE: another name, the same route
+    h2he = cables["hainan-hong-kong-submarine-cable-system"]
+    assert (h2he["new"], h2he["by"]) == ("hainan-to-hong-kong-express-h2he", "route")
+    assert h2he["route_gap_deg"] < 0.1
+    # TEGOPA: Tenerife-La Gomera-La Palma under its acronym, the same route
+    assert cables["tenerife-la-gomera-la-palma"]["new"] == "tegopa"
+    # Piti (Guam): filed under the United States in 2020, under Guam in 2022
+    piti = points["piti-gu-united-states"]
+    assert (piti["new"], piti["by"]) == ("piti-guam", "location")
+    assert piti["distance_km"] < 0.01 and {"country", "iso3"} <= set(piti["changed"])
+    for part, renames in (("cables", cables), ("landing_points", points)):
+        listed = set(report[part]["added"]) | set(report[part]["removed"])
+        assert not listed & (
+            {r["old"] for r in renames.values()} | {r["new"] for r in renames.values()}
+        )
+    # numbered systems are never paired by a similar name: Denmark-Norway 5 and 6 stay removed
+    assert {"denmark-norway-5", "denmark-norway-6"} <= set(report["cables"]["removed"])
+    # ATISA and SEA-US land at Piti in both releases (ids piti-gu-united-states, piti-guam):
+    # compared through the renamed id, their landing points did not change
+    links = tg_v2.cable_landings
+    assert "piti-gu-united-states" in set(links.loc[links["cable_id"] == "atisa", "lp_id"])
+    assert "atisa" not in report["cables"]["changed"]
+    assert "sea-us" not in report["cables"]["changed"]
+
+
+def test_diff_project_scores_both_releases_with_its_outlines(tmp_path, tg_v2_path, tg_v3_path):
+    ne = SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
+    project = tmp_path / "cablemap.toml"
+    project.write_text(f'[layers]\ncables = "{tg_v3_path}"\ncountries = "{ne}"\n')
+    args = ["diff", str(tg_v2_path), str(tg_v3_path), "--format", "json"]
+    with_project = CliRunner().invoke(cli, [*args, "--project", str(project)])
+    assert with_project.exit_code == 0, with_project.output
+    report = json.loads(with_project.output)
+    assert report["setup"]["project"] == str(project)
+    assert report["setup"]["sources"]["countries"] == [str(ne.resolve())]
+    # the new scores are those of the 2022 release scored with the project's outlines
+    maps = open_analysis(tg_v3_path, countries=ne).scores.countries.set_index("iso3")
+    movers = {r["id"]: r for r in report["scores"]["countries"]["risers"]}
+    assert movers["SUR"]["score_new"] == round(float(maps.at["SUR", "score"]), 4)
+    # without the project, another setup (no outlines, no land routes): other numbers
+    plain = json.loads(CliRunner().invoke(cli, args).output)
+    assert plain["setup"]["sources"] == {}
+    other = {r["id"]: r for r in plain["scores"]["countries"]["risers"]}
+    assert other["SUR"]["score_new"] != movers["SUR"]["score_new"]
+    table = CliRunner().invoke(
+        cli, ["diff", str(tg_v2_path), str(tg_v3_path), "--project", str(project)]
+    )
+    assert f"scored with project {project}, model dcs-v2 (dcs-v2.toml)" in table.output
+    assert "  with countries: ne_10m_admin_0_countries_deu.shp" in table.output
 
 
 def test_exports_carry_licence_and_model(tmp_path, tg_v3):

@@ -149,36 +149,44 @@ def build(
 @click.option(
     "--scores/--no-scores", default=True, show_default=True, help="Also compare scores and ranks."
 )
+@click.option(
+    "--project",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Project file whose model, country outlines, facilities, footprints and catalogues "
+    "both releases are scored with (the setup of its maps). Default: none, the sample setup.",
+)
 @model_option
 @click.option(
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to a file."
 )
 def diff(
-    old: Path, new: Path, fmt: str, scores: bool, model_file: Path | None, out: Path | None
+    old: Path,
+    new: Path,
+    fmt: str,
+    scores: bool,
+    project: Path | None,
+    model_file: Path | None,
+    out: Path | None,
 ) -> None:
     """Report what changed between two data releases (any supported formats).
 
-    Cables and landing points added, removed and changed (with the fields), and how scores,
-    ranks and single-cable countries moved. OLD and NEW may be project files: each is then
-    scored as ``cablemap build`` scores it (its outlines, facilities and footprints).
+    Cables and landing points added, removed, renamed (same name, route or place under a new
+    id) and changed (with the fields), and how scores, ranks and single-cable countries moved.
+    With --project both releases are scored in the project's setup (its model, outlines,
+    facilities and footprints), so the movers are those of its maps; --model overrides its
+    model.
 
     \b
     Example:
         cablemap diff ../shared/data/cables/tg-v2-2020 ../shared/data/cables/tg-v3-2022
-        cablemap diff OLD NEW --format json
+        cablemap diff OLD NEW --project cablemap.toml --format html --out changes.html
     """
-    from cablemap.pipeline.diff import change_report, report_html, report_lines  # noqa: PLC0415
-    from cablemap.pipeline.inputs import open_analysis  # noqa: PLC0415
+    from cablemap.pipeline.diff import diff_releases, report_html, report_lines  # noqa: PLC0415
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # `cablemap validate` reports each load
-        before, after = (open_analysis(p, model=model_file) for p in (old, new))
-    report = change_report(
-        before.layers,
-        after.layers,
-        before.scores if scores else None,
-        after.scores if scores else None,
-    )
+        report = diff_releases(old, new, project=project, model=model_file, scores=scores)
     if fmt == "json":
         text = json.dumps(report, indent=1, default=str)
     elif fmt == "html":

@@ -188,7 +188,7 @@ def _write_scenario_map(
         title=f"Scenario: {name or ', '.join(cuts)}",
         countries=analysis.outlines,
     )
-    return path, write_index(folder, analysis.layers, analysis.model)
+    return path, write_index(folder, analysis.layers, analysis.model, scores=analysis.scores)
 
 
 @cli.command(name="plan")

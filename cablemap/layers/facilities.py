@@ -179,6 +179,8 @@ def facilities_from_peeringdb(
         A directory with API dump files (``fac-0.json`` and optionally ``org-0.json``,
         ``ixfac-0.json``), or PeeringDB's KMZ export (``peeringdb.kmz``), or a CSV flattened
         from it (columns ``fac_id``, ``org_name``, ``latitude``, ``longitude``, ``country``...).
+        A directory without ``fac-0.json`` but with one ``.kmz`` (PeeringDB's public cache)
+        is read through that KMZ, and the load report says so.
     report
         Receives skipped and repaired records (a new one if omitted).
 
@@ -190,14 +192,15 @@ def facilities_from_peeringdb(
     Raises
     ------
     SourceFormatError
-        If the path is none of these or is malformed.
+        If the path is none of these or is malformed; for a folder with neither
+        ``fac-0.json`` nor one ``.kmz``, the message names the files it holds to pass instead.
     EmptyLayerError
         If no facility has usable coordinates.
     """
     path = Path(path)
     report = LoadReport() if report is None else report
     if path.is_dir():
-        return _from_api_dump(path, report)
+        return _from_folder(path, report)
     if path.suffix.lower() == ".kmz":
         return _from_kmz(path, report)
     if path.suffix.lower() == ".csv":
@@ -206,10 +209,87 @@ def facilities_from_peeringdb(
     raise SourceFormatError(msg)
 
 
+def peeringdb_files(folder: str | Path) -> tuple[Path | None, list[Path], list[Path]]:
+    """Return what a PeeringDB folder holds: its API dump, its KMZ exports, its flattened CSVs.
+
+    Parameters
+    ----------
+    folder
+        A folder (``cablemap fetch peeringdb`` writes the API dump; PeeringDB's public cache
+        has ``peeringdb.kmz`` and no ``fac-0.json``).
+
+    Returns
+    -------
+    tuple
+        The ``fac-0.json`` (or ``fac.json``) file or ``None``, the ``.kmz`` files and the CSV
+        files with a ``fac_id`` column, each sorted by name.
+    """
+    folder = Path(folder)
+    dump = next((f for f in (folder / "fac-0.json", folder / "fac.json") if f.is_file()), None)
+    kmz = sorted(f for f in folder.glob("*.kmz") if f.is_file())
+    csvs = [f for f in sorted(folder.glob("*.csv")) if f.is_file() and _has_fac_id(f)]
+    return dump, kmz, csvs
+
+
+def _has_fac_id(path: Path) -> bool:
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        return "fac_id" in fh.readline().split(",")
+
+
+def _from_folder(path: Path, report: LoadReport) -> gpd.GeoDataFrame:
+    """Read a PeeringDB folder: its API dump, else its one KMZ export (counted as such)."""
+    dump, kmz, csvs = peeringdb_files(path)
+    if dump is not None:
+        return _from_api_dump(path, report)
+    if len(kmz) == 1:
+        report.count(f"PeeringDB folder without fac-0.json: read its KMZ export {kmz[0].name!r}")
+        logger.info("No fac-0.json in %r: reading %r", str(path), str(kmz[0]))
+        return _from_kmz(kmz[0], report)
+    found = [str(f) for f in (*kmz, *csvs)]
+    hint = (
+        f"pass one of these files instead: {found}"
+        if found
+        else "pass a folder written by `cablemap fetch peeringdb`, PeeringDB's peeringdb.kmz "
+        "or a CSV with fac_id, latitude, longitude"
+    )
+    msg = f"{str(path)!r}: no fac-0.json (PeeringDB API 'fac' objects) in the folder; {hint}"
+    raise SourceFormatError(msg)
+
+
+def facility_source_hint(path: str | Path) -> str | None:
+    """Say how to use a PeeringDB folder given where cable data was expected, if it is one.
+
+    Parameters
+    ----------
+    path
+        The path given as a cable source (``--source``, ``[layers] cables``).
+
+    Returns
+    -------
+    str or None
+        One sentence naming the file to give as a facility source, or ``None`` when the path
+        holds no PeeringDB file.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return None
+    dump, kmz, csvs = peeringdb_files(path)
+    if dump is not None or len(kmz) == 1:
+        give = path  # read as a folder (its API dump, or its one KMZ)
+    elif kmz or csvs:
+        give = (kmz or csvs)[0]
+    else:
+        return None
+    return (
+        f"{str(path)!r} holds PeeringDB facilities, not cables: give {str(give)!r} as a "
+        "facility source ([layers] facilities in the project file, or --facilities)"
+    )
+
+
 def _from_api_dump(path: Path, report: LoadReport) -> gpd.GeoDataFrame:
     facs = _api_objects(path, "fac")
     if not facs:
-        msg = f"{str(path)!r}: no fac-0.json (PeeringDB API 'fac' objects) in the folder"
+        msg = f"{str(path)!r}: fac-0.json lists no PeeringDB 'fac' object"
         raise SourceFormatError(msg)
     orgs = {o.get("id"): o.get("name", "") for o in _api_objects(path, "org")}
     ix_counts: dict[Any, int] = {}

@@ -13,6 +13,7 @@ from cablemap._resources import sample_path
 from cablemap._validate import LoadReport
 from cablemap.layers.attach import add_extras
 from cablemap.layers.collection import LAYER_NAMES, Layers
+from cablemap.layers.facilities import facility_source_hint
 from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
 from cablemap.layers.merge import merge_older
 from cablemap.layers.project import read_project
@@ -50,7 +51,8 @@ def _load_one(path: Path, merge_from: Path | None = None) -> Layers:
     msg = f"source {str(path)!r} is of no supported format; cablemap reads:\n  - " + "\n  - ".join(
         SUPPORTED
     )
-    raise SourceFormatError(msg)
+    hint = facility_source_hint(path)  # a PeeringDB folder given as the cable source
+    raise SourceFormatError(f"{hint}\n{msg}" if hint else msg)
 
 
 def _load_project(path: Path, merge_from: Path | None = None) -> Layers:

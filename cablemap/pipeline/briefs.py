@@ -22,6 +22,7 @@ from cablemap.render.build import basemap
 if TYPE_CHECKING:
     from cablemap.risk.analysis import Analysis
     from cablemap.risk.scenarios.engine import ScenarioResult
+    from cablemap.risk.simulation.simulate import SimulationResult
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,7 @@ def brief_data(
     *,
     scenarios: dict[str, ScenarioResult] | None = None,
     changes: dict[str, Any] | None = None,
+    simulation: SimulationResult | None = None,
 ) -> BriefData:
     """Compute what every brief of a release shares.
 
@@ -45,12 +47,16 @@ def brief_data(
         The configured scenarios' results (run on the analysis's engine if not given).
     changes
         The change report since the previous release, if one exists.
+    simulation
+        A simulation of faults and repairs run on the analysis (the build's ``simulate``
+        stage, when the model asks for it): each brief then gives its yearly chance of being
+        cut off by sea.
 
     Returns
     -------
     BriefData
         Critical pairs, scenarios, changes, outlines (the layers' countries or the bundled
-        low-resolution ones) and the build date.
+        low-resolution ones), the simulation and the build date.
     """
     engine = analysis.engine
     if scenarios is None:
@@ -61,6 +67,7 @@ def brief_data(
         changes=changes,
         outlines=basemap(analysis.layers),
         built=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        simulation=simulation,
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cablemap.layers import countries_from_file, load
-from cablemap.layers.attach import facilities_from_source
+from cablemap.layers.attach import facilities_from_source, record_sources
 from cablemap.layers.facilities import merge_facilities
 from cablemap.layers.hazards import earthquakes_from_files
 from cablemap.risk.analysis import Analysis
@@ -64,7 +64,10 @@ def open_layers(
         )
     if hazards:
         layers.hazards = earthquakes_from_files([Path(h) for h in hazards], report=layers.report)
-    return layers
+    # the index and the briefs list every source read, with its licence
+    return record_sources(
+        layers, facilities=facilities, countries=countries, hazards=hazards, added=True
+    )
 
 
 def open_analysis(

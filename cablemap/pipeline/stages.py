@@ -498,7 +498,10 @@ class Run:
 
         changes = read_changes(self.staging) or read_changes(self.config.out_folder)
         data = brief_data(
-            self.analysis, scenarios=self.values.get("scenarios") or None, changes=changes
+            self.analysis,
+            scenarios=self.values.get("scenarios") or None,
+            changes=changes,
+            simulation=self.values.get("simulate"),
         )
         save_briefs(self.scores, self.layers, self.staging, data=data)
 
@@ -520,6 +523,7 @@ class Run:
             self.layers,
             self.model,
             timeline=new_cables_by_year(self.scores, self.layers),
+            scores=self.scores,
         )
 
     # ------------------------------------------------------------------ the cache

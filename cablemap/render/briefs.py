@@ -1,12 +1,14 @@
 """Country briefs: one printable, self-contained HTML page per country.
 
-A brief gathers what the model computed about one country: a static map of its cables,
-landing stations and facilities; its scores with the full breakdown and ranks; its
-international cables (owners, suppliers, vendor tiers, RFS year); its single points of failure
-(the minimum cut of its exact resilience, and the pairs of cables whose joint loss cuts it off)
-and what the configured scenarios do to it; its vendor footprints by domain with their
-sources; new international cables per year by supplier tier; what changed since the previous
-release when a change report exists; and the data's sources, licences and build date.
+A brief gathers what the model computed about one country: a labelled map (capital, landing
+stations and neighbouring countries named, a scale bar; :mod:`cablemap.render.brief_map`); its
+scores with what they mean (higher = more at risk; the DCS priority defined), the full
+breakdown and ranks; its single points of failure, only true ones (a cable whose loss cuts it
+off, its one landing station, critical pairs; :mod:`cablemap.render.brief_risk`); its yearly
+chance of being cut off when a simulation was run; the configured scenarios that touch it; its
+international cables and landing stations; its vendor footprints by domain with their sources;
+new international cables per year by supplier tier; what changed since the previous release
+when a change report exists; and every source used, with its licence, and the build date.
 
 The page is a constant template filled with ``html.escape``-d values only (plain Python
 formatting, never a Jinja compile of data), charts and map are inline SVG
@@ -19,24 +21,25 @@ from __future__ import annotations
 import difflib
 import html
 import logging
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
 import pandas as pd
 
 from cablemap._errors import CablemapError
 from cablemap._validate import is_missing
-from cablemap.render.style import MUTED_COLOUR, TIER_COLOURS
-from cablemap.render.svg import (
-    MapView,
-    bar_chart_svg,
-    country_map_svg,
-    stacked_year_chart_svg,
+from cablemap.render._brief_html import esc, names_html, num, table, tier_html
+from cablemap.render.brief_map import map_section, stations_section
+from cablemap.render.brief_risk import (
+    cutoff_section,
+    failures_section,
+    scenarios_section,
+    scores_section,
 )
+from cablemap.render.report import attributions_used, sources_used
+from cablemap.render.svg import stacked_year_chart_svg
 from cablemap.risk.history.timeline import count_by_year
 
 if TYPE_CHECKING:
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
     from cablemap.risk.scenarios.engine import ScenarioResult
     from cablemap.risk.scoring.score import Scores
+    from cablemap.risk.simulation.simulate import SimulationResult
 
 __all__ = [
     "BRIEFS_FOLDER",
@@ -118,6 +122,9 @@ class BriefData:
         Country polygons (EPSG:4326) for the maps: ``iso3``, geometry.
     built
         Build date shown on the page.
+    simulation
+        A simulation of faults and repairs (:func:`cablemap.simulate`), if one was run: each
+        brief then gives its country's yearly chance of being cut off by sea.
     """
 
     pairs: pd.DataFrame | None = None
@@ -125,6 +132,7 @@ class BriefData:
     changes: dict[str, Any] | None = None
     outlines: gpd.GeoDataFrame | None = None
     built: str = ""
+    simulation: SimulationResult | None = None
     _index: _Index | None = field(default=None, repr=False, compare=False)
 
     def index(self, scores: Scores, layers: Layers) -> _Index:
@@ -142,7 +150,7 @@ class _Index:
     key: tuple[int, int]
     cables: pd.DataFrame  # cable_id-indexed: the columns a brief shows, rfs_year joined
     cables_of: dict[str, list[str]]
-    points_of: dict[str, list[tuple[str, float, float]]]
+    stations_of: dict[str, list[Station]]  # busiest first
     facilities_of: dict[str, list[tuple[str, float, float]]]
     footprints_of: dict[str, pd.DataFrame]
     rows: dict[str, pd.Series]
@@ -174,7 +182,7 @@ class _Index:
             key,
             cables,
             cables_of,
-            _sites(layers.landing_points),
+            _stations(scores, layers),
             _sites(layers.facilities),
             {}
             if layers.vendor_footprints is None
@@ -191,6 +199,36 @@ class _Index:
         )
 
 
+class Station(NamedTuple):
+    """A landing station of a brief: where it is and the cables landing there."""
+
+    lp_id: str
+    name: str
+    lon: float
+    lat: float
+    international: int
+    cables: list[str]
+
+
+def _stations(scores: Scores, layers: Layers) -> dict[str, list[Station]]:
+    """Per country, its landing points with their cables, most international cables first."""
+    lps = scores.landing_points
+    lps = lps[lps.geometry.notna() & lps["iso3"].notna()]
+    cables = layers.cable_landings.groupby("lp_id")["cable_id"].apply(lambda s: sorted(set(s)))
+    intl = lps["international_cables"] if "international_cables" in lps else lps["cables"]
+    out: dict[str, list[Station]] = {}
+    for lp_id, name, iso3, g, n in zip(
+        lps["lp_id"], lps["name"], lps["iso3"], lps.geometry, intl, strict=True
+    ):
+        station = Station(
+            str(lp_id), str(name), float(g.x), float(g.y), int(n), cables.get(lp_id, [])
+        )
+        out.setdefault(str(iso3), []).append(station)
+    for stations in out.values():
+        stations.sort(key=lambda s: (-s.international, -len(s.cables), s.name))
+    return out
+
+
 def _sites(frame: gpd.GeoDataFrame | None) -> dict[str, list[tuple[str, float, float]]]:
     out: dict[str, list[tuple[str, float, float]]] = {}
     if frame is None:
@@ -199,50 +237,6 @@ def _sites(frame: gpd.GeoDataFrame | None) -> dict[str, list[tuple[str, float, f
     for iso, name, g in zip(frame["iso3"], frame["name"], frame.geometry, strict=True):
         out.setdefault(str(iso), []).append((str(name), float(g.x), float(g.y)))
     return out
-
-
-def _e(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return '<span class="muted">not in the source</span>'
-    return html.escape(str(value))
-
-
-def _names(value: object) -> str:
-    if is_missing(value):
-        return '<span class="muted">not in the source</span>'
-    items = list(value) if isinstance(value, list | tuple | np.ndarray) else [value]
-    return html.escape(", ".join(str(v) for v in items)) or '<span class="muted">none named</span>'
-
-
-def _tier(tier: str) -> str:
-    colour = TIER_COLOURS.get(tier, MUTED_COLOUR)
-    return (
-        f'<span class="nw"><span class="tier" style="background:{colour}"></span>'
-        f"{html.escape(tier)}</span>"
-    )
-
-
-def _rank(value: object, of: int | None = None) -> str:
-    if is_missing(value):
-        return "not ranked"
-    return f"rank {int(value)}" + (f" of {of}" if of else "")  # type: ignore[call-overload]
-
-
-def _num(value: object, digits: int = 3) -> str:
-    if is_missing(value):
-        return "n/a"
-    try:
-        return f"{float(value):.{digits}f}"  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return html.escape(str(value))
-
-
-def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
-    if not rows:
-        return f'<p class="muted">{html.escape(empty)}</p>'
-    th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{th}</tr>{body}</table>"
 
 
 def country_code(scores: Scores, iso3: str) -> str:
@@ -290,60 +284,6 @@ def _country_row(scores: Scores, iso3: str) -> pd.Series:
     raise CablemapError(msg)
 
 
-def _scores_section(scores: Scores, row: pd.Series) -> str:
-    n = len(scores.countries)
-    region_n = int(scores.countries["in_region"].sum())
-    weights = scores.model.weights["country"]
-    comp_rows = [
-        [
-            html.escape(c),
-            f'<span class="num">{_num(row.get(c))}</span>',
-            _num(row.get(f"{c}_weight", w), 2),
-            _num(row.get(f"{c}_contribution")),
-        ]
-        for c, w in weights.items()
-    ]
-    chart = bar_chart_svg(
-        [(c, float(row.get(f"{c}_contribution", math.nan))) for c in weights],
-        title="Contributions to the country score",
-        width=420,
-    )
-    facts = [
-        ("Score", f"{_num(row['score'])} (rank {int(row['rank'])} of {n} countries)"),
-        ("Criticality", f"{_num(row.get('criticality'))} ({_rank(row.get('criticality_rank'))})"),
-        (
-            "DCS priority",
-            f"{_num(row.get('dcs_priority'))} ({_rank(row.get('dcs_rank'), region_n)} "
-            "region countries)"
-            if not is_missing(row.get("dcs_rank"))
-            else "not ranked (outside the region or excluded by the model's [dcs] settings)",
-        ),
-        ("Cables", f"{_e(row.get('cables'))}, international {_e(row.get('international_cables'))}"),
-        ("Landing stations with international cables", _e(row.get("landing_stations"))),
-        ("Exact resilience", _resilience_text(row)),
-    ]
-    fact_rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{v}</td></tr>" for k, v in facts)
-    model = html.escape(scores.model.name)
-    table = _table(["component", "value", "weight", "contribution"], comp_rows, "no components")
-    return (
-        f"<section><h2>Scores (model <code>{model}</code>)</h2><table>{fact_rows}</table>"
-        f'</section></div><section><div class="grid"><div>{table}</div>'
-        f"<div>{chart}</div></div></section>"
-    )
-
-
-def _resilience_text(row: pd.Series) -> str:
-    status = str(row.get("status"))
-    cut = row.get("redundancy_cables")
-    if status == "land_linked":
-        return "land-linked to the global network: no cable failure cuts it off"
-    if status == "hub":
-        return "a hub of the global network"
-    if status == "unconnected":
-        return "no cable path to the global network in the data"
-    return f"{_e(cut)} cable(s) must fail to cut it off ({html.escape(status.replace('_', ' '))})"
-
-
 def _cables_section(idx: _Index, iso3: str) -> tuple[str, pd.DataFrame]:
     mine = idx.cables.loc[idx.cables_of.get(iso3, [])]
     intl = mine[mine["international"].astype(bool)].sort_values(
@@ -352,99 +292,24 @@ def _cables_section(idx: _Index, iso3: str) -> tuple[str, pd.DataFrame]:
     rows = [
         [
             html.escape(str(r.name)),
-            _e(None if is_missing(r.rfs_year) else int(r.rfs_year)),
+            esc(None if is_missing(r.rfs_year) else int(r.rfs_year)),
             html.escape(str(r.status)),
-            _names(r.owners),
-            _names(r.suppliers),
-            _tier(str(r.supplier_tier)),
-            _tier(str(r.owner_tier)),
+            names_html(r.owners),
+            names_html(r.suppliers),
+            tier_html(str(r.supplier_tier)),
+            tier_html(str(r.owner_tier)),
         ]
         for r in intl.itertuples()
     ]
     domestic = len(mine) - len(intl)
-    table = _table(
+    cables_table = table(
         ["cable", "RFS year", "status", "owners", "suppliers", "supplier tier", "owner tier"],
         rows,
         "no international cable lands here in the data",
     )
     note = f'<p class="muted">Plus {domestic} domestic cable(s).</p>' if domestic else ""
     title = f"International cables ({len(intl)})"
-    return f"<section><h2>{title}</h2>{table}{note}</section>", mine
-
-
-def _failures_section(idx: _Index, row: pd.Series, data: BriefData, iso3: str) -> str:
-    names = idx.cables["name"]
-    items = []
-    cut = row.get("min_cut_cables")
-    cut_list = [] if is_missing(cut) else [str(c) for c in cut]
-    min_cut = row.get("redundancy_cables")
-    if cut_list and not is_missing(min_cut) and int(min_cut) == 1:
-        items.append(
-            f"<li><b>Single point of failure:</b> losing {_e(names.get(cut_list[0], cut_list[0]))}"
-            f" (<code>{_e(cut_list[0])}</code>) cuts it off from the global network.</li>"
-        )
-    elif cut_list:
-        shown = ", ".join(html.escape(names.get(c, c)) for c in cut_list)
-        items.append(f"<li>One smallest set of cables whose joint loss cuts it off: {shown}.</li>")
-    if data.pairs is None:
-        items.append('<li class="muted">Critical pairs were not computed for this page.</li>')
-    else:
-        hits = data.pairs[data.pairs["countries"].map(lambda cs: iso3 in cs)]
-        for r in hits.itertuples():
-            a, b = str(r.cable_a), str(r.cable_b)
-            items.append(
-                f"<li><b>Critical pair:</b> {html.escape(names.get(a, a))} and "
-                f"{html.escape(names.get(b, b))} together cut it off "
-                f"{_others(list(r.countries), iso3)}.</li>"
-            )
-    status = str(row.get("status"))
-    if status == "unconnected":
-        items.insert(0, "<li>No cable path to the global network in the data: nothing to cut.</li>")
-    elif status == "land_linked":
-        items.insert(0, "<li>Land-linked to the global network: no cable loss cuts it off.</li>")
-    if not items:
-        items.append("<li>No single cable or pair of cables cuts it off in the data.</li>")
-    scenario_rows = []
-    for name, result in data.scenarios.items():
-        hit = result.countries[result.countries["iso3"] == iso3]
-        if not len(hit):
-            scenario_rows.append([html.escape(name), "not affected", "", "", ""])
-            continue
-        s = hit.iloc[0]
-        outcome = (
-            "cut off"
-            if bool(s["isolated"])
-            else "cut off by sea"
-            if bool(s.get("cable_isolated", False))
-            else "still connected"
-        )
-        scenario_rows.append(
-            [
-                html.escape(name),
-                html.escape(outcome),
-                f"{int(s['cables_before'])} → {int(s['cables_after'])}",
-                f"{int(s['reachable_before'])} → {int(s['reachable_after'])}",
-                html.escape(
-                    ", ".join(
-                        v for k in ("cables", "areas", "vendors") for v in result.cuts.get(k, [])
-                    )
-                ),
-            ]
-        )
-    scen = _table(
-        ["scenario", "outcome", "international cables intact", "countries reachable", "cuts"],
-        scenario_rows,
-        "no scenarios configured in the model",
-    )
-    return (
-        f"<section><h2>Single points of failure</h2><ul>{''.join(items)}</ul>"
-        f"<h2>Configured scenarios</h2>{scen}</section>"
-    )
-
-
-def _others(countries: list[str], iso3: str) -> str:
-    others = [c for c in countries if c != iso3]
-    return f" (and {', '.join(html.escape(c) for c in others)} with it)" if others else ""
+    return f"<section><h2>{title}</h2>{cables_table}{note}</section>", mine
 
 
 def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) -> str:
@@ -452,9 +317,9 @@ def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) 
     exposure_rows = [
         [
             html.escape(d),
-            _num(row.get(f"exposure_{d}")),
-            _e(row.get(f"exposure_{d}_status")),
-            _names(row.get(f"exposure_{d}_vendors")),
+            num(row.get(f"exposure_{d}")),
+            esc(row.get(f"exposure_{d}_status")),
+            names_html(row.get(f"exposure_{d}_vendors")),
         ]
         for d in domains
     ]
@@ -466,18 +331,18 @@ def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) 
             [
                 html.escape(str(r.domain)),
                 html.escape(str(r.vendor)),
-                _tier(profile.tier(str(r.vendor))),
-                _e(r.status),
-                _e(None if is_missing(r.year) else r.year),
+                tier_html(profile.tier(str(r.vendor))),
+                esc(r.status),
+                esc(None if is_missing(r.year) else r.year),
                 _source(r.source, r.source_date),
             ]
             for r in mine.itertuples()
         ]
     return (
         "<section><h2>Vendor exposure by domain</h2>"
-        + _table(["domain", "exposure", "status", "vendors"], exposure_rows, "no domains")
+        + table(["domain", "exposure", "status", "vendors"], exposure_rows, "no domains")
         + "<h2>Vendor footprints</h2>"
-        + _table(
+        + table(
             ["domain", "vendor", "tier", "status", "year", "source"],
             rows,
             "no vendor footprint recorded for this country",
@@ -494,7 +359,7 @@ def _is_exposure(column: str) -> bool:
 
 def _source(source: object, date: object) -> str:
     if is_missing(source):
-        return _e(None)
+        return esc(None)
     text = str(source)
     when = "" if is_missing(date) or not str(date) else f" ({html.escape(str(date))})"
     if text.startswith(("https://", "http://")):
@@ -537,17 +402,24 @@ def _changes_section(mine: pd.DataFrame, changes: dict[str, Any] | None, iso3: s
     cables = changes.get("cables", {})
     added = [c for c in cables.get("added", []) if c in mine.index]
     changed = {c: f for c, f in cables.get("changed", {}).items() if c in mine.index}
+    renamed = [r for r in cables.get("renamed", []) if r.get("new") in mine.index]
     items = [f"<li>New cable: {html.escape(names.get(c, c))}</li>" for c in added] + [
         f"<li>Changed: {html.escape(names.get(c, c))} ({html.escape(', '.join(f))})</li>"
         for c, f in changed.items()
+    ]
+    items += [
+        f"<li>Renamed: {html.escape(str(r.get('old_name', r['old'])))} → "
+        f"{html.escape(names.get(r['new'], r['new']))} (same {html.escape(str(r.get('by')))})"
+        "</li>"
+        for r in renamed
     ]
     moved = changes.get("scores", {})
     for kind in ("risers", "fallers"):
         for r in moved.get("countries", {}).get(kind, []):
             if r.get("id") == iso3:
                 items.append(
-                    f"<li>Score {float(r['change']):+.3f} (rank {_e(r.get('rank_old'))} → "
-                    f"{_e(r.get('rank_new'))})</li>"
+                    f"<li>Score {float(r['change']):+.3f} (rank {esc(r.get('rank_old'))} → "
+                    f"{esc(r.get('rank_new'))})</li>"
                 )
     iso = moved.get("isolation", {})
     if iso3 in iso.get("became_single_cable", []):
@@ -564,66 +436,30 @@ def _changes_section(mine: pd.DataFrame, changes: dict[str, Any] | None, iso3: s
     )
 
 
-def _map_section(idx: _Index, mine: pd.DataFrame, data: BriefData, iso3: str, name: str) -> str:
-    points = idx.points_of.get(iso3, [])
-    facilities = idx.facilities_of.get(iso3, [])
-    own = idx.outlines_of.get(iso3, [])
-    lons = [x for _, x, _ in points]
-    lats = [y for _, _, y in points]
-    for g in own:
-        for part in getattr(g, "geoms", [g]):
-            b = part.bounds
-            lons += [b[0], b[2]]
-            lats += [b[1], b[3]]
-    view = MapView.around(lons, lats)
-    land = []
-    if idx.land is not None:
-        hits = idx.land.sindex.query(view.boxes())
-        near = idx.land.iloc[np.unique(hits[1])]
-        land = list(near.geometry[near["iso3"] != iso3])
-    cables = [
-        (str(r.name), r.geometry, TIER_COLOURS.get(str(r.supplier_tier), MUTED_COLOUR))
-        for r in mine.itertuples()
-    ]
-    svg = country_map_svg(
-        view,
-        title=f"Cables, landing stations and facilities of {name}",
-        land=land,
-        country=own,
-        cables=cables,
-        points=points,
-        facilities=facilities,
-        width=480,
-        max_height=400,
-    )
-    legend = " ".join(
-        f'<span class="tier" style="background:{c}"></span>{html.escape(t)} supplier'
-        for t, c in TIER_COLOURS.items()
-    )
-    counts = (
-        f"{len(points)} landing point(s), {len(facilities)} facilit(ies), "
-        f"{len(mine)} cable(s); circles: landing points, squares: facilities"
-    )
-    return f'<section>{svg}<p class="muted">{legend}. {html.escape(counts)}.</p></section>'
+def _basemap(layers: Layers, data: BriefData) -> bool:
+    """Whether the map drew the bundled outlines (the layers hold none, or only those)."""
+    countries = layers.countries
+    bundled = countries is None or bool(countries.attrs.get("basemap_only"))
+    return bundled and data.outlines is not None
 
 
 def _sources_section(layers: Layers, data: BriefData) -> str:
-    rows = []
-    for layer, meta in layers.sources.items():
-        if not isinstance(meta, dict):
-            continue
-        rows.append(
-            [
-                html.escape(layer),
-                _e(meta.get("source")),
-                _e(meta.get("source_version")),
-                _e(meta.get("licence")),
-            ]
-        )
-    licences = "".join(f"<li>{html.escape(a)}</li>" for a in layers.attributions)
+    rows = [
+        [
+            html.escape(layer),
+            esc(meta.get("source")),
+            esc(meta.get("source_version")),
+            esc(meta.get("licence")),
+        ]
+        for layer, meta in sources_used(layers, basemap=_basemap(layers, data))
+    ]
+    lines = attributions_used(layers, basemap=_basemap(layers, data))
+    licences = "".join(f"<li>{html.escape(a)}</li>" for a in lines)
     return (
-        "<section><h2>Data, sources and licences</h2>"
-        + _table(["layer", "source", "version", "licence"], rows, "no source metadata")
+        '<section><h2>Data, sources and licences</h2><p class="muted">Every source this '
+        "page draws on, with its licence or terms; the vendor footprints above cite their own "
+        "sources row by row.</p>"
+        + table(["layer", "source", "version", "licence or terms"], rows, "no source metadata")
         + f"<ul>{licences}</ul><p>Built {html.escape(data.built)} with cablemap.</p></section>"
     )
 
@@ -680,13 +516,12 @@ def country_brief(
     if row is None:
         row = _country_row(scores, iso3)
     if scenarios is not None or changes is not None or built is not None:
-        data = BriefData(
-            data.pairs,
-            scenarios if scenarios is not None else data.scenarios,
-            changes if changes is not None else data.changes,
-            data.outlines,
-            built or data.built,
-            idx,
+        data = replace(
+            data,
+            scenarios=scenarios if scenarios is not None else data.scenarios,
+            changes=changes if changes is not None else data.changes,
+            built=built or data.built,
+            _index=idx,
         )
     if not data.built:
         data.built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -705,10 +540,13 @@ def country_brief(
         f"{html.escape(', '.join(sorted({str(v) for v in layers.cables['source_version']})))}."
         "</p>",
         '<div class="grid">',
-        _map_section(idx, mine, data, iso3, name),
-        _scores_section(scores, row),  # closes the grid after the facts
-        _failures_section(idx, row, data, iso3),
+        map_section(idx, mine, iso3, name, row),
+        scores_section(scores, row, data, iso3),  # closes the grid after the facts
+        failures_section(idx, row, data, iso3),
+        cutoff_section(idx, data, iso3),
+        scenarios_section(data, iso3, name),
         cables_html,
+        stations_section(idx, iso3, idx.cables["name"]),
         _timeline_section(mine, name),
         _footprints_section(scores, idx, row, iso3),
         _changes_section(mine, data.changes, iso3),

@@ -136,7 +136,7 @@ def save_maps(
     paths.extend(write_build_report(out, layers))
     if index:
         timeline = new_cables_by_year(scores, layers)
-        paths.append(write_index(out, layers, scores.model, timeline=timeline))
+        paths.append(write_index(out, layers, scores.model, timeline=timeline, scores=scores))
     return paths
 
 

@@ -27,7 +27,14 @@ if TYPE_CHECKING:
     import pandas as pd
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["MapView", "bar_chart_svg", "country_map_svg", "stacked_year_chart_svg"]
+__all__ = [
+    "MapView",
+    "Place",
+    "bar_chart_svg",
+    "country_map_svg",
+    "short_place_name",
+    "stacked_year_chart_svg",
+]
 
 #: Colour of cables that name no supplier in the year chart.
 NO_SUPPLIER_COLOUR = "#d5d8dc"
@@ -92,7 +99,7 @@ def stacked_year_chart_svg(
     peak = max(int(counts[list(series)].sum(axis=1).max()), 1)
     step = max(1, math.ceil(peak / 4))
     slot = plot_w / len(years)
-    bar = max(slot * 0.8, 1.0)
+    bar = min(max(slot * 0.8, 1.0), 36.0)  # one year alone is a bar, not a block
     for tick in range(0, peak + 1, step):
         y = top + plot_h - tick / peak * plot_h
         parts.append(
@@ -346,6 +353,123 @@ def _islets(
     return marks
 
 
+#: Kilometres per degree of latitude (WGS84 mean), for the scale bar.
+KM_PER_DEGREE = 111.32
+_LABEL = (
+    'font-size="10" stroke="#fff" stroke-width="3" paint-order="stroke" stroke-linejoin="round"'
+)
+
+
+@dataclass(frozen=True)
+class Place:
+    """A named point of a static map (EPSG:4326 degrees).
+
+    Attributes
+    ----------
+    name
+        Its label and hover title (escaped when drawn).
+    lon, lat
+        Where it is.
+    """
+
+    name: str
+    lon: float
+    lat: float
+
+
+class _Labels:
+    """Labels placed without overlapping each other, the markers or the picture's edge.
+
+    Each label tries four positions around its point (right, left, above, below) and is left
+    out, its name kept as the marker's hover title, when none is free.
+    """
+
+    def __init__(self, width: int, height: int) -> None:
+        self.width, self.height = width, height
+        self.boxes: list[tuple[float, float, float, float]] = []
+        self.parts: list[str] = []
+
+    def block(self, x: float, y: float, r: float) -> None:
+        """Keep labels off a marker."""
+        self.boxes.append((x - r, y - r, x + r, y + r))
+
+    def _free(self, box: tuple[float, float, float, float]) -> bool:
+        x0, y0, x1, y1 = box
+        if x0 < 1 or y0 < 1 or x1 > self.width - 1 or y1 > self.height - 1:
+            return False
+        return all(x1 < a or x0 > c or y1 < b or y0 > d for a, b, c, d in self.boxes)
+
+    def place(self, text: str, x: float, y: float, *, r: float, kind: str, style: str) -> bool:
+        """Place a label beside ``(x, y)`` (pixels); return whether it found room.
+
+        The room a label takes is estimated from 10 px text as Chromium draws it (about 5.5
+        px a character, 6.4 in bold; 9.5 px above the baseline, 2.4 below) with a margin
+        for the white halo; tests measure the drawn boxes.
+        """
+        w = (7.0 if "700" in style else 6.0) * len(text)
+        options = (
+            (x + r + 2, y + 3.5, "start"),
+            (x - r - 2, y + 3.5, "end"),
+            (x, y - r - 3, "middle"),
+            (x, y + r + 11, "middle"),
+        )
+        for tx, ty, anchor in options:
+            x0 = tx if anchor == "start" else tx - w if anchor == "end" else tx - w / 2
+            room = (x0 - 1.5, ty - 11.0, x0 + w + 1.5, ty + 4.0)
+            if self._free(room):
+                self.boxes.append(room)
+                self.parts.append(
+                    f'<text class="cm-label cm-label-{kind}" x="{tx:.1f}" y="{ty:.1f}" '
+                    f'text-anchor="{anchor}" {_LABEL} {style}>{_e(text)}</text>'
+                )
+                return True
+        return False
+
+
+def _nice_km(km: float) -> float:
+    """Return the largest 1, 2 or 5 x 10^k not above ``km``."""
+    power = 10 ** math.floor(math.log10(km))
+    return max(m * power for m in (1, 2, 5) if m * power <= km)
+
+
+def _scale_bar(proj: _Projector, labels: _Labels) -> str:
+    """Draw a scale bar (bottom left), true at the view's middle latitude; keep labels off."""
+    km_per_px = KM_PER_DEGREE / proj.scale
+    km = _nice_km(proj.width / 5 * km_per_px)
+    px = km / km_per_px
+    x, y = 10.0, proj.height - 12.0
+    label = f"{km:,.0f} km" if km >= 1 else f"{km * 1000:,.0f} m"
+    middle = (proj.view.north + proj.view.south) / 2
+    where = f"{abs(middle):.0f}°{'N' if middle >= 0 else 'S'}"
+    box_w = px + 8 + 7 * len(label)
+    labels.boxes.append((x - 4, y - 13, x - 4 + box_w, y + 6))
+    return (
+        f'<g class="cm-scale"><title>Scale bar: {_e(label)}, true at {where} (equirectangular '
+        f'projection)</title><rect x="{x - 4:.1f}" y="{y - 13:.1f}" width="{box_w:.1f}" '
+        f'height="19" fill="#fff" fill-opacity="0.8"/><path d="M{x:.1f} {y - 4:.1f}V{y:.1f}'
+        f'H{x + px:.1f}V{y - 4:.1f}" fill="none" stroke="#1b2631" stroke-width="1.5"/>'
+        f'<text x="{x + px + 4:.1f}" y="{y + 1:.1f}" font-size="10">{_e(label)}</text></g>'
+    )
+
+
+def _xy(proj: _Projector, lon: float, lat: float) -> tuple[float, float]:
+    x, y = proj.xy(proj.view.lon(np.array([lon])), np.array([lat]))
+    return float(x[0]), float(y[0])
+
+
+def _neighbour_anchor(
+    geom: BaseGeometry, view: MapView, proj: _Projector
+) -> tuple[float, float] | None:
+    """Where to name a neighbour: inside its largest part within the view, if on the picture."""
+    parts = [q for g in view.clip(geom, margin=0.0) for q in getattr(g, "geoms", [g])]
+    parts = [q for q in parts if q.geom_type == "Polygon" and not q.is_empty]
+    if not parts:
+        return None
+    point = max(parts, key=lambda q: q.area).representative_point()
+    x, y = _xy(proj, point.x, point.y)
+    return (x, y) if 0 <= x <= proj.width and 0 <= y <= proj.height else None
+
+
 def country_map_svg(
     view: MapView,
     *,
@@ -355,10 +479,12 @@ def country_map_svg(
     cables: Sequence[tuple[str, BaseGeometry, str]],
     points: Sequence[tuple[str, float, float]],
     facilities: Sequence[tuple[str, float, float]] = (),
+    capital: Place | None = None,
+    neighbours: Sequence[tuple[str, BaseGeometry]] = (),
     width: int = 640,
     max_height: int = 420,
 ) -> str:
-    """Draw a static map: land, the country highlighted, its cables, landing points, facilities.
+    """Draw a labelled static map: land, the country, its cables, stations, capital, scale.
 
     Parameters
     ----------
@@ -372,14 +498,20 @@ def country_map_svg(
         ``(name, geometry, colour)``: routes in EPSG:4326, drawn clipped to the view, each
         with its name as a hover title.
     points, facilities
-        ``(name, lon, lat)`` of landing points (circles) and facilities (squares).
+        ``(name, lon, lat)`` of landing points (circles, named beside them in the given order
+        while there is room: put the busiest first) and facilities (squares, hover titles).
+    capital
+        The capital, drawn as a ringed dot and named first.
+    neighbours
+        ``(name, polygons)`` of the countries around: named inside their land in the view.
     width, max_height
         Size in pixels.
 
     Returns
     -------
     str
-        An ``<svg>`` element.
+        An ``<svg>`` element with a scale bar (bottom left; true at the view's middle
+        latitude). Labels never overlap: a name without room stays the marker's hover title.
     """
     proj = _Projector(view, width, max_height)
     w, h = proj.width, proj.height
@@ -408,14 +540,100 @@ def country_map_svg(
                 f'<path d="{d}" fill="none" stroke="{_e(colour)}" stroke-width="1.6" '
                 f'stroke-opacity="0.85"><title>{_e(name)}</title></path>'
             )
-    for items, shape in ((facilities, "square"), (points, "circle")):
-        for name, lon, lat in items:
-            x, y = proj.xy(view.lon(np.array([lon])), np.array([lat]))
-            if shape == "circle":
-                mark = f'<circle cx="{x[0]:.1f}" cy="{y[0]:.1f}" r="3.5" fill="#1b2631"'
-                parts.append(f'{mark} stroke="#fff"><title>{_e(name)}</title></circle>')
-            else:
-                mark = f'<rect x="{x[0] - 2.5:.1f}" y="{y[0] - 2.5:.1f}" width="5" height="5"'
-                parts.append(f'{mark} fill="#7d3c98"><title>{_e(name)}</title></rect>')
-    parts.append("</g></svg>")
+    labels = _Labels(w, h)
+    scale = _scale_bar(proj, labels)
+    parts.extend(_markers(proj, labels, points, facilities, capital))
+    parts.append("</g>")
+    _name_places(proj, labels, points, capital, neighbours)
+    parts.extend(labels.parts)
+    parts.append(scale + "</svg>")
     return "".join(parts)
+
+
+def _markers(
+    proj: _Projector,
+    labels: _Labels,
+    points: Sequence[tuple[str, float, float]],
+    facilities: Sequence[tuple[str, float, float]],
+    capital: Place | None,
+) -> list[str]:
+    """Facility squares, station circles and the capital's ringed dot (labels kept off them)."""
+    out = []
+    for name, lon, lat in facilities:
+        x, y = _xy(proj, lon, lat)
+        out.append(
+            f'<rect x="{x - 2.5:.1f}" y="{y - 2.5:.1f}" width="5" height="5" fill="#7d3c98">'
+            f"<title>{_e(name)}</title></rect>"
+        )
+    for name, lon, lat in points:
+        x, y = _xy(proj, lon, lat)
+        labels.block(x, y, 3.5)
+        out.append(
+            f'<circle class="cm-station" cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="#1b2631" '
+            f'stroke="#fff"><title>{_e(name)}</title></circle>'
+        )
+    if capital is not None:
+        x, y = _xy(proj, capital.lon, capital.lat)
+        labels.block(x, y, 5)
+        out.append(
+            f'<g class="cm-capital"><title>{_e(capital.name)} (capital)</title>'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="#fff" stroke="#c0392b" '
+            f'stroke-width="2"/><circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="#c0392b"/></g>'
+        )
+    return out
+
+
+def _name_places(
+    proj: _Projector,
+    labels: _Labels,
+    points: Sequence[tuple[str, float, float]],
+    capital: Place | None,
+    neighbours: Sequence[tuple[str, BaseGeometry]],
+) -> None:
+    """Name the capital, then the stations in order, then the neighbours, where there is room."""
+    if capital is not None:
+        x, y = _xy(proj, capital.lon, capital.lat)
+        labels.place(
+            capital.name, x, y, r=5, kind="capital", style='font-weight="700" fill="#922b21"'
+        )
+    for name, lon, lat in points:
+        x, y = _xy(proj, lon, lat)
+        if capital is not None and _same_name(short_place_name(name), capital.name):
+            continue  # the capital's label names it
+        if 0 <= x <= proj.width and 0 <= y <= proj.height:
+            labels.place(
+                short_place_name(name), x, y, r=3.5, kind="station", style='fill="#1b2631"'
+            )
+    for name, geom in neighbours:
+        anchor = _neighbour_anchor(geom, proj.view, proj)
+        if anchor is not None:
+            labels.place(
+                name,
+                anchor[0],
+                anchor[1],
+                r=0,
+                kind="neighbour",
+                style='font-style="italic" fill="#6c7a89"',
+            )
+
+
+def _same_name(a: str, b: str) -> bool:
+    a, b = a.casefold(), b.casefold()
+    return a == b or a.startswith(b) or b.startswith(a)
+
+
+def short_place_name(name: str) -> str:
+    """Return a landing point's name without its country (``"Suva, Fiji"`` -> ``"Suva"``).
+
+    Parameters
+    ----------
+    name
+        The name as the data gives it.
+
+    Returns
+    -------
+    str
+        The part before the first comma (the whole name if there is none).
+    """
+    head = name.split(",", 1)[0].strip()
+    return head or name

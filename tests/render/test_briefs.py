@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -110,7 +111,15 @@ def test_scores_breakdown_and_ranks(sample, sample_scored, sample_data):
     page = country_brief(sample_scored, sample, "PNG", data=sample_data)
     scores = _section(page, "Scores")
     n = len(sample_scored.countries)
-    assert f"{row['score']:.3f} (rank {int(row['rank'])} of {n} countries)" in scores
+    # the score says which way is bad; the DCS priority says what it is
+    assert (
+        f"{row['score']:.3f} (rank {int(row['rank'])} of {n} countries). 0 to 1, "
+        "<b>higher = more at risk</b>"
+    ) in scores
+    ranked = int(sample_scored.countries["dcs_rank"].notna().sum())
+    assert f"{row['dcs_priority']:.3f} (rank {int(row['dcs_rank'])} of {ranked} region" in scores
+    assert "vendor exposure &times; fragility index" in scores
+    scores = _section(page, "Score breakdown")
     for component, weight in sample_scored.model.weights["country"].items():
         cells = [c for c in _rows(scores) if c and c[0] == component]
         assert cells == [
@@ -128,9 +137,53 @@ def test_scenarios_as_the_engine_computed_them(sample, sample_scored, sample_dat
     result = sample_data.scenarios["high-tier-vendors"]
     row = result.countries.set_index("iso3").loc["PNG"]
     page = country_brief(sample_scored, sample, "PNG", data=sample_data)
-    rows = {r[0]: r for r in _rows(_section(page, "Configured scenarios"))}
+    rows = {r[0]: r for r in _rows(_section(page, "Scenarios that touch"))}
     before, after = int(row["cables_before"]), int(row["cables_after"])
     assert rows["high-tier-vendors"][2] == f"{before} → {after}"
+    # its international cables survive, but the domestic Kumul cable (Huawei) is cut: the
+    # landing points it alone served are named
+    lps = result.landing_points
+    lost = lps[(lps["iso3"] == "PNG") & lps["isolated"] & ~lps["isolated_before"]]
+    assert before == after and len(lost)
+    names = sorted(n.split(",")[0] for n in lost["name"])
+    assert rows["high-tier-vendors"][1] == (
+        f"still connected; {len(names)} of its landing points cut off: {', '.join(names)}; "
+        f"reaches {int(row['reachable_after'])} of {int(row['reachable_before'])} countries"
+    )
+
+
+def test_only_scenarios_that_touch_the_country_are_shown(sample, sample_scored, sample_data):
+    # Papua New Guinea's cables cross neither strait: those scenarios are named, not tabled
+    page = country_brief(sample_scored, sample, "PNG", data=sample_data)
+    section = _section(page, "Scenarios that touch")
+    for name in ("luzon-strait", "strait-of-malacca"):
+        hit = sample_data.scenarios[name].countries.set_index("iso3").loc["PNG"]
+        assert hit["cables_before"] == hit["cables_after"] and not hit["isolated"]
+        assert name not in {r[0] for r in _rows(section)}
+    assert "Not touched by: luzon-strait, strait-of-malacca." in section
+    # the Philippines' cables cross the Luzon Strait: shown with its own cables' count
+    phl = _section(country_brief(sample_scored, sample, "PHL", data=sample_data), "Scenarios")
+    luzon = sample_data.scenarios["luzon-strait"].countries.set_index("iso3").loc["PHL"]
+    rows = {r[0]: r for r in _rows(phl)}
+    assert rows["luzon-strait"][2] == f"{luzon['cables_before']} → {luzon['cables_after']}"
+    assert "countries reachable" not in phl  # the same 179 → 179 on every row, said nowhere
+
+
+def test_brief_map_names_the_capital_and_stations_and_has_a_scale(
+    sample, sample_scored, sample_data
+):
+    page = country_brief(sample_scored, sample, "FJI", data=sample_data)
+    svg = page[page.index('class="cm-map"') :]
+    svg = svg[: svg.index("</svg>")]
+    labels = re.findall(r'class="cm-label cm-label-(\w+)"[^>]*>([^<]+)</text>', svg)
+    assert ("capital", "Suva") in labels
+    stations = {html.unescape(t) for k, t in labels if k == "station"}
+    names = {n.split(",")[0] for n in sample.landing_points.query("iso3 == 'FJI'")["name"]}
+    assert stations and stations <= names and "Suva" not in stations  # named once, as capital
+    scale = re.search(r'<g class="cm-scale"><title>Scale bar: ([\d,]+) km', svg)
+    assert scale and int(scale.group(1).replace(",", "")) > 0
+    # labels never overlap: each label's box is placed away from the others
+    assert "ringed red dot: the capital, Suva" in page
 
 
 def test_critical_pairs_come_from_the_pair_sweep(sample, sample_scored, sample_data):
@@ -171,6 +224,12 @@ def test_page_is_self_contained_and_prints_on_a4(sample, sample_scored, sample_d
     assert "@media print{.controls{display:none}" in page
     assert page.count("<svg") == 3  # map, score breakdown, cables per year
     assert "cablemap sample: facts from cited public sources" in page
+    # every source used, with its licence: the sample's cables, footprints, the basemap
+    sources = _rows(_section(page, "Data, sources and licences"))
+    licences = {r[0]: r[3] for r in sources}
+    assert licences["vendor footprints"].startswith("CC0-1.0")
+    assert licences["countries (basemap)"] == "public domain"
+    assert "Country outlines: Made with Natural Earth (public domain)" in page
 
 
 def test_unknown_code_names_the_closest_region_codes(sample, sample_scored):
@@ -247,7 +306,7 @@ def test_kiribati_is_drawn_whole_across_the_antimeridian(tg_v3):
     # Gilbert Islands (173°E) on the left, Line Islands (157°W) on the right: one picture
     assert min(atolls) < 0.25 * width and max(atolls) > 0.75 * width
     # the landing point at Kiritimati (157.4°W) is on the right of the same picture
-    point = re.search(r'<circle cx="([-\d.]+)" cy="[-\d.]+" r="3.5"', svg)
+    point = re.search(r'<circle class="cm-station" cx="([-\d.]+)"', svg)
     assert float(point.group(1)) > 0.6 * width
 
 
@@ -259,3 +318,121 @@ def test_a_region_country_without_cables_says_so(sample, sample_scored, sample_d
     assert "No cable path to the global network in the data" in page
     assert "no international cable lands here in the data" in page
     assert "no cable with an RFS year to draw" in page
+
+
+# --------------------------------------------------------------------------- the 2022 release
+#: The build's sources: Natural Earth 10m outlines, the PeeringDB folder (its KMZ), USGS.
+NE = SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
+PDB_FOLDER = SHARED / "facilities" / "peeringdb-2024-10"
+USGS = SHARED / "hazards" / "usgs-m55-1965-2016.csv"
+
+
+@pytest.fixture(scope="module")
+def v3_setup(tg_v3_path):
+    """The 2022 release as a build reads it, simulated for 300 years, and three briefs."""
+    from cablemap.pipeline.inputs import open_analysis  # noqa: PLC0415
+
+    for path in (NE, PDB_FOLDER, USGS):
+        _require(path)
+    analysis = open_analysis(tg_v3_path, countries=NE, facilities=[PDB_FOLDER], hazards=[USGS])
+    simulation = analysis.simulate(years=300, seed=14)
+    data = brief_data(analysis, simulation=simulation)
+    pages = {
+        iso3: country_brief(analysis.scores, analysis.layers, iso3, data=data)
+        for iso3 in ("TON", "PHL", "SGP", "KHM")
+    }
+    return analysis, simulation, pages
+
+
+def test_no_multi_cable_set_is_called_a_single_point_of_failure(v3_setup):
+    analysis, _, pages = v3_setup
+    rows = analysis.scores.countries.set_index("iso3")
+    names = analysis.scores.cables.set_index("cable_id")["name"]
+    for iso3 in ("PHL", "SGP"):
+        # both have a smallest cut of 10 and more cables: a count, never a listed "point"
+        cut = int(rows.at[iso3, "redundancy_cables"])
+        assert cut >= 10
+        section = _section(pages[iso3], "Single points of failure")
+        assert "<b>Single point of failure" not in section
+        assert "<b>Critical pair" not in section
+        assert f"at least {cut} cables must fail together" in section
+        listed = [n for n in rows.at[iso3, "min_cut_cables"] if html.escape(names[n]) in section]
+        assert listed == []
+    tonga = _section(pages["TON"], "Single points of failure")
+    assert "<b>Single point of failure:</b> losing Tonga Cable (<code>tonga-cable</code>)" in tonga
+    assert "<b>Single landing station:</b> every international cable lands at Nuku" in tonga
+
+
+def test_tonga_brief_gives_its_yearly_cut_off_chance_when_simulated(v3_setup):
+    _, simulation, pages = v3_setup
+    row = simulation.countries.set_index("iso3").loc["TON"]
+    assert row["probability_cut_off"] > 0.05  # one cable, months to repair
+    chance = f"{100 * row['probability_cut_off']:.1f} % a year"
+    facts = _section(pages["TON"], "Scores")
+    assert f"<b>{chance}</b> (95 % interval {100 * row['ci_low']:.1f} %" in facts
+    section = _section(pages["TON"], "Yearly chance of being cut off by sea")
+    assert chance in section and "Tonga Cable (100 % of those years)" in section
+    assert "of 300 simulated years (seed 14)" in section
+    # without a simulation the brief says nothing of it
+    analysis = v3_setup[0]
+    plain = country_brief(analysis.scores, analysis.layers, "TON", data=BriefData())
+    assert "Yearly chance" not in plain
+
+
+def test_2022_brief_lists_every_source_used_with_its_licence(v3_setup):
+    sources = {r[0]: r for r in _rows(_section(v3_setup[2]["SGP"], "Data, sources and"))}
+    assert sources["cables and landing points"][3] == "CC BY-NC-SA 3.0"
+    assert sources["facilities: PeeringDB"][3].startswith("PeeringDB Acceptable Use Policy")
+    assert sources["facilities: PeeringDB"][2] == "peeringdb-2024-10/peeringdb.kmz"
+    assert sources["countries"][1].startswith("Natural Earth") and sources["countries"][3] == (
+        "public domain"
+    )
+    assert sources["hazards"][3] == "public domain (U.S. Geological Survey)"
+    assert "OpenStreetMap" not in v3_setup[2]["SGP"]  # not read by this build
+
+
+def test_2022_brief_map_names_neighbours_capital_and_stations(v3_setup):
+    svg = v3_setup[2]["SGP"]
+    svg = svg[svg.index('class="cm-map"') : svg.index("</svg>", svg.index('class="cm-map"'))]
+    labels = re.findall(r'class="cm-label cm-label-(\w+)"[^>]*>([^<]+)</text>', svg)
+    kinds = {k: [html.unescape(t) for kk, t in labels if kk == k] for k, _ in labels}
+    assert kinds["capital"] == ["Singapore"]
+    assert {"Malaysia", "Indonesia"} <= set(kinds["neighbour"])
+    assert {"Changi North", "Tuas"} <= set(kinds["station"])
+    assert re.search(r"Scale bar: \d+ km, true at 1°N", svg)
+
+
+@pytest.mark.slow
+def test_brief_map_labels_never_overlap_in_chromium(v3_setup, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from tests.render.test_browser import _ARGS, CHROMIUM  # noqa: PLC0415
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=_ARGS)
+        page = browser.new_page(viewport={"width": 1100, "height": 900})
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort()
+        )
+        for iso3 in ("TON", "SGP", "PHL"):
+            path = tmp_path / f"{iso3}.html"
+            path.write_text(v3_setup[2][iso3], encoding="utf-8")
+            page.goto(path.as_uri())
+            boxes = page.evaluate(
+                """() => [...document.querySelectorAll(
+                       'svg.cm-map .cm-label, svg.cm-map .cm-scale')].map(e => {
+                       const b = e.getBoundingClientRect();
+                       return [e.textContent, b.x, b.y, b.right, b.bottom]; })"""
+            )
+            frame = page.evaluate(
+                "() => { const b = document.querySelector('svg.cm-map').getBoundingClientRect();"
+                " return [b.x, b.y, b.right, b.bottom]; }"
+            )
+            assert len(boxes) > 2
+            for i, (name, x0, y0, x1, y1) in enumerate(boxes):
+                assert x0 >= frame[0] - 1 and x1 <= frame[2] + 1, (iso3, name)
+                for other, a0, b0, a1, b1 in boxes[i + 1 :]:
+                    apart = x1 <= a0 or a1 <= x0 or y1 <= b0 or b1 <= y0
+                    assert apart, (iso3, name, other)
+        browser.close()

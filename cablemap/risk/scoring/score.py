@@ -291,7 +291,8 @@ _CONTEXT = {
     ).split(),
     "country": (
         "name cables international_cables redundancy_cables status min_cut_cables sea_min_cut "
-        "sea_min_cut_cables landlocked terrestrial_dependence capital_name capital_connected "
+        "sea_min_cut_cables landlocked terrestrial_dependence capital_name capital_lon capital_lat "
+        "capital_connected "
         "capital_min_cut capital_cut_cables population_share_unconnected "
         "population_share_single_cable island_groups_known landing_stations "
         f"{_MEASURES} vendor_exposure_low vendor_exposure_high score_low score_high rank_best "

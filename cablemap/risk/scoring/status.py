@@ -102,6 +102,12 @@ def _terrestrial_dependence(analysis: Analysis) -> dict[str, str]:
     return {iso: "; ".join(texts) for iso, texts in out.items()}
 
 
+def _coordinate(capitals: dict[str, Any], iso3: str, k: int) -> float | None:
+    """Return the capital's longitude (``k=0``) or latitude (``k=1``), where known."""
+    point = capitals[iso3].point if iso3 in capitals else None
+    return None if point is None else float(point[k])
+
+
 def country_standing(analysis: Analysis, countries: list[str]) -> pd.DataFrame:
     """Status, exact resiliences (all, by sea, capital) and people of each country.
 
@@ -142,6 +148,8 @@ def country_standing(analysis: Analysis, countries: list[str]) -> pd.DataFrame:
             "landlocked": landlocked,
             "terrestrial_dependence": over_land.get(iso3, ""),
             "capital_name": capitals[iso3].name if iso3 in capitals else None,
+            "capital_lon": _coordinate(capitals, iso3, 0),
+            "capital_lat": _coordinate(capitals, iso3, 1),
             "capital_connected": None if capital is None else capital["min_cut"] != 0,
             "capital_min_cut": None if capital is None else capital["min_cut"],
             "capital_cut_cables": [] if capital is None else list(capital["cut"]),

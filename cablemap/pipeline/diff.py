@@ -574,7 +574,7 @@ def open_release(
             layers,
             facilities=list(setup.facilities),
             countries=setup.countries,
-            footprints=list(setup.vendor_footprints),
+            footprints=None if setup.vendor_footprints is None else list(setup.vendor_footprints),
             aiddata=setup.aiddata,
             hazards=list(setup.hazards),
         )

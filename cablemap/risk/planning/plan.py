@@ -558,7 +558,9 @@ def plan_analysis(  # noqa: PLR0912, PLR0915 - one pipeline, read top to bottom
 
     analyst = list(extra_candidates or [])
     if candidates_file is not None:
-        analyst += _read_candidates(Path(candidates_file))
+        from cablemap.risk.planning.candidates import read_candidates  # noqa: PLC0415
+
+        analyst += read_candidates(candidates_file)
     for row in analyst:
         a_iso, a_place, a_xy = endpoint(str(row["from"]))
         b_iso, b_place, b_xy = endpoint(str(row["to"]))

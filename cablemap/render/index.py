@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cablemap._files import write_atomic
 from cablemap.render.briefs import BRIEFS_FOLDER, brief_href
 from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.render.svg import stacked_year_chart_svg
@@ -183,7 +184,6 @@ def write_index(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.html"
-    tmp = path.with_name("index.html.tmp")
-    tmp.write_text(index_html(folder, layers, model, timeline=timeline), encoding="utf-8")
-    tmp.replace(path)
+    page = index_html(folder, layers, model, timeline=timeline)
+    write_atomic(path, page.encode("utf-8"))  # a fresh temporary file: never through a link
     return path

@@ -120,3 +120,23 @@ def test_an_output_folder_that_is_a_link_is_never_written_through(maps, home, ti
     assert f"an output folder {str(countries)!r} is a symbolic link" in result.output
     assert home.snapshot() == before
     assert not list((maps / STATE).glob("staging-*"))  # nothing half published is left
+
+
+def test_on_demand_maps_replace_a_planted_link_never_write_through_it(tmp_path, home):
+    """``cablemap scenario --map`` writes into the maps folder too: a link standing where the
+    page or the index goes is replaced, and its target is never written."""
+    out = tmp_path / "maps"
+    out.mkdir()
+    (out / "scenario_tonga.html").symlink_to(home.bashrc)
+    (out / "index.html").symlink_to(home.key)
+    # where the temporary files went before: names anyone could predict
+    (out / f"scenario_tonga.html.{os.getpid()}.tmp").symlink_to(home.bashrc)
+    (out / "index.html.tmp").symlink_to(home.key)
+    before = home.snapshot()
+    args = ["scenario", "--cut-cable", "tonga-cable", "--map", "--name", "tonga", "--out", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert home.snapshot() == before
+    for page in ("scenario_tonga.html", "index.html"):
+        assert not (out / page).is_symlink()
+        assert (out / page).read_text().startswith("<!DOCTYPE html>")

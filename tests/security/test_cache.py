@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 
 from cablemap.pipeline import build, publish, trust
-from tests.security.conftest import STATE, config, needs_fifo, quietly
+from tests.security.conftest import STATE, build_args, config, needs_fifo, quietly
 
 #: Every test here runs whole builds (as tests/conftest.py's LONG_RUNS): left out of the fast loop.
 pytestmark = pytest.mark.slow
@@ -249,3 +251,32 @@ def test_without_a_usable_key_nothing_is_believed(maps, tiny_release, tmp_path, 
     monkeypatch.setattr("cablemap.settings.user_cache_folder", keys)
     for _ in range(2):  # every build rebuilds, and says why
         _rebuilt(maps, tiny_release, "cannot be authenticated", "is not private")
+
+
+def _cablemap(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the command line in its own process: a hang ends in ``TimeoutExpired``, not a stall."""
+    return subprocess.run(
+        [sys.executable, "-m", "cablemap", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@needs_fifo
+def test_cli_build_with_pipes_in_the_folder_ends_and_says_why(maps, home, tiny_release):
+    """The state and a cache manifest are named pipes, the lock is held meanwhile: the build
+    must still end (it never opens them), name them, and rebuild."""
+    _state(maps).unlink()
+    os.mkfifo(_state(maps))
+    manifest = _cache_dir(maps, "layers") / "manifest.json"
+    manifest.unlink()
+    os.mkfifo(manifest)
+    before = home.snapshot()
+    done = _cablemap(*build_args(tiny_release, maps))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"Warning: build state {str(_state(maps))!r} is a named pipe (FIFO)" in done.stderr
+    assert home.snapshot() == before
+    assert _state(maps).is_file() and not manifest.exists()  # a new state; the old cache gone

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -272,4 +274,22 @@ def test_cli_calibrate_refuses_a_single_incident(tmp_path):
     assert result.output == (
         f"Error: {str(tmp_path / 'faults.json')!r}: 1 incident(s) with a date and a cable; a "
         "fault rate needs at least two, over a span of dates\n"
+    )
+
+
+@needs_fifo
+@pytest.mark.slow  # a command line in its own process
+def test_calibrate_on_a_pipe_ends_in_its_own_process(pipe):
+    path = pipe("faults.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "cablemap", "calibrate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hang fails here instead of stalling the run
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"Error: incident list {str(path)!r} is a named pipe (FIFO), not a regular file; "
+        "cablemap reads and writes only regular files\n"
     )

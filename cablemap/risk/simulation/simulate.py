@@ -583,7 +583,7 @@ def _run_dask(
                     n_workers=workers or os.cpu_count() or 1,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address="127.0.0.1:0",  # a free port: 8787 may be taken
                 )
                 client = own_client = Client(own_cluster)
         n_workers = len(client.scheduler_info().get("workers", {}))

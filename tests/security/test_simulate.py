@@ -114,12 +114,14 @@ def _simulate(address: str):
     return result.output
 
 
+@pytest.mark.slow  # waits out a timeout (1 s), as test_cli's scheduler test
 def test_a_silent_peer_is_an_error_within_the_timeout(quick_timeout, silent_peer):
     assert _simulate(silent_peer) == (
         f"Error: no Dask scheduler answers at {silent_peer!r}: no answer within 1 s\n"
     )
 
 
+@pytest.mark.slow  # waits out a timeout (1 s), as test_cli's scheduler test
 def test_a_web_server_is_no_scheduler(quick_timeout, web_server):
     output = _simulate(web_server)
     assert output.startswith(f"Error: no Dask scheduler answers at 'tcp://{web_server}' (a web ")
@@ -148,6 +150,7 @@ def test_cli_names_a_web_address(quick_timeout):
     assert "`scheduler` was 'http://127.0.0.1:8787', a web address" in output
 
 
+@pytest.mark.slow  # waits out a timeout (1 s), as test_cli's scheduler test
 def test_a_scheduler_without_workers_is_named(quick_timeout):
     from dask.distributed import LocalCluster  # noqa: PLC0415 - dask for this test only
 

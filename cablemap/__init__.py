@@ -24,6 +24,7 @@ from cablemap._errors import (
     RiskSpecError,
     SourceFormatError,
     UnknownVendorError,
+    UnsafeFileError,
 )
 from cablemap._lazy import lazy_exports
 from cablemap._resources import risk_models_path, sample_path
@@ -135,6 +136,7 @@ __all__ = [
     "SimulationResult",
     "SourceFormatError",
     "UnknownVendorError",
+    "UnsafeFileError",
     "__version__",
     "backhaul_distances",
     "build_map",

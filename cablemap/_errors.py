@@ -19,6 +19,10 @@ class SourceFormatError(CablemapError, ValueError):
     """A source path is of no format cablemap can read, or is malformed."""
 
 
+class UnsafeFileError(CablemapError, ValueError):
+    """A file to read is no regular file (a pipe, a folder, a device), a link or too large."""
+
+
 class DownloadError(CablemapError, OSError):
     """A download failed (no network, HTTP error, or a timeout)."""
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 import difflib
 import math
 import re
-import stat
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from cablemap._errors import CablemapError, RiskSpecError
+from cablemap._errors import CablemapError, RiskSpecError, UnsafeFileError
+from cablemap._files import read_bytes_regular
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _MISSING = object()
@@ -45,31 +45,21 @@ def _closest(name: str, allowed: Iterable[str]) -> str:
 def read_regular_bytes(path: Path, what: str, error: type[CablemapError]) -> bytes:
     """Read a file's bytes after checking it is a regular file (never a FIFO or a device).
 
+    The check is :func:`cablemap._files.read_bytes_regular`'s; its refusals and a missing or
+    unreadable file become ``error``.
+
     Raises
     ------
     CablemapError
         Of class ``error``, naming the file and what stands there instead.
     """
     try:
-        info = path.stat()
+        return read_bytes_regular(path, what)
+    except UnsafeFileError as exc:
+        raise error(str(exc)) from None
     except FileNotFoundError:
         msg = f"{str(path)!r} does not exist"
         raise error(msg) from None
-    except OSError as exc:
-        msg = f"{str(path)!r} could not be read as a {what}: {exc.strerror or exc}"
-        raise error(msg) from None
-    if not stat.S_ISREG(info.st_mode):
-        kind = (
-            "a folder"
-            if stat.S_ISDIR(info.st_mode)
-            else "a named pipe"
-            if stat.S_ISFIFO(info.st_mode)
-            else "a device or socket"
-        )
-        msg = f"{str(path)!r} is {kind}, not a {what}"
-        raise error(msg)
-    try:
-        return path.read_bytes()
     except OSError as exc:
         msg = f"{str(path)!r} could not be read as a {what}: {exc.strerror or exc}"
         raise error(msg) from None

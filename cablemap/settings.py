@@ -19,6 +19,11 @@ requests_timeout : float
     Seconds before a download gives up. Default ``30``.
 connect_timeout : float
     Seconds to wait for a connection before failing fast (no network). Default ``5``.
+user_cache_folder : str | Path | None
+    cablemap's own folder outside every project: it keeps the private key that signs the build
+    state and cache of every maps folder (which others may be able to write), so that a
+    cache rewritten there is detected. ``None``: ``$XDG_CACHE_HOME/cablemap``, else
+    ``~/.cache/cablemap`` (on Windows ``%LOCALAPPDATA%`` + ``cablemap``). Default ``None``.
 use_cache : bool
     Reuse cached downloads instead of downloading again. Default ``True``.
 landing_end_km : float
@@ -40,6 +45,7 @@ cache_folder: str | Path = "./geodata/raw/cache"
 default_crs: str = "EPSG:4326"
 requests_timeout: float = 30
 connect_timeout: float = 5
+user_cache_folder: str | Path | None = None
 use_cache: bool = True
 landing_end_km: float = 5.0
 landing_pass_km: float = 1.0

@@ -137,6 +137,18 @@ def pytest_sessionstart() -> None:
         )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """Keep the key that signs build caches out of the user's home (CLI subprocesses too)."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
 @pytest.fixture(scope="session")
 def tg_v3_path() -> Path:
     return _require(TG_V3)

@@ -22,6 +22,38 @@ from cablemap.cli._group import (
 )
 from cablemap.cli.printers import print_simulation, report_skipped_rows
 
+#: Runs estimated to take at least this long (seconds) say so on stderr before they go on.
+LONG_RUN_SECONDS = 30.0
+
+
+def _duration(seconds: float) -> str:
+    """``"45 s"``, ``"12 min"``, ``"3 h 20 min"``, ``"2,315 days"``."""
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    minutes = seconds / 60
+    if minutes < 90:
+        return f"{minutes:.0f} min"
+    hours = minutes / 60
+    if hours < 48:
+        return f"{int(hours)} h {int(minutes % 60)} min"
+    return f"{hours / 24:,.0f} days"
+
+
+def _estimate_printer(engine: str) -> Any:
+    """Print the estimated time of a long run on stderr (once, before the long part)."""
+
+    def say(seconds: float, blocks: int) -> None:
+        if seconds < LONG_RUN_SECONDS:
+            return
+        where = "in this process" if engine == "local" else "in one process (workers share it)"
+        click.echo(
+            f"Estimated time: about {_duration(seconds)} {where} ({blocks:,} blocks, timed on "
+            "the first); Ctrl-C stops it",
+            err=True,
+        )
+
+    return say
+
 
 class _NullBar:
     def update(self, n: int) -> None:
@@ -54,7 +86,8 @@ def _progressbar(length: int, label: str, *, silent: bool) -> Iterator[Any]:
     "--years",
     type=click.IntRange(min=1),
     default=None,
-    help="Years to simulate. Default: the fault model's (10000).",
+    help="Years to simulate, at most 100,000,000. Default: the fault model's (10000). "
+    "Long runs print their estimated time first.",
 )
 @click.option(
     "--seed",
@@ -113,7 +146,15 @@ def simulate(
     """
     from cablemap.pipeline.inputs import open_analysis  # noqa: PLC0415 - on use
     from cablemap.risk.model.faults import load_fault_model  # noqa: PLC0415
+    from cablemap.risk.simulation.simulate import MAX_YEARS  # noqa: PLC0415
 
+    if years is not None and years > MAX_YEARS:
+        msg = (
+            f"--years {years:,} is more than {MAX_YEARS:,}, the cap of the fault model file's "
+            "[simulation] years (10,000 years give the yearly odds to within about one "
+            "percentage point)"
+        )
+        raise click.ClickException(msg)
     if (scheduler or workers) and engine != "dask":
         msg = "--scheduler and --workers need --engine dask"
         raise click.UsageError(msg)
@@ -148,6 +189,7 @@ def simulate(
             scheduler=scheduler,
             workers=workers,
             on_block=tick,
+            on_estimate=_estimate_printer(engine),
         )
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from cablemap._errors import LayerValidationError, SourceFormatError
+from cablemap._errors import LayerValidationError, SourceFormatError, UnsafeFileError
+from cablemap._files import open_regular
 from cablemap._resources import sample_path
 from cablemap.layers.aiddata import footprints_from_aiddata
 from cablemap.layers.boundaries import bundled_countries, countries_from_file
@@ -63,8 +64,10 @@ def evidence_kind(path: Path) -> str:
         If the file cannot be read or its header is none of the three.
     """
     try:
-        with path.open(encoding="utf-8") as fh:
-            header = set(fh.readline().strip().split(","))
+        with open_regular(path, "evidence table (vendor footprint table)") as fh:
+            header = set(fh.readline().decode("utf-8-sig").strip().split(","))
+    except UnsafeFileError as exc:  # a pipe, a folder: refused before it is opened
+        raise LayerValidationError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"{str(path)!r}: could not be read as an evidence table: {exc}"
         raise LayerValidationError(msg) from None
@@ -326,8 +329,8 @@ def add_extras(
         outlines shipped with pyogrio stand in.
     footprints
         Cited evidence tables (:func:`evidence_kind`: footprints, operator shares, landing
-        stations), one or a list; ``None``: the ``folder``'s own, else the tables embedded
-        with cablemap (:func:`evidence_files`); ``[]``: none. Derived cable rows are always
+        stations), one or a list; ``None``: the ``folder``'s own, else (none there, or no
+        folder) the tables embedded with cablemap (:func:`evidence_files`); ``[]``: none. Derived cable rows are always
         added.
     aiddata
         AidData's Global Huawei Finance CSV: government and city footprints
@@ -347,8 +350,9 @@ def add_extras(
     if folder is not None and (folder / CLOUD_REGIONS_FILE).is_file():
         sources.append(folder / CLOUD_REGIONS_FILE)
     if footprints is None:  # nothing named: the folder's own tables, else the embedded ones
-        footprints = evidence_files(folder)
-        if folder is None:
+        own = evidence_files(folder) if folder is not None else []
+        footprints = own or evidence_files()
+        if not own:
             layers.report.count("embedded cited evidence tables read", len(footprints))
     if sources:
         frames = [facilities_from_source(s, layers) for s in sources]

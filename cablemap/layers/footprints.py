@@ -32,14 +32,13 @@ read too: ``year`` becomes ``status_from``, the operator is empty.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from cablemap._errors import LayerValidationError, UnknownVendorError
-from cablemap._toml import read_regular_bytes
+from cablemap._files import open_regular
 from cablemap._validate import LoadReport, names_or_empty, status_counted
 from cablemap.layers.vendors import canonical_vendor, resolve_vendor
 
@@ -128,6 +127,8 @@ def footprints_from_file(path: str | Path, *, today: dt.date | None = None) -> p
 
     Raises
     ------
+    UnsafeFileError
+        If the path is a named pipe, a folder or a device (refused before it is opened).
     LayerValidationError
         Listing every problem, each naming file, row and field: unknown vendor, domain or
         status, bad ISO3, a date that is malformed, before 1950, in the future or a
@@ -135,8 +136,15 @@ def footprints_from_file(path: str | Path, *, today: dt.date | None = None) -> p
         ``unknown``) without a vendor, an ``unknown`` row without notes.
     """
     path = Path(path)
-    raw = read_regular_bytes(path, "footprint table", LayerValidationError)
-    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    try:
+        with open_regular(path, "vendor footprint table") as fh:  # never a pipe or a folder
+            frame = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"{str(path)!r}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        raise LayerValidationError(msg) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = f"{str(path)!r} is not a readable CSV table: {exc}"
+        raise LayerValidationError(msg) from None
     for col in OPTIONAL_COLUMNS:
         if col not in frame.columns:
             frame[col] = ""

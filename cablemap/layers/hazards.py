@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from cablemap import settings
-from cablemap._errors import CablemapWarning, EmptyLayerError, SourceFormatError
+from cablemap._errors import CablemapWarning, EmptyLayerError, SourceFormatError, UnsafeFileError
+from cablemap._files import file_problem, open_regular
 from cablemap._validate import LoadReport
 
 if TYPE_CHECKING:
@@ -88,15 +89,20 @@ def _numbers(raw: pd.Series) -> pd.Series:
 
 def _read(path: Path) -> tuple[pd.DataFrame, bool]:
     """Read the file as text columns (CSV) or a GeoDataFrame (other formats); say which."""
-    if not path.is_file():
-        msg = f"earthquake catalogue {str(path)!r} does not exist or is not a file"
+    problem = file_problem(path)
+    if problem == "does not exist":
+        msg = f"earthquake catalogue {str(path)!r} does not exist"
         raise SourceFormatError(msg)
     try:
-        if path.suffix.lower() in (".csv", ".txt"):
-            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8"), False
-        if path.suffix.lower() == ".parquet":
-            return gpd.read_parquet(path), True
+        # a regular file only, checked before and after opening: a named pipe never blocks
+        with open_regular(path, "earthquake catalogue") as fh:
+            if path.suffix.lower() in (".csv", ".txt"):
+                return pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8"), False
+            if path.suffix.lower() == ".parquet":
+                return gpd.read_parquet(fh), True
         return gpd.read_file(path), True
+    except UnsafeFileError:
+        raise
     except UnicodeDecodeError as exc:
         msg = f"{str(path)!r}: not UTF-8 text ({exc.reason} at byte {exc.start})"
         raise SourceFormatError(msg) from None

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from cablemap._errors import EmptyLayerError, SourceFormatError
+from cablemap._files import read_text_regular
 from cablemap._validate import LoadReport
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,10 @@ DRY_REASONS = frozenset({"maintenance", "equipment", "land"})
 #: Words placing an incident on a land section ("陸上段": land section).
 LAND_WORDS = ("陸上段", "陸上")
 _REQUIRED = ("date", "cableid", "reason", "status")
+#: The first submarine telegraph cable (Dover-Calais, 1850): no cable fault is older.
+FIRST_CABLE = pd.Timestamp("1850-01-01", tz="UTC")
+#: The shortest span of dates (days) a fault rate is computed over.
+MIN_WINDOW_DAYS = 30.0
 # 23°58.1688'N 122°30.0804'E; minutes marked by an apostrophe, a prime (U+2032) or a right
 # quote (U+2019); the data also has a Cyrillic capital IE (U+0415) for the E
 _MINUTES = "'\u2032\u2019"
@@ -85,6 +90,8 @@ def cable_faults_from_smc(path: str | Path, *, report: LoadReport | None = None)
     ------
     SourceFormatError
         If the file is missing, not JSON, or not a list of incident objects.
+    UnsafeFileError
+        If it is a named pipe, a folder or a device (refused before it is opened).
     EmptyLayerError
         If no incident has a usable date and cable.
 
@@ -98,11 +105,11 @@ def cable_faults_from_smc(path: str | Path, *, report: LoadReport | None = None)
     path = Path(path)
     report = LoadReport() if report is None else report
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text_regular(path, "incident list"))
     except FileNotFoundError:
         msg = f"incident list {str(path)!r} does not exist"
         raise SourceFormatError(msg) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         msg = f"{str(path)!r} is not a readable JSON incident list: {exc}"
         raise SourceFormatError(msg) from None
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
@@ -153,6 +160,73 @@ def cable_faults_from_smc(path: str | Path, *, report: LoadReport | None = None)
         msg = f"{str(path)!r}: no incident with a date and a cable"
         raise EmptyLayerError(msg)
     frame = pd.DataFrame(rows)
+    frame.attrs["source"] = str(path)
     report.count("incidents loaded", len(frame))
     logger.info("Loaded %d incidents from %r", len(frame), str(path))
     return frame
+
+
+def _dated(frame: pd.DataFrame, mask: pd.Series) -> str:
+    shown = [
+        f"{row.incident_id!r} ({row.date:%Y-%m-%d})" for row in frame[mask].head(5).itertuples()
+    ]
+    more = f" (+{int(mask.sum()) - 5} more)" if mask.sum() > 5 else ""
+    return ", ".join(shown) + more
+
+
+def observation_window(
+    incidents: pd.DataFrame, *, now: pd.Timestamp | None = None
+) -> tuple[pd.Timestamp, pd.Timestamp, float]:
+    """Return the span of an incident list's dates that a fault rate may be computed over.
+
+    Parameters
+    ----------
+    incidents
+        :func:`cable_faults_from_smc` (its ``attrs["source"]`` names the file).
+    now
+        Today (UTC); default the clock.
+
+    Returns
+    -------
+    tuple
+        ``(first, last, years)``: the first and last incident dates and the span in years.
+
+    Raises
+    ------
+    SourceFormatError
+        If the list has fewer than two incidents, an incident dated before 1850 (the first
+        submarine cable) or after today, or spans fewer than 30 days: no rate can be read
+        from it. The message names the file, the incidents (``file:position``) and ``date``.
+    """
+    source = repr(str(incidents.attrs.get("source", "the incident list")))
+    if len(incidents) < 2:
+        msg = (
+            f"{source}: {len(incidents)} incident(s) with a date and a cable; a fault rate "
+            "needs at least two, over a span of dates"
+        )
+        raise SourceFormatError(msg)
+    dates = incidents["date"]
+    now = pd.Timestamp.now(tz="UTC") if now is None else now
+    problems = []
+    early = dates < FIRST_CABLE
+    if early.any():
+        problems.append(f"dated before 1850, the first submarine cable: {_dated(incidents, early)}")
+    late = dates > now + pd.Timedelta(days=1)
+    if late.any():
+        problems.append(f"dated after today ({now:%Y-%m-%d}): {_dated(incidents, late)}")
+    if problems:
+        msg = (
+            f"{source}, field 'date': incident(s) "
+            + "; ".join(problems)
+            + (". A fault rate needs the real dates: correct or remove them")
+        )
+        raise SourceFormatError(msg)
+    first, last = dates.min(), dates.max()
+    days = (last - first).total_seconds() / 86400.0
+    if days < MIN_WINDOW_DAYS:
+        msg = (
+            f"{source}: the incidents span {days:.1f} days ({first:%Y-%m-%d} to "
+            f"{last:%Y-%m-%d}); a fault rate needs at least {MIN_WINDOW_DAYS:.0f} days of records"
+        )
+        raise SourceFormatError(msg)
+    return first, last, days / 365.25

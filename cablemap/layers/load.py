@@ -16,7 +16,7 @@ from cablemap.layers.collection import LAYER_NAMES, Layers
 from cablemap.layers.facilities import facility_source_hint
 from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
 from cablemap.layers.merge import merge_older
-from cablemap.layers.project import read_project
+from cablemap.layers.project import check_project_chain, read_project
 from cablemap.layers.telegeography import detect_version, layers_from_telegeography
 
 logger = logging.getLogger(__name__)
@@ -60,6 +60,7 @@ def _load_project(path: Path, merge_from: Path | None = None) -> Layers:
 
     ``merge_from`` (given to :func:`load`) overrides the project's ``[layers] merge_from``.
     """
+    check_project_chain(path)  # a loop of project files is an error now, before any load
     project = read_project(path)
     if not project.has_layers:
         msg = f"{str(path)!r}: needs a [layers] table with at least a 'cables' source"

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cablemap._errors import SourceFormatError
+from cablemap._files import read_bytes_regular
 
 #: Export formats a project may ask for.
 EXPORT_FORMATS: tuple[str, ...] = ("gpkg", "parquet", "csv")
@@ -55,6 +56,10 @@ _BUILD_PATHS = ("model", "out", "exports", "region")
 _BUILD_BOOLS = ("offline", "online_tiles")
 _BUILD_KEYS = (*_BUILD_PATHS, *_BUILD_BOOLS, "formats")
 _TABLES = ("layers", "build")
+#: The largest project file read (a project file is a few lines).
+_MAX_BYTES = 1024 * 1024
+#: The deepest chain of project files naming project files.
+MAX_PROJECT_DEPTH = 16
 
 
 @dataclass(frozen=True)
@@ -153,7 +158,7 @@ def _path(path: Path, where: str, key: str, value: object) -> Path:
 
 def _parse(path: Path) -> dict[str, Any]:
     try:
-        raw = path.read_bytes()
+        raw = read_bytes_regular(path, "project file", limit=_MAX_BYTES)
     except OSError as exc:
         msg = f"{str(path)!r} could not be read as a project file: {exc.strerror or exc}"
         raise SourceFormatError(msg) from None
@@ -190,6 +195,13 @@ def _layers(path: Path, table: dict[str, Any]) -> dict[str, Any]:
     values: dict[str, Any] = {
         key: _path(path, "[layers]", key, table[key]) for key in _LAYER_PATHS if key in table
     }
+    for key, value in values.items():
+        if value == path.resolve():
+            msg = (
+                f"{str(path)!r}: [layers] {key} names this project file itself; name the data "
+                "source (a TeleGeography directory, layer files, a GeoPackage) instead"
+            )
+            raise SourceFormatError(msg)
     values.setdefault("landing_points", values["cables"])
     values.setdefault("cable_landings", values["cables"])
     for key in _LAYER_LISTS:
@@ -247,8 +259,11 @@ def read_project(path: str | Path) -> ProjectSources:
     Raises
     ------
     SourceFormatError
-        If the file cannot be read, is not UTF-8 TOML, has an unknown table or key, or a value
-        of the wrong type; the message names the file and the key.
+        If the file cannot be read, is not UTF-8 TOML, has an unknown table or key, a value
+        of the wrong type, or a ``[layers]`` path naming the file itself; the message names
+        the file and the key.
+    UnsafeFileError
+        If it is a named pipe, a folder or a device (refused before it is opened).
 
     Examples
     --------
@@ -270,3 +285,41 @@ def read_project(path: str | Path) -> ProjectSources:
         **_build(path, _table(path, data, "build")),
     }
     return ProjectSources(path=path.resolve(), **values)
+
+
+def project_references(project: ProjectSources) -> list[Path]:
+    """Return the project files a project's ``[layers]`` names as sources (or ``merge_from``)."""
+    given = (project.cables, project.landing_points, project.cable_landings, project.merge_from)
+    return [p for p in dict.fromkeys(given) if p is not None and p.suffix.lower() == ".toml"]
+
+
+def check_project_chain(path: str | Path, chain: tuple[Path, ...] = ()) -> None:
+    """Check, before anything is loaded, that project files do not name each other in a loop.
+
+    Parameters
+    ----------
+    path
+        A project file.
+    chain
+        The project files that led to it (resolved), outermost first.
+
+    Raises
+    ------
+    SourceFormatError
+        If a project file names itself, directly or through others (``A → B → A``), or the
+        chain is deeper than :data:`MAX_PROJECT_DEPTH`; the message shows the chain.
+    """
+    here = Path(path).resolve()
+    if here in chain:
+        loop = " → ".join(repr(str(p)) for p in (*chain[chain.index(here) :], here))
+        msg = (
+            f"project files name each other in a loop: {loop}; a [layers] source (or "
+            "merge_from) must lead to data, not back to a project file on the way"
+        )
+        raise SourceFormatError(msg)
+    if len(chain) >= MAX_PROJECT_DEPTH:
+        shown = " → ".join(repr(str(p)) for p in (*chain, here))
+        msg = f"project files name each other more than {MAX_PROJECT_DEPTH} deep: {shown}"
+        raise SourceFormatError(msg)
+    for ref in project_references(read_project(here)):
+        check_project_chain(ref, (*chain, here))

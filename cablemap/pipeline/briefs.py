@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap import settings
+from cablemap._files import JSON_LIMIT, read_bytes_regular
 from cablemap.pipeline.inputs import open_analysis
 from cablemap.render.briefs import BriefData, country_brief, country_code
 from cablemap.render.build import basemap
@@ -80,14 +81,59 @@ def read_changes(folder: str | Path) -> dict[str, Any] | None:
         The report, or ``None`` when there is none or it cannot be read (logged).
     """
     path = Path(folder) / "changes.json"
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         return None
-    try:
-        report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    try:  # the maps folder may be writable by others: a regular file, never through a link
+        data = read_bytes_regular(path, "change report", follow=False, limit=JSON_LIMIT)
+        report = json.loads(data)
+    except (OSError, ValueError, RecursionError) as exc:
         logger.warning("Change report %r unreadable, briefs go without it: %s", str(path), exc)
         return None
+    problem = changes_problem(report)
+    if problem is not None:
+        logger.warning("Change report %r malformed (%s), briefs go without it", str(path), problem)
+        return None
     return report
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _moves_ok(value: object) -> bool:
+    rows = value if isinstance(value, list) else [None]
+    return all(
+        isinstance(r, dict)
+        and isinstance(r.get("change"), int | float)
+        and not isinstance(r.get("change"), bool)
+        for r in rows
+    )
+
+
+def changes_problem(report: object) -> str | None:
+    """Say why a change report read from disk is not of the types the briefs read."""
+    if not isinstance(report, dict):
+        return "not a JSON object"
+    cables, scores = report.get("cables", {}), report.get("scores", {})
+    checks = {
+        "cables": isinstance(cables, dict),
+        "cables.added/removed": isinstance(cables, dict)
+        and all(_texts(cables.get(k, [])) for k in ("added", "removed")),
+        "cables.changed": isinstance(cables, dict)
+        and isinstance(cables.get("changed", {}), dict)
+        and all(_texts(v) for v in cables.get("changed", {}).values()),
+        "old/new": _texts(report.get("old", [])) and _texts(report.get("new", [])),
+        "scores": isinstance(scores, dict)
+        and isinstance(scores.get("countries", {}), dict)
+        and all(_moves_ok(scores.get("countries", {}).get(k, [])) for k in ("risers", "fallers"))
+        and isinstance(scores.get("isolation", {}), dict)
+        and all(
+            _texts(scores.get("isolation", {}).get(k, []))
+            for k in ("became_single_cable", "no_longer_single_cable")
+        ),
+    }
+    bad = [name for name, ok in checks.items() if not ok]
+    return f"{', '.join(bad)} of the wrong type" if bad else None
 
 
 def write_brief(

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
+import stat
 import time
 import warnings
 from collections.abc import Callable
@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from cablemap import settings
-from cablemap._errors import BuildOutputError, CablemapWarning, SourceFormatError
+from cablemap._errors import BuildOutputError, CablemapWarning, SourceFormatError, UnsafeFileError
+from cablemap._files import JSON_LIMIT, kind_of, read_bytes_regular, real_folder
 from cablemap._resources import sample_path
 from cablemap._validate import Issue
 from cablemap.layers.project import read_project
-from cablemap.pipeline import cache, publish
+from cablemap.pipeline import cache, publish, trust
 from cablemap.pipeline.exports import FORMATS
 from cablemap.pipeline.stages import (
     PAGE_STAGES,
@@ -56,9 +57,6 @@ logger = logging.getLogger(__name__)
 __all__ = ["BuildConfig", "BuildResult", "build", "config_from_project", "fingerprint", "watch"]
 
 _STATE_DIR = publish.STATE_DIR
-#: A cache folder's name as the build writes it (``<object>-<build id>``): a state that names
-#: anything else (a path, ``..``) is not believed.
-_OBJECT_FOLDER = re.compile(r"^[a-z]+-[0-9a-f]+-[0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -224,7 +222,12 @@ class _CacheUnusable(Exception):  # noqa: N818 - internal signal, never escapes 
 
 
 class _State:
-    """The recorded state of the last build and its cached objects (Parquet/JSON)."""
+    """The recorded state of the last build and its cached objects (Parquet/JSON).
+
+    ``record`` comes from :func:`cablemap.pipeline.publish.read_state`: signed and checked
+    against its types; cache folders are still only believed by name (``<object>-<build id>``)
+    and as real folders of ``<out>/.cablemap-build/cache``, never through a link.
+    """
 
     def __init__(self, folder: Path, record: dict[str, Any]) -> None:
         self.folder = folder
@@ -233,16 +236,22 @@ class _State:
         self.objects: dict[str, str] = {
             str(k): str(v)
             for k, v in dict(record["objects"]).items()
-            if isinstance(v, str) and _OBJECT_FOLDER.match(v)
+            if isinstance(v, str) and publish.OBJECT_FOLDER.match(v)
         }
 
     def has(self, name: str) -> bool:
-        folder = self.folder / "cache" / self.objects.get(name, "")
-        return name in self.objects and folder.is_dir() and not folder.is_symlink()
+        if name not in self.objects:
+            return False
+        cache_dir = self.folder / "cache"
+        folder = cache_dir / self.objects[name]
+        return all(p.is_dir() and not p.is_symlink() for p in (cache_dir, folder))
 
     def cached(self, name: str, model: Any = None) -> Any:
         folder = self.folder / "cache" / self.objects[name]
         try:
+            if not self.has(name):
+                msg = f"{str(folder)!r}: cached {name} is missing or a link"
+                raise cache.CacheError(msg)
             if name == "scores":
                 return cache.load_scores_cache(folder, model)
             if name == "years":
@@ -302,18 +311,20 @@ def build(
     """
     out = publish.prepare_folder(config.out_folder, "the maps folder (--out)")
     exports_dir = config.exports_folder
+    publish.check_inner_folder(out, exports_dir, "the exports folder (--exports)")
     if config.formats:
         publish.prepare_folder(exports_dir, "the exports folder (--exports)")
+    _check_key_outside(out)
     state_dir = out / _STATE_DIR
     with publish.build_lock(state_dir, timeout=wait):
         result = BuildResult()
-        recovered = publish.recover(state_dir, out, exports_dir)
-        if recovered:
-            notice(result, recovered)
+        for message in publish.recover(state_dir, out, exports_dir):
+            notice(result, message)
         record, problem = publish.read_state(state_dir)
         if problem:
             notice(result, problem)
         state = _State(state_dir, record)
+        _cache_folder(state_dir)
         publish.clean_leftovers(state_dir, exports_dir, set(state.objects.values()))
         try:
             try:
@@ -332,6 +343,26 @@ def build(
             raise  # an input could not be read: the CLI names the path and the reason
         finally:
             publish.clean_leftovers(state_dir, exports_dir, set(state.objects.values()))
+
+
+def _check_key_outside(out: Path) -> None:
+    """Refuse a maps folder that holds the user's key (anyone writing there could forge)."""
+    if trust.key_inside(out):
+        msg = (
+            f"the maps folder {str(out)!r} holds cablemap's key folder "
+            f"{str(trust.key_folder())!r}: anyone who can write the maps folder could read "
+            "the key and forge the build cache. Use another --out, or set XDG_CACHE_HOME "
+            "(or cablemap.settings.user_cache_folder) to a folder outside it"
+        )
+        raise BuildOutputError(msg)
+
+
+def _cache_folder(state_dir: Path) -> Path:
+    """``<out>/.cablemap-build/cache`` as a real folder; a link there is refused."""
+    try:
+        return real_folder(state_dir / "cache", "the build cache folder")
+    except UnsafeFileError as exc:
+        raise BuildOutputError(str(exc)) from None
 
 
 _EXPECTED_MAPS = ("maps/index.html", "maps/strategic_nodes.html", "maps/vendor_exposure.html")
@@ -440,18 +471,38 @@ def _build(  # noqa: PLR0917 - one build's context, passed from build() only
     if runs["exports"]:
         kept = {k: v for k, v in kept.items() if not k.startswith("exports/")}
     record = publish.state_record(keys, {**kept, **outputs}, objects)
-    result.outputs = publish.publish(moves, state.folder, record)
+    result.outputs = publish.publish(moves, state.folder, record, exports_dir)
     state.objects = objects
     return result
 
 
 def _reported_skips(out: Path) -> list[str]:
     """Read the skipped records from the last build report (an up-to-date build loads nothing)."""
+    path = out / REPORT_JSON
     try:
-        data = json.loads((out / REPORT_JSON).read_text(encoding="utf-8"))
+        data = json.loads(read_bytes_regular(path, "build report", follow=False, limit=JSON_LIMIT))
         return [str(Issue(**issue)) for issue in data["skipped"]]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
+        logger.warning("Build report %r unreadable, skipped records not listed: %s", str(path), exc)
         return []
+
+
+def _staged_files(root: Path) -> list[Path]:
+    """Every file under a staging folder; anything but folders and regular files is refused."""
+    found: list[Path] = []
+    for folder, _, names in os.walk(root):  # links to folders are listed as names, not entered
+        for name in names:
+            path = Path(folder) / name
+            mode = path.lstat().st_mode
+            if not stat.S_ISREG(mode):
+                msg = (
+                    f"staged output {str(path)!r} is {kind_of(mode)}: the build writes only "
+                    "regular files, so something else wrote into its staging folder; nothing "
+                    "was published"
+                )
+                raise BuildOutputError(msg)
+            found.append(path)
+    return sorted(found)
 
 
 def _moves(
@@ -463,9 +514,7 @@ def _moves(
     for root, target, prefix in ((staging, out, "maps"), (exports_staging, exports_dir, "exports")):
         if not root.is_dir():
             continue
-        for path in sorted(root.rglob("*")):
-            if not path.is_file():
-                continue
+        for path in _staged_files(root):
             rel = path.relative_to(root)
             if prefix == "maps" and rel.as_posix() in carried:
                 continue  # kept as it is in the maps folder; listed by the index only

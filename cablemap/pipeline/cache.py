@@ -7,11 +7,23 @@ GeoDataFrames). Reading checks the format, the version and every file's hash, an
 columns back to what they were (lists stay lists, shapely geometries come back from WKB), so a
 round trip gives equal frames. Anything unexpected raises :class:`CacheError`; the builder then
 discards the cache with a warning and rebuilds. Nothing here unpickles or evaluates anything.
+
+The cache sits in the maps folder, which others may be able to write, so the manifest is
+signed with the user's key (:mod:`cablemap.pipeline.trust`): a table rewritten with its hash
+updated in the manifest is detected. The manifest is checked against its expected types
+before it is believed; every file is read only if it is a regular file reached through no
+link, once (the bytes hashed are the bytes parsed); a cache folder is written fresh and private.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import os
+import re
+import stat
+import tempfile
 from dataclasses import astuple
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,12 +33,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from cablemap._errors import CablemapError
+from cablemap._errors import CablemapError, UnsafeFileError
+from cablemap._files import JSON_LIMIT, read_bytes_regular, real_folder, write_atomic
 from cablemap._tables import write_parquet
 from cablemap._validate import Issue, LoadReport
 from cablemap._version import __version__
 from cablemap.layers.collection import Layers
 from cablemap.pipeline.publish import sha256_file
+from cablemap.pipeline.trust import signature_problem, signed_json
 from cablemap.risk.history.years import YearScores
 from cablemap.risk.network.topology import Network
 from cablemap.risk.scoring.score import Scores
@@ -36,8 +50,13 @@ if TYPE_CHECKING:
 
 #: Name and version of the cache format; a cache of another version is rebuilt.
 CACHE_FORMAT = "cablemap-build-cache"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _MANIFEST = "manifest.json"
+_KINDS = frozenset({"wkb", "list", "tuple", "json"})
+_TABLE_FILE = re.compile(r"^[A-Za-z0-9_]+\.parquet$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+#: The largest cached table read back (the full 2022 release's layers are about 20 MB).
+TABLE_LIMIT = 2 * 1024 * 1024 * 1024
 _LAYER_FRAMES = (
     "cables",
     "landing_points",
@@ -109,13 +128,25 @@ def _decode(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
     return frame
 
 
+def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> Path:
+    """Write one table under a fresh random name, then rename it into place (no link followed)."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write_parquet(frame, Path(tmp))
+        return Path(tmp).replace(folder / f"{name}.parquet")
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def _write_frames(frames: dict[str, pd.DataFrame | None], folder: Path) -> dict[str, Any]:
     entries: dict[str, Any] = {}
     for name, frame in frames.items():
         if frame is None:
             continue
         encoded, kinds = _encode(frame)
-        path = write_parquet(encoded, folder / f"{name}.parquet")
+        path = _write_table(encoded, folder, name)
         entries[name] = {
             "file": path.name,
             "sha256": sha256_file(path),
@@ -126,25 +157,77 @@ def _write_frames(frames: dict[str, pd.DataFrame | None], folder: Path) -> dict[
     return entries
 
 
+def _table_bytes(path: Path, name: str) -> bytes:
+    try:
+        return read_bytes_regular(path, f"cached table {name!r}", follow=False, limit=TABLE_LIMIT)
+    except FileNotFoundError:
+        msg = f"{str(path)!r}: cached table {name!r} is missing"
+        raise CacheError(msg) from None
+    except UnsafeFileError as exc:
+        raise CacheError(str(exc)) from None
+
+
 def _read_frames(folder: Path, entries: dict[str, Any]) -> dict[str, pd.DataFrame]:
     frames: dict[str, pd.DataFrame] = {}
     for name, entry in entries.items():
-        path = folder / str(entry["file"])
-        if path.name != entry["file"] or not path.is_file():
-            msg = f"{str(path)!r}: cached table {name!r} is missing"
-            raise CacheError(msg)
-        if sha256_file(path) != entry["sha256"]:
+        path = folder / entry["file"]
+        data = _table_bytes(path, name)  # read once: the bytes hashed are the bytes parsed
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
             msg = f"{str(path)!r}: cached table {name!r} was altered (SHA-256 differs)"
             raise CacheError(msg)
-        frame = gpd.read_parquet(path) if entry["geo"] else pd.read_parquet(path)
+        buffer = io.BytesIO(data)
+        frame = gpd.read_parquet(buffer) if entry["geo"] else pd.read_parquet(buffer)
         frame = _decode(frame, entry["kinds"])
-        frame.attrs.update(entry.get("attrs") or {})
+        frame.attrs.update(entry["attrs"])
         frames[name] = frame
     return frames
 
 
+def _is(kind: type | tuple[type, ...]) -> Any:
+    return lambda value: isinstance(value, kind)
+
+
+def _kinds_ok(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(k, str) and v in _KINDS for k, v in value.items()
+    )
+
+
+def _entry_problem(name: object, entry: object) -> str | None:
+    if not isinstance(name, str) or not _TABLE_FILE.match(f"{name}.parquet"):
+        return f"frames: {name!r} is no table name"
+    if not isinstance(entry, dict):
+        return f"frames[{name!r}] is {type(entry).__name__}, not an object"
+    checks = {
+        "file": lambda v: v == f"{name}.parquet",
+        "sha256": lambda v: isinstance(v, str) and bool(_SHA256.match(v)),
+        "geo": _is(bool),
+        "kinds": _kinds_ok,
+        "attrs": _is(dict),
+    }
+    for key, check in checks.items():
+        if not check(entry.get(key)):
+            return f"frames[{name!r}].{key} is {entry.get(key)!r}"
+    return None
+
+
+def manifest_problem(manifest: dict[str, Any]) -> str | None:
+    """Say why a cache manifest is not of the types the cache writes; ``None`` if it is."""
+    frames, values = manifest.get("frames"), manifest.get("values")
+    if not isinstance(frames, dict):
+        return f"frames is {type(frames).__name__}, not an object"
+    if not isinstance(values, dict):
+        return f"values is {type(values).__name__}, not an object"
+    for name, entry in frames.items():
+        problem = _entry_problem(name, entry)
+        if problem:
+            return problem
+    return None
+
+
 def _write(folder: Path, kind: str, frames: dict[str, Any], values: dict[str, Any]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    real_folder(folder, "cache folder", mode=0o700)
     manifest = {
         "format": CACHE_FORMAT,
         "version": CACHE_VERSION,
@@ -153,29 +236,49 @@ def _write(folder: Path, kind: str, frames: dict[str, Any], values: dict[str, An
         "frames": _write_frames(frames, folder),
         "values": values,
     }
-    (folder / _MANIFEST).write_text(json.dumps(manifest, indent=1, default=str), encoding="utf-8")
+    write_atomic(folder / _MANIFEST, signed_json(manifest, f"cache/{folder.name}"))
     return folder
 
 
-def _read(folder: Path, kind: str) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+def _manifest(folder: Path) -> dict[str, Any]:
     path = folder / _MANIFEST
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        if not stat.S_ISDIR(folder.lstat().st_mode):
+            msg = f"{str(folder)!r}: cache folder is a link or no folder"
+            raise CacheError(msg)
+        data = read_bytes_regular(path, "cache manifest", follow=False, limit=JSON_LIMIT)
+        manifest = json.loads(data)
+    except UnsafeFileError as exc:
+        raise CacheError(str(exc)) from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
         msg = f"{str(path)!r}: cache manifest unreadable: {exc}"
         raise CacheError(msg) from None
     if not isinstance(manifest, dict) or manifest.get("format") != CACHE_FORMAT:
         msg = f"{str(path)!r}: not a {CACHE_FORMAT} manifest"
         raise CacheError(msg)
+    return manifest
+
+
+def _read(folder: Path, kind: str) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    path = folder / _MANIFEST
+    manifest = _manifest(folder)
     if manifest.get("version") != CACHE_VERSION or manifest.get("kind") != kind:
         msg = (
             f"{str(path)!r}: cache {manifest.get('kind')!r} version {manifest.get('version')!r}, "
             f"expected {kind!r} version {CACHE_VERSION}"
         )
         raise CacheError(msg)
+    problem = signature_problem(manifest, f"cache/{folder.name}")
+    if problem is not None:
+        msg = f"{str(path)!r}: cache manifest {problem}"
+        raise CacheError(msg)
+    problem = manifest_problem(manifest)
+    if problem is not None:
+        msg = f"{str(path)!r}: cache manifest malformed: {problem}"
+        raise CacheError(msg)
     try:
         frames = _read_frames(folder, manifest["frames"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         if isinstance(exc, CacheError):
             raise
         msg = f"{str(folder)!r}: cached tables unreadable: {exc}"
@@ -216,7 +319,7 @@ def load_layers_cache(folder: str | Path) -> Layers:
             values["sources"],
             **{name: frames.get(name) for name in _LAYER_FRAMES[3:]},
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         msg = f"{str(folder)!r}: cached layers incomplete: {exc}"
         raise CacheError(msg) from None
 
@@ -270,7 +373,7 @@ def load_scores_cache(folder: str | Path, model: ModelSpec) -> Scores:
             frames["sensitivity"],
             list(values["notes"]),
         )
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         msg = f"{str(folder)!r}: cached scores incomplete: {exc}"
         raise CacheError(msg) from None
 
@@ -303,7 +406,7 @@ def load_years_cache(folder: str | Path) -> YearScores:
         first, current, last = (int(v) for v in values["span"])
         years = tuple(int(y) for y in values["years"])
         countries, points, cables = (frames[k] for k in ("countries", "landing_points", "cables"))
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
         msg = f"{str(folder)!r}: cached scores through time incomplete: {exc}"
         raise CacheError(msg) from None
     return YearScores(

@@ -506,8 +506,8 @@ class Run:
         save_briefs(self.scores, self.layers, self.staging, data=data)
 
     def _index(self) -> None:
-        import shutil  # noqa: PLC0415
-
+        from cablemap._errors import UnsafeFileError  # noqa: PLC0415
+        from cablemap._files import JSON_LIMIT, read_bytes_regular  # noqa: PLC0415
         from cablemap.render import write_index  # noqa: PLC0415
         from cablemap.risk.history.timeline import new_cables_by_year  # noqa: PLC0415
 
@@ -516,7 +516,11 @@ class Run:
         out = self.config.out_folder
         for old in [*out.glob("scenario_*.html"), out / "changes.html", out / "changes.json"]:
             if old.is_file() and not old.is_symlink() and not (self.staging / old.name).exists():
-                shutil.copy2(old, self.staging / old.name)
+                try:  # a regular file of the folder only: never a link, a pipe or a device
+                    data = read_bytes_regular(old, "page", follow=False, limit=JSON_LIMIT)
+                except (OSError, UnsafeFileError):
+                    continue
+                (self.staging / old.name).write_bytes(data)
                 self.carried.add(old.name)
         write_index(
             self.staging,

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cablemap._files import write_atomic
 from cablemap._validate import is_missing
 from cablemap.render.briefs import BRIEFS_FOLDER, brief_href
 from cablemap.render.report import (
@@ -634,8 +635,6 @@ def write_index(
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "index.html"
-    tmp = path.with_name("index.html.tmp")
     page = index_html(folder, layers, model, timeline=timeline, scores=scores)
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, page.encode("utf-8"))  # a fresh temporary file: never through a link
     return path

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cablemap import settings
+from cablemap._files import write_atomic
 from cablemap.render.assets import external_references, inline_assets
 from cablemap.render.elements import BriefLinks, add_panel, legend_html, ranked_list_html
 from cablemap.render.features import (
@@ -842,9 +842,7 @@ def save_map(
         if remaining:
             msg = f"offline map still references {remaining}"
             raise RuntimeError(msg)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two processes never share one
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, page.encode("utf-8"))  # a fresh temporary file: never through a link
     logger.info("Saved map at %r (%d bytes)", str(path), len(page.encode()))
     return path
 

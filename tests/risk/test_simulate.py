@@ -156,7 +156,7 @@ def test_local_and_dask_are_identical(sample):
     local = cm.simulate(sample, faults=fm, years=1500, seed=4)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
         ) as cluster,
         distributed.Client(cluster) as client,
     ):

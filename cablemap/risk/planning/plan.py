@@ -20,7 +20,6 @@ Echo.
 
 from __future__ import annotations
 
-import csv
 import logging
 import math
 import time
@@ -36,6 +35,7 @@ from cablemap._resources import risk_models_path
 from cablemap.risk.model.plan import BENEFIT_COMPONENTS, PlanSettings
 from cablemap.risk.network.resilience import resilience, status_of
 from cablemap.risk.planning.benefit import BENEFIT_UNIT, Facts, State, choose, evaluate
+from cablemap.risk.planning.candidates import read_candidates
 from cablemap.risk.planning.generate import (
     Candidate,
     analyst_candidates,
@@ -285,7 +285,7 @@ def plan_candidates(
     )
     rows = list(extra or [])
     if candidates_file is not None:
-        rows += _read_candidates(Path(candidates_file))
+        rows += read_candidates(candidates_file)
     cands += analyst_candidates(rows, inputs.analysis, targets, ctx)
     seen: set[str] = set()
     unique = []
@@ -457,17 +457,3 @@ def plan_analysis(
         notes=list(inputs.notes),
         timings={"setup": t1 - t0, "evaluate": t2 - t1, "portfolio": t3 - t2},
     )
-
-
-def _read_candidates(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-    except OSError as exc:
-        msg = f"{str(path)!r} could not be read: {exc}"
-        raise ScenarioError(msg) from None
-    for i, row in enumerate(rows):
-        if not row.get("id") or not row.get("from") or not row.get("to"):
-            msg = f"{str(path)!r}, row {i + 2}: every candidate needs id, from and to"
-            raise ScenarioError(msg)
-    return rows

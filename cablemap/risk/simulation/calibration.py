@@ -24,6 +24,7 @@ systems are probably under-reported: the observed rate is a lower bound for whol
 from __future__ import annotations
 
 import csv
+import io
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +35,9 @@ import pandas as pd
 from scipy import stats
 
 from cablemap._errors import RiskSpecError
+from cablemap._files import read_text_regular
 from cablemap._resources import risk_models_path
+from cablemap.layers.incidents import observation_window
 from cablemap.risk.simulation.simulate import simulate_analysis
 
 if TYPE_CHECKING:
@@ -67,11 +70,14 @@ def read_cable_ids(path: str | Path | None = None) -> pd.DataFrame:
     """
     file = risk_models_path() / CABLE_IDS_FILE if path is None else Path(path)
     try:
-        with file.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        text = read_text_regular(file, "slug table", encoding="utf-8-sig")
     except OSError as exc:
         msg = f"{str(file)!r} could not be read: {exc.strerror or exc}"
         raise RiskSpecError(msg) from None
+    except UnicodeDecodeError as exc:
+        msg = f"{str(file)!r}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        raise RiskSpecError(msg) from None
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
     seen: set[str] = set()
     out = []
     for n, row in enumerate(rows, start=2):
@@ -244,7 +250,12 @@ def calibrate_analysis(
     ------
     RiskSpecError
         If the slug table names a cable id the release does not have.
+    SourceFormatError
+        If no rate can be read from the incident list: fewer than two incidents, a date
+        before 1850 or in the future, a span under 30 days
+        (:func:`~cablemap.layers.incidents.observation_window`).
     """
+    _, _, obs_years = observation_window(incidents)  # before the simulation: fail fast
     layers = analysis.layers
     table = read_cable_ids(cable_ids)
     known = set(layers.cables["cable_id"])
@@ -260,8 +271,6 @@ def calibrate_analysis(
         for s, c in zip(table["slug"], table["cable_id"], strict=True)
     }
     wet = incidents[incidents["wet"]]
-    span_days = (incidents["date"].max() - incidents["date"].min()).total_seconds() / 86400.0
-    obs_years = max(span_days / 365.25, 1e-9)
     wet = wet.assign(cable_id=wet["cable_slug"].map(slug_to_id))
     matched_faults = wet[wet["cable_id"].notna()]
     unmatched_slugs = sorted(set(wet["cable_slug"]) - {s for s, c in slug_to_id.items() if c})

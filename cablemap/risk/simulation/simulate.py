@@ -51,10 +51,17 @@ import scipy.sparse as sp
 
 from cablemap._errors import CablemapError
 from cablemap.risk.hazards.rates import FaultRates, fault_rates
+from cablemap.risk.model.faults import _KEYS as _FAULT_KEYS
 from cablemap.risk.model.faults import DAYS_PER_YEAR, FaultModel, load_fault_model
 from cablemap.risk.network.connectivity import connected_labels
 from cablemap.risk.scenarios.engine import ScenarioEngine
 from cablemap.risk.simulation.places import Part, Place, watched_places
+from cablemap.risk.simulation.scheduler import (
+    SchedulerError,
+    check_scheduler,
+    no_workers,
+    scheduler_address,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -69,8 +76,13 @@ ENGINES = ("local", "dask")
 Z95 = 1.959963984540054
 #: Cables listed per country or landing point in ``top_cables``.
 TOP_CABLES = 5
-#: How long to wait for a Dask scheduler given by address.
+#: How long to wait for a Dask scheduler given by address: the connection and the handshake
+#: together (and again for its first worker).
 SCHEDULER_TIMEOUT = "10s"
+#: The most years one simulation runs: the cap of the fault model file's ``[simulation] years``.
+MAX_YEARS = int(_FAULT_KEYS["simulation"]["years"][1])
+#: Runs of at least this many blocks time their first block and report the estimated time.
+PILOT_MIN_BLOCKS = 3
 
 
 class SimulationError(CablemapError, ValueError):
@@ -471,15 +483,79 @@ def run_block(plan: SimulationPlan, block: int) -> BlockResult:
 
 # ----------------------------------------------------------------------------- engines
 Progress = Callable[[int, int], None]
+#: Called with the estimated seconds of a whole run (one process) and its number of blocks.
+Estimate = Callable[[float, int], None]
 
 
-def _run_local(plan: SimulationPlan, on_block: Progress | None) -> list[BlockResult]:
-    results = []
-    for b in range(plan.n_blocks):
+def _pilot(
+    plan: SimulationPlan, on_block: Progress | None, on_estimate: Estimate | None
+) -> list[BlockResult]:
+    """Run and time the first block of a long run; report the estimated time of the whole.
+
+    The block is part of the run (every block is the same whoever runs it), so the estimate
+    costs nothing.
+    """
+    if plan.n_blocks < PILOT_MIN_BLOCKS:
+        return []
+    began = time.perf_counter()
+    first = run_block(plan, 0)
+    seconds = (time.perf_counter() - began) * plan.n_blocks
+    logger.info(
+        "Estimated %.0f s for %d blocks of %d years in one process (timed on the first)",
+        seconds,
+        plan.n_blocks,
+        plan.block_years,
+    )
+    if on_estimate:
+        on_estimate(seconds, plan.n_blocks)
+    if on_block:
+        on_block(1, plan.n_blocks)
+    return [first]
+
+
+def _run_local(
+    plan: SimulationPlan, on_block: Progress | None, first: list[BlockResult] | None = None
+) -> list[BlockResult]:
+    first = first or []
+    results = list(first)
+    for b in range(len(first), plan.n_blocks):
         results.append(run_block(plan, b))
         if on_block:
             on_block(b + 1, plan.n_blocks)
     return results
+
+
+def _seconds(timeout: str | float) -> float:
+    from dask.utils import parse_timedelta  # noqa: PLC0415 - dask only for engine "dask"
+
+    return float(parse_timedelta(timeout, default="s") or 0.0)
+
+
+def _connect(client_class: Any, scheduler: str) -> Any:
+    """Return a client of the scheduler at ``scheduler``, checked within the timeout.
+
+    Raises
+    ------
+    SimulationError
+        A malformed or web address, nothing answering in time (connection and handshake),
+        a peer that is no Dask scheduler, or one without workers; one line each.
+    """
+    seconds = _seconds(SCHEDULER_TIMEOUT)
+    try:
+        address = check_scheduler(scheduler, seconds)
+    except SchedulerError as exc:
+        raise SimulationError(str(exc)) from None
+    try:
+        client = client_class(address, timeout=SCHEDULER_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        msg = f"no Dask scheduler answers at {address!r}: {exc}"
+        raise SimulationError(msg) from None
+    try:
+        client.wait_for_workers(1, timeout=seconds)
+    except (OSError, TimeoutError):
+        client.close()
+        raise SimulationError(str(no_workers(address, seconds))) from None
+    return client
 
 
 def _run_dask(
@@ -489,7 +565,9 @@ def _run_dask(
     scheduler: str | None,
     workers: int | None,
     client: Any = None,
+    first: list[BlockResult] | None = None,
 ) -> tuple[list[BlockResult], int]:
+    first = first or []
     try:
         from dask.distributed import Client, LocalCluster, as_completed  # noqa: PLC0415
     except ImportError as exc:  # pragma: no cover - dask is a dependency
@@ -499,29 +577,25 @@ def _run_dask(
     try:
         if client is None:
             if scheduler:
-                try:
-                    client = own_client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
-                except (OSError, TimeoutError) as exc:
-                    msg = f"no Dask scheduler answers at {scheduler!r}: {exc}"
-                    raise SimulationError(msg) from None
+                client = own_client = _connect(Client, scheduler)
             else:
                 own_cluster = LocalCluster(
                     n_workers=workers or os.cpu_count() or 1,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address="127.0.0.1:0",  # a free port: 8787 may be taken
                 )
                 client = own_client = Client(own_cluster)
         n_workers = len(client.scheduler_info().get("workers", {}))
         shared = client.scatter(plan, broadcast=True)
         futures = [
             client.submit(run_block, shared, b, key=f"cablemap-block-{plan.seed}-{b}-{id(plan)}")
-            for b in range(plan.n_blocks)
+            for b in range(len(first), plan.n_blocks)
         ]
-        for done, _ in enumerate(as_completed(futures), start=1):
+        for done, _ in enumerate(as_completed(futures), start=len(first) + 1):
             if on_block:
                 on_block(done, plan.n_blocks)
-        return list(client.gather(futures)), n_workers
+        return [*first, *client.gather(futures)], n_workers
     finally:
         if own_client is not None:
             own_client.close()
@@ -781,6 +855,7 @@ def simulate_analysis(
     workers: int | None = None,
     client: Any = None,
     on_block: Progress | None = None,
+    on_estimate: Estimate | None = None,
     with_planned: bool | None = None,
 ) -> SimulationResult:
     """Simulate years of faults and repairs; how likely each country is to be cut off.
@@ -812,6 +887,10 @@ def simulate_analysis(
         An existing ``dask.distributed.Client`` to use instead (``engine="dask"``).
     on_block
         Called as ``(blocks done, blocks)`` after each block (progress).
+    on_estimate
+        Called once, for runs of :data:`PILOT_MIN_BLOCKS` blocks or more, as ``(seconds,
+        blocks)``: the time the whole run takes in one process, from the first block, timed
+        before the others run.
     with_planned
         Simulate the planned cables too; by default when the model counts them.
 
@@ -824,8 +903,10 @@ def simulate_analysis(
     Raises
     ------
     SimulationError
-        For years below 1, an unknown engine, a scheduler without ``engine="dask"``, or a
-        scheduler that does not answer.
+        For years below 1 or above :data:`MAX_YEARS` (the fault model file's cap), an unknown
+        engine, a scheduler without ``engine="dask"``, a malformed scheduler address, or a
+        scheduler that does not answer (connection and handshake within
+        :data:`SCHEDULER_TIMEOUT`), is no Dask scheduler, or has no workers.
 
     Examples
     --------
@@ -853,6 +934,17 @@ def simulate_analysis(
     if years < 1:
         msg = f"`years` was {years!r} but must be at least 1"
         raise SimulationError(msg)
+    if years > MAX_YEARS:
+        msg = (
+            f"`years` was {years:,} but must be at most {MAX_YEARS:,} (the cap of the fault "
+            "model file's [simulation] years)"
+        )
+        raise SimulationError(msg)
+    if scheduler:
+        try:
+            scheduler_address(scheduler)  # a malformed address fails now, not after a block
+        except SchedulerError as exc:
+            raise SimulationError(str(exc)) from None
     if seed < 0:
         msg = f"`seed` was {seed!r} but must be a non-negative integer"
         raise SimulationError(msg)
@@ -872,12 +964,13 @@ def simulate_analysis(
         len(plan.places),
         plan.background_total + float(rates.segments["seismic_per_year"].sum()),
     )
+    first = _pilot(plan, on_block, on_estimate)
     if engine == "dask":
         results, n_workers = _run_dask(
-            plan, on_block, scheduler=scheduler, workers=workers, client=client
+            plan, on_block, scheduler=scheduler, workers=workers, client=client, first=first
         )
     else:
-        results, n_workers = _run_local(plan, on_block), 1
+        results, n_workers = _run_local(plan, on_block, first), 1
     countries_frame, lp_frame, cable_frame = _summary(plan, results, layers, scenario, rates)
     _, unconnected = _unconnected(scenario)
     notes = list(rates.notes)

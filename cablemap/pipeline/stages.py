@@ -27,7 +27,6 @@ from cablemap._resources import risk_models_path
 from cablemap._version import __version__
 
 if TYPE_CHECKING:
-
     from cablemap.layers.collection import Layers
     from cablemap.pipeline.builder import BuildConfig, BuildResult, _Sources, _State
     from cablemap.risk.analysis import Analysis

@@ -194,9 +194,7 @@ def save_scenario_map(
         region=region,
         countries=basemap(engine.layers, countries),
     )
-    return save_map(
-        page, Path(out) / f"scenario_{name}.html", offline=offline, briefs=briefs or []
-    )
+    return save_map(page, Path(out) / f"scenario_{name}.html", offline=offline, briefs=briefs or [])
 
 
 def save_plan_map(

@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import math
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -124,24 +123,9 @@ def _columns(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return {k: _column([r.get(k) for r in rows]) for k in keys}
 
 
-def _scale(features: list[dict[str, Any]]) -> int:
-    """Return the steps per degree: 100 if no coordinate has more than 2 decimals, else 1000."""
-
-    def coords(value: Any) -> Any:
-        if value and isinstance(value[0], (int, float)):
-            yield from value[:2]
-        else:
-            for v in value:
-                yield from coords(v)
-
-    for f in features:
-        for x in coords(f["geometry"]["coordinates"]):
-            if not math.isclose(x * 100, round(x * 100), abs_tol=1e-6):
-                return 1000
-    return 100
-
-
-def pack_features(collection: dict[str, Any], *, geometry: bool = True) -> dict[str, Any]:
+def pack_features(
+    collection: dict[str, Any], *, geometry: bool = True, scale: int = 1000
+) -> dict[str, Any]:
     """Return a FeatureCollection in the page's packed form (``cablemap.js`` unpacks it).
 
     ``{"n": features, "q": steps per degree, "g": encoded geometries or None, "p": property
@@ -155,9 +139,11 @@ def pack_features(collection: dict[str, Any], *, geometry: bool = True) -> dict[
         A FeatureCollection whose features' properties end with their style ``_s``.
     geometry
         Keep the geometries (``False``: the runtime takes them from another layer).
+    scale
+        Steps per degree of the coordinates: 1000 (about 100 m) by default, 100 for country
+        outlines (rounded to 2 decimals, about 1 km).
     """
     features = collection["features"]
-    scale = _scale(features) if geometry and features else 1000
     props = [{k: v for k, v in f["properties"].items() if k != "_s"} for f in features]
     styles = [f["properties"].get("_s") or {} for f in features]
     return {
@@ -255,6 +241,8 @@ class DataLayer(SafeMacroElement):
         shapes are not repeated in the page, the runtime takes them from that layer.
     base
         The layer is one of the page's exclusive views (a radio button of the layer control).
+    scale
+        Steps per degree of the packed coordinates (:func:`pack_features`).
     """
 
     _template = Template(
@@ -278,6 +266,7 @@ class DataLayer(SafeMacroElement):
         searchable: bool = True,
         geometry_from: str | None = None,
         base: bool = False,
+        scale: int = 1000,
     ) -> None:
         super().__init__()
         self._name = "CablemapLayer"
@@ -288,7 +277,7 @@ class DataLayer(SafeMacroElement):
         if geometry_from:
             self.options["geometryFrom"] = geometry_from
         self.options_json = script_json(self.options)  # "popup" first: tools find layers by it
-        self.data_json = script_json(pack_features(data, geometry=not geometry_from))
+        self.data_json = script_json(pack_features(data, geometry=not geometry_from, scale=scale))
 
 
 class PageData(SafeMacroElement):

@@ -9,6 +9,7 @@ scores and probabilities are read from what the model computed.
 from __future__ import annotations
 
 import math
+import weakref
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -131,6 +132,10 @@ def geometry_json(
     """
     if geom is None or geom.is_empty:
         return None
+    if clip is None and geom.geom_type == "Point":  # the common case, without shapely's calls
+        x, y = geom.x, geom.y
+        x = x + 360.0 if x < seam else x
+        return {"type": "Point", "coordinates": [round(x, decimals), round(y, decimals)]}
     shifted = shift_to_pacific(geom, seam)
     if clip is not None:
         shifted = shapely.clip_by_rect(shifted, *clip)
@@ -196,18 +201,9 @@ def outline_features(
     if countries is None:
         return []
     fill = fill or {}
-    west, south, east, north = region.bbox
-    view = (
-        west - _VIEW_MARGIN,
-        max(south - _VIEW_MARGIN, -90.0),
-        east + _VIEW_MARGIN,
-        min(north + _VIEW_MARGIN, 90.0),
-    )
     return [
         feature(
-            geometry_json(
-                geom, region.seam_lon, _OUTLINE_TOLERANCE, clip=view, decimals=_OUTLINE_DECIMALS
-            ),
+            geometry,
             {"id": iso3, "name": name},
             {
                 "color": OUTLINE_COLOUR,
@@ -216,10 +212,42 @@ def outline_features(
                 "fillOpacity": 0.85 if iso3 in fill else 1.0,
             },
         )
-        for iso3, name, geom in zip(
-            countries["iso3"], countries["name"], countries.geometry, strict=True
+        for iso3, name, geometry in zip(
+            countries["iso3"], countries["name"], _outline_shapes(countries, region), strict=True
         )
     ]
+
+
+#: Outline shapes already drawn, per outlines frame (by identity, held weakly) and view: every
+#: page of a build draws the same (simplifying Natural Earth 10m is the costliest step of a
+#: page). A frame no longer used leaves the cache with it.
+_OUTLINES: dict[int, tuple[weakref.ref[Any], dict[tuple[float, ...], list[Any]]]] = {}
+
+
+def _outline_shapes(countries: gpd.GeoDataFrame, region: Region) -> list[dict[str, Any] | None]:
+    """Return the outlines' GeoJSON geometries clipped to the view (read only: shared)."""
+    west, south, east, north = region.bbox
+    view = (
+        west - _VIEW_MARGIN,
+        max(south - _VIEW_MARGIN, -90.0),
+        east + _VIEW_MARGIN,
+        min(north + _VIEW_MARGIN, 90.0),
+    )
+    key = (*view, region.seam_lon)
+    held = _OUTLINES.get(id(countries))
+    if held is None or held[0]() is not countries:
+        frame_id = id(countries)
+        held = (weakref.ref(countries, lambda _: _OUTLINES.pop(frame_id, None)), {})
+        _OUTLINES[frame_id] = held
+    per_view = held[1]
+    if key not in per_view:
+        per_view[key] = [
+            geometry_json(
+                geom, region.seam_lon, _OUTLINE_TOLERANCE, clip=view, decimals=_OUTLINE_DECIMALS
+            )
+            for geom in countries.geometry
+        ]
+    return per_view[key]
 
 
 def shaded_country_features(
@@ -447,8 +475,9 @@ def facility_features(
     """
     facilities = facilities[facilities["iso3"].isin(region.countries)]
     west, south, east, north = region.bbox
-    shifted = [shift_to_pacific(g, region.seam_lon) for g in facilities.geometry]
-    inside = [west <= g.x <= east and south <= g.y <= north for g in shifted]
+    xs, ys = facilities.geometry.x.to_numpy(), facilities.geometry.y.to_numpy()
+    xs = np.where(xs < region.seam_lon, xs + 360.0, xs)
+    inside = (west <= xs) & (xs <= east) & (south <= ys) & (ys <= north)
     return [
         feature(
             geometry_json(row.geometry, region.seam_lon),
@@ -1139,12 +1168,11 @@ def _country_cables(layers: Layers) -> tuple[dict[str, list[str]], dict[str, set
     return by_country, lands
 
 
-def _owners(layers: Layers, cables: list[str], top: int = 8) -> list[str]:
+def _owners(owners: dict[str, list[str]], cables: list[str], top: int = 8) -> list[str]:
     """Return the owners of the most of these cables, most first."""
-    owners = layers.cables.set_index("cable_id")["owners"]
     counts: dict[str, int] = {}
     for cable in cables:
-        for owner in names_or_empty(owners.get(cable)):
+        for owner in owners.get(cable, []):
             counts[owner] = counts.get(owner, 0) + 1
     return [o for o, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]]
 
@@ -1257,9 +1285,14 @@ def country_cards(
     rows = table.set_index("iso3") if table is not None else None
     single = _single_station_counts(landing_table)
     lps = layers.landing_points
+    by_iso = {str(iso): group for iso, group in lps.groupby("iso3")}
+    owners = {
+        str(c): names_or_empty(o)
+        for c, o in zip(layers.cables["cable_id"], layers.cables["owners"], strict=True)
+    }
     cards: dict[str, dict[str, Any]] = {}
     for iso in region.countries:
-        own = lps[lps["iso3"] == iso]
+        own = by_iso.get(iso, lps.iloc[:0])
         if own.empty and (rows is None or iso not in rows.index):
             continue
         cables = by_country.get(iso, [])
@@ -1272,7 +1305,7 @@ def country_cards(
                 short_station(str(n), str(c))
                 for n, c in zip(own["name"], own["country"], strict=True)
             ),
-            "o": _owners(layers, cables),
+            "o": _owners(owners, cables),
             "w": weak_points(row, cable_names_, single.get(iso, 0), len(own)),
         }
     return cards

@@ -75,6 +75,7 @@ from cablemap.render.features import (
     tier_cable_features,
 )
 from cablemap.render.page import (
+    OUTLINE_SCALE,
     add_layer,
     add_legend,
     base_map,
@@ -188,7 +189,7 @@ def _add_outlines(m: folium.Map, countries: gpd.GeoDataFrame | None, region: Reg
     """Country outlines; clicking a country of the region opens its card."""
     if countries is not None:
         features = outline_features(countries, region)
-        add_layer(m, "Country outlines", "outlines", features, {"card": True})
+        add_layer(m, "Country outlines", "outlines", features, {"card": True}, scale=OUTLINE_SCALE)
 
 
 def _add_facilities(
@@ -794,6 +795,7 @@ def _exposure_countries(
             **score_meta(scores, "country"),
         },
         base=countries is not None,
+        scale=OUTLINE_SCALE,
     )
     return features
 
@@ -1094,6 +1096,7 @@ def _add_chance_layers(
             "fields": [*SIMULATION_FIELDS, ["international_cables", "international cables"]],
             "tooltipFields": [["p_cut_off", "cut off", "pct"]],
         },
+        scale=OUTLINE_SCALE,
     )
     cables = loss_cable_features(result, layers, region, names)
     add_layer(
@@ -1184,6 +1187,7 @@ def scenario_map(
             "countries",
             features,
             {"card": True},
+            scale=OUTLINE_SCALE,
         )
     n_cut = len(set(result.cut_segments["seg_id"]))
     add_layer(
@@ -1501,6 +1505,7 @@ def plan_map(
             "countries",
             outline_features(countries, region, fill),
             {"card": True},
+            scale=OUTLINE_SCALE,
         )
     seg = engine.network.segments
     keep = seg["routed"] & seg["cable_id"].isin(engine.active_cables)

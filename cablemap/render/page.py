@@ -34,6 +34,10 @@ if TYPE_CHECKING:
     from cablemap.risk.scoring.score import Scores
 
 
+#: Steps per degree of country shapes in a page: their outlines keep 2 decimals (about 1 km).
+OUTLINE_SCALE = 100
+
+
 def base_map(region: Region, title: str) -> folium.Map:
     """Return a new map titled ``title``, fitted to the region's view."""
     m = new_map()
@@ -55,6 +59,7 @@ def add_layer(
     searchable: bool = True,
     geometry_from: str | None = None,
     base: bool = False,
+    scale: int = 1000,
 ) -> None:
     """Add features as one switchable layer: a feature group the layer control lists.
 
@@ -81,6 +86,9 @@ def add_layer(
     base
         One of the page's exclusive views: a radio button of the layer control (only one
         such layer is on at a time), not a check box.
+    scale
+        Steps per degree of the coordinates in the page: 1000 (about 100 m) by default, 100
+        for country shapes (:data:`OUTLINE_SCALE`).
     """
     group = folium.FeatureGroup(name=name, show=show, overlay=not base)
     DataLayer(
@@ -92,6 +100,7 @@ def add_layer(
         searchable=searchable,
         geometry_from=geometry_from,
         base=base,
+        scale=scale,
     ).add_to(group)
     group.add_to(m)
 

@@ -132,7 +132,7 @@ def geometry_json(
     """
     if geom is None or geom.is_empty:
         return None
-    if clip is None and geom.geom_type == "Point":  # the common case, without shapely's calls
+    if clip is None and isinstance(geom, shapely.Point):  # the common case, fewer shapely calls
         x, y = geom.x, geom.y
         x = x + 360.0 if x < seam else x
         return {"type": "Point", "coordinates": [round(x, decimals), round(y, decimals)]}

@@ -81,7 +81,9 @@
         "</td><td>" + num(value * weight) + "</td></tr>";
     }).join("");
     return "<details class='cm-more'><summary>score breakdown</summary><table class='cm-breakdown'><tr><th>component</th><th>value</th><th>weight</th><th>contribution</th></tr>" +
-      rows + "<tr><td><b>score</b></td><td></td><td></td><td><b>" + num(p.score) + "</b></td></tr></table></details>";
+      rows + "<tr><td><b>score</b></td><td></td><td></td><td><b>" + num(p.score) + "</b></td></tr></table>" +
+      (meta.formula ? "<div class='cm-key'>score = " + esc(meta.formula) + " (each the sum of its components' contributions)</div>" : "") +
+      "</details>";
   }
   function section(title, values, open) {
     if (!values || !values.length) { return ""; }
@@ -96,6 +98,7 @@
     }
     (card.x || []).forEach(function (line) { html += "<div>" + esc(line) + "</div>"; });
     html += section("International cables", (card.c || []).map(function (i) { return names[i]; }), true);
+    html += section("Planned international cables", (card.p || []).map(function (i) { return names[i]; }), false);
     html += section("Landing stations", card.s, false);
     html += section("Main owners of its cables", card.o, false);
     return html;

@@ -337,6 +337,7 @@ def country_properties(row: pd.Series, vendors: list[str], footprints: list[str]
         "components": _rounded(row, COMPONENTS["country"]),
         "vendor_exposure": round(float(row["vendor_exposure"]), 3),
         "exposure_range": _exposure_range(row),
+        **_measures(row),
         "dcs_priority": clean(row.get("dcs_priority")),
         "dcs_rank": clean(row.get("dcs_rank")),
         "tier_share_high": clean(row.get("tier_share_high")),
@@ -345,6 +346,31 @@ def country_properties(row: pd.Series, vendors: list[str], footprints: list[str]
         "vendors": vendors,
         "footprints": footprints,
     }
+
+
+#: What a scored row may carry besides its score (read where present, never required).
+_MEASURES = ("importance", "vulnerability", "top_k_acceptability")
+
+
+def _measures(row: Any) -> dict[str, Any]:
+    """Return a row's importance, vulnerability, rank acceptability and score range, if any.
+
+    The model may form a score from an importance and a vulnerability and say how firm a
+    rank is (``score_low``/``score_high``, ``rank_best``/``rank_worst``); a row without them
+    gives nothing.
+    """
+    get = row.get if isinstance(row, pd.Series) else lambda c, d=None: getattr(row, c, d)
+    out: dict[str, Any] = {m: clean(get(m)) for m in _MEASURES if get(m) is not None}
+    low, high = get("score_low"), get("score_high")
+    if low is not None and high is not None and not (is_missing(low) or is_missing(high)):
+        best, worst = get("rank_best"), get("rank_worst")
+        ranks = (
+            f" (rank {int(best)} to {int(worst)})"
+            if best is not None and worst is not None and not is_missing(best) and best != worst
+            else ""
+        )
+        out["score_range"] = f"{float(low):.3f} to {float(high):.3f}{ranks}"
+    return {k: v for k, v in out.items() if v is not None}
 
 
 def _exposure_range(row: pd.Series) -> str | None:
@@ -1022,6 +1048,7 @@ def scored_landing_features(
                         None if pd.isna(row.redundancy_cables) else int(row.redundancy_cables)
                     ),
                     "inferred": lp_inferred.get(row.lp_id),
+                    **_measures(row),
                     "components": _rounded(row, COMPONENTS["landing_point"]),
                     "cables": [
                         cable_index[c] for c in lp_cables.get(row.lp_id, []) if c in cable_index
@@ -1274,9 +1301,9 @@ def country_cards(
     Returns
     -------
     dict
-        ISO3 -> ``{"n": name, "ll": [lat, lon] of its stations' middle, "c": cable indexes
-        in :func:`cable_names`, "s": station names, "o": main owners, "w": weak points}``
-        (the runtime's ``cardHtml`` reads it).
+        ISO3 -> ``{"n": name, "ll": [lat, lon] of its stations' middle, "c": its international
+        cables (indexes in :func:`cable_names`; "p": the planned ones), "s": station names,
+        "o": main owners, "w": weak points}`` (the runtime's ``cardHtml`` reads it).
     """
     by_country, _ = _country_cables(layers)
     _, index = cable_names(layers)
@@ -1286,6 +1313,7 @@ def country_cards(
     single = _single_station_counts(landing_table)
     lps = layers.landing_points
     by_iso = {str(iso): group for iso, group in lps.groupby("iso3")}
+    planned = set(layers.cables.loc[layers.cables["status"] == "planned", "cable_id"].astype(str))
     owners = {
         str(c): names_or_empty(o)
         for c, o in zip(layers.cables["cable_id"], layers.cables["owners"], strict=True)
@@ -1300,7 +1328,8 @@ def country_cards(
         cards[iso] = {
             "n": names.get(iso, iso),
             "ll": _centre(own, region),
-            "c": [index[c] for c in cables if c in index],
+            "c": [index[c] for c in cables if c in index and c not in planned],
+            "p": [index[c] for c in cables if c in index and c in planned],
             "s": sorted(
                 short_station(str(n), str(c))
                 for n, c in zip(own["name"], own["country"], strict=True)

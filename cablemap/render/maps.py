@@ -157,6 +157,19 @@ DCS_TERMS = (
     "vendor exposure x fragility index of a third country of the region (Digital Connectivity "
     "Strategy): higher = more urgent to give it a trusted path; rank 1 = first.",
 )
+#: Popup fields a model may add to a score (shown where present).
+MEASURE_FIELDS = [
+    ["importance", "importance (0-1)"],
+    ["vulnerability", "vulnerability (0-1)"],
+    ["score_range", "score range (missing evidence)"],
+    ["top_k_acceptability", "share of other fair weightings keeping it in the top ranks"],
+]
+#: What importance and vulnerability are, where the model gives them.
+MEASURE_TERMS = (
+    "importance, vulnerability",
+    "where the model forms a score from them: importance = how much connectivity runs "
+    "through it (0-1); vulnerability = how easily it is lost (0-1); both higher = more at risk.",
+)
 #: What a country's or a station's smallest cut is.
 CUT_TERMS = (
     "cables that must fail to cut it off",
@@ -506,6 +519,7 @@ def strategic_nodes_map(
                     "(international paths through it, its share of its country's cables).",
                 ),
                 CUT_TERMS,
+                *([MEASURE_TERMS] if "importance" in scores.landing_points.columns else []),
             ]
         ),
     )
@@ -538,6 +552,7 @@ def _add_scored_points(
             "fields": [
                 ["criticality", "criticality (0-1)"],
                 ["redundancy_cables", "cables that must fail to cut it off"],
+                *MEASURE_FIELDS,
                 ["inferred", "cables inferred from their routes"],
                 *(SIMULATION_FIELDS if simulated is not None else []),
             ],
@@ -779,6 +794,7 @@ def _exposure_countries(
                 ["coverage", "domains with cited evidence"],
                 ["dcs_priority", "DCS priority"],
                 ["dcs_rank", "DCS rank"],
+                *MEASURE_FIELDS,
                 ["tier_share_high", "share of its cables high tier"],
                 ["tier_share_trusted", "share of its cables trusted"],
                 ["international_cables", "international cables"],
@@ -843,28 +859,54 @@ def _exposure_cell(row: pd.Series, domain: str) -> str:
     return f"{float(row[f'exposure_{domain}']):.2f}"
 
 
+def _rank_spans(table: pd.DataFrame) -> list[tuple[int, int]] | None:
+    """Per row (ranked by exposure), the best and worst rank its exposure range allows.
+
+    ``None`` where the scores give no range (``vendor_exposure_low``/``_high``). A row can
+    rise above every row whose lowest value is below its highest, and fall below every row
+    whose highest value is above its lowest.
+    """
+    if not {"vendor_exposure_low", "vendor_exposure_high"} <= set(table.columns):
+        return None
+    low = table["vendor_exposure_low"].fillna(table["vendor_exposure"]).to_numpy(float)
+    high = table["vendor_exposure_high"].fillna(table["vendor_exposure"]).to_numpy(float)
+    spans = []
+    for i in range(len(table)):
+        others = [j for j in range(len(table)) if j != i]
+        best = 1 + sum(low[j] > high[i] for j in others)
+        worst = 1 + sum(high[j] >= low[i] for j in others)
+        spans.append((best, worst))
+    return spans
+
+
 def _exposure_panel(m: folium.Map, scores: Scores, region: Region, names: dict[str, str]) -> None:
     """Add the ranked list of the vendor-exposure map: most exposed first, by domain."""
     table = scores.countries[scores.countries["iso3"].isin(region.countries)].copy()
     table = table.sort_values(["vendor_exposure", "name"], ascending=[False, True])
-    ranged = "vendor_exposure_low" in table.columns and "vendor_exposure_high" in table.columns
+    spans = _rank_spans(table)
     rows, focus = [], []
     for i, (_, r) in enumerate(table.iterrows()):
-        uncertain = bool(r.get("rank_uncertain", False))
-        value = f"{float(r['vendor_exposure']):.2f}"
-        if ranged and not (pd.isna(r["vendor_exposure_low"]) or pd.isna(r["vendor_exposure_high"])):
-            value += (
-                f" ({float(r['vendor_exposure_low']):.2f}-{float(r['vendor_exposure_high']):.2f})"
-            )
+        rank, value = str(i + 1), f"{float(r['vendor_exposure']):.2f}"
+        if spans is not None:
+            low, high = r["vendor_exposure_low"], r["vendor_exposure_high"]
+            if not (pd.isna(low) or pd.isna(high)) and float(low) != float(high):
+                value += f" ({float(low):.2f}-{float(high):.2f})"
+            if spans[i][0] != spans[i][1]:
+                rank += f" ({spans[i][0]}-{spans[i][1]})"
         rows.append(
             [
-                f"{i + 1}{'?' if uncertain else ''}",
+                rank,
                 names.get(str(r["iso3"]), str(r["name"])),
                 value,
                 *[_exposure_cell(r, d) for d in ("mobile", "cloud", "cables")],
             ]
         )
         focus.append(("countries", str(r["iso3"])))
+    note = (
+        "higher = more exposed to high-risk vendors; ? = no cited evidence in the domain (not zero)"
+    )
+    if spans is not None:
+        note += "; (a-b) = the range missing evidence allows, for the value and the rank"
     add_panel(
         m,
         table_html(
@@ -872,11 +914,7 @@ def _exposure_panel(m: folium.Map, scores: Scores, region: Region, names: dict[s
             rows,
             filename="vendor_exposure_ranked.csv",
             focus=focus,
-            notes=[
-                "higher = more exposed to high-risk vendors; ? = no cited evidence in the "
-                "domain (not zero)"
-                + ("; a # with ? is a rank the missing evidence could change" if ranged else "")
-            ],
+            notes=[note],
         ),
         title=f"Most exposed countries ({region.name})",
         order=10,

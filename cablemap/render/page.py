@@ -108,14 +108,17 @@ def add_layer(
 def score_meta(scores: Scores, entity: str) -> dict[str, Any]:
     """Return what the runtime needs to draw an entity's score breakdown in its popups."""
     comps = list(COMPONENTS[entity])
+    model = scores.model
+    # a model may form a score as importance^a x vulnerability^(1-a) (read if it says so)
+    combination = getattr(model, "combination", None)
+    product = callable(combination) and combination(entity) == "product"
+    a = getattr(model, "importance_exponent", None)
     return {
         "components": comps,
-        "weights": [
-            (scores.model.weights.get(entity) or scores.model.site_weights[entity])[c]
-            for c in comps
-        ],
+        "weights": [(model.weights.get(entity) or model.site_weights[entity])[c] for c in comps],
         "count": len(scores.table(entity)),
-        "model": scores.model.name,
+        "model": model.name,
+        "formula": f"importance^{a:g} x vulnerability^{1 - a:g}" if product and a else None,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import itertools
@@ -463,3 +464,34 @@ def test_probabilistic_map(hazard_sample, outlines, tmp_path):
     paths = save_maps(cm.score(layers), layers, tmp_path, countries=outlines, simulation=simulation)
     assert {p.name for p in paths} >= {"probabilistic.html", "index.html"}
     assert "Probabilistic resilience" in (tmp_path / "index.html").read_text()
+
+
+def test_fields_the_model_adds_are_read_where_present(sample_analysis, sample, outlines):
+    """Capitals, sea cuts, exposure ranges, importance: shown when the scores carry them."""
+    scores = sample_analysis.scores
+    table = scores.countries.copy()
+    ton = table["iso3"] == "TON"
+    table["capital_name"] = table["iso3"].map({"TON": "Nuku'alofa"})
+    table["capital_connected"] = True
+    table["capital_min_cut"] = table["redundancy_cables"].astype(float)
+    table["capital_cut_cables"] = [["tonga-cable"] if iso == "TON" else [] for iso in table["iso3"]]
+    table["sea_min_cut"] = table["redundancy_cables"].where(table["iso3"] != "MAC", 1)
+    table["sea_min_cut_cables"] = table["min_cut_cables"]
+    table["vendor_exposure_low"] = (table["vendor_exposure"] - 0.05).clip(lower=0)
+    table["vendor_exposure_high"] = (table["vendor_exposure"] + 0.05).clip(upper=1)
+    table["importance"] = 0.25
+    table.loc[ton, "importance"] = 0.75
+    richer = dataclasses.replace(scores, countries=table)
+    page = strategic_nodes_map(richer, sample, countries=outlines).get_root().render()
+    capitals = page[page.index("Capitals (") :]
+    assert "<td>Nuku&#x27;alofa</td><td>Tonga</td><td>Tonga Cable</td>" in capitals
+    weak = _page_data(page, "cards")["TON"]["w"]
+    assert "capital Nuku'alofa hangs on one cable: Tonga Cable" in weak
+    vendor = vendor_exposure_map(richer, sample, countries=outlines).get_root().render()
+    _, rows = _table(vendor, "exposure")
+    assert re.fullmatch(r"\d+\.\d\d \(\d\.\d\d-\d\.\d\d\)", rows[0][2])  # value and its range
+    assert any("(" in r[0] for r in rows)  # ranks the ranges could change
+    countries = {
+        f["properties"]["id"]: f["properties"] for f in layer_data(vendor)["countries"]["features"]
+    }
+    assert countries["TON"]["importance"] == 0.75

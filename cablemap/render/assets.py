@@ -67,6 +67,7 @@ _CSS = """
 .cm-filter-count { font-weight: 600; }
 /* search: results open over whatever is below them */
 .cm-search { background: #fff; padding: 4px; position: relative; }
+.leaflet-control.cm-search { z-index: 900; }
 .cm-search input { width: 250px; font-size: 13px; }
 .cm-results { list-style: none; margin: 0; padding: 0; position: absolute; left: -2px; top: 100%;
   z-index: 1200; background: #fff; width: 280px; max-height: 280px; overflow-y: auto;

@@ -399,6 +399,11 @@
     });
     return out;
   }
+  function placeOf(entry) {  // where a result is, when its name does not say (two sites of one firm)
+    var p = entry.layer.feature ? entry.layer.feature.properties : {};
+    var place = p.city || "";
+    return place && entry.name.indexOf(place) < 0 ? ", " + place : "";
+  }
   var SearchControl = L.Control.extend({
     options: { position: "topleft" },
     onAdd: function () {
@@ -439,7 +444,7 @@
           var li = document.createElement("li");
           li.id = "cm-hit-" + i;
           li.setAttribute("role", "option");
-          li.textContent = h.entry.name + " (" + (KIND_LABELS[h.entry.kind] || h.entry.kind) + ")" + (h.hint ? " — " + h.hint : "");
+          li.textContent = h.entry.name + " (" + (KIND_LABELS[h.entry.kind] || h.entry.kind) + placeOf(h.entry) + ")" + (h.hint ? " — " + h.hint : "");
           li.addEventListener("mousedown", function (ev) { ev.preventDefault(); pick(i); });
           results.appendChild(li);
         });
@@ -681,8 +686,8 @@
   function install(map) {
     registry.map = map;
     abovePanels(map);
-    new SearchControl().addTo(map);
     new FullscreenControl().addTo(map);
+    new SearchControl().addTo(map);
     dock(map);
     document.querySelectorAll("[data-cm-focus]").forEach(function (el) {
       function go() { var entry = findById(el.getAttribute("data-cm-kind"), el.getAttribute("data-cm-focus")); if (entry) { focus(entry); } }

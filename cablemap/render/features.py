@@ -1067,20 +1067,43 @@ def scored_landing_features(
     return features
 
 
+#: Why a station's yearly chance can differ from its country's (the two definitions).
+STATION_VS_COUNTRY = (
+    "a station counts as cut off only when it reaches neither another country nor its "
+    "country's main landmass; its country, when none of its stations reaches another "
+    "country by sea"
+)
+
+
 def probability_landing_features(
     result: SimulationResult, layers: Layers, region: Region, cables: dict[str, str] | None = None
 ) -> list[Feature]:
     """Return the region's landing points sized and coloured by their chance of being cut off.
 
-    ``cables`` names the cables down in the years a point is cut off (ids otherwise).
+    ``cables`` names the cables down in the years a point is cut off (ids otherwise). Each
+    point also gives its country's chance and, where the two differ by more than half a
+    percentage point, why (:data:`STATION_VS_COUNTRY`).
     """
+    country_p = dict(
+        zip(result.countries["iso3"], result.countries["probability_cut_off"], strict=True)
+    )
     in_lp, _ = region_ids(layers, region)
     sim_lps = result.landing_points[result.landing_points["lp_id"].isin(in_lp)]
     geoms = layers.landing_points.set_index("lp_id").geometry
     return [
         feature(
             geometry_json(geoms[r.lp_id], region.seam_lon),
-            {"id": r.lp_id, "name": r.name, "iso3": r.iso3, **simulation_properties(r, cables)},
+            {
+                "id": r.lp_id,
+                "name": r.name,
+                "iso3": r.iso3,
+                **simulation_properties(r, cables),
+                "country_p": clean(country_p.get(r.iso3)),
+                "why_differs": STATION_VS_COUNTRY
+                if r.iso3 in country_p
+                and abs(float(country_p[r.iso3]) - float(r.probability_cut_off)) > 0.005
+                else None,
+            },
             {
                 "radius": radius(min(float(r.probability_cut_off) / 0.25, 1.0), smallest=2.5),
                 "fillColor": probability_colour(float(r.probability_cut_off)),

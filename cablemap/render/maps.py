@@ -1161,7 +1161,11 @@ def _add_chance_layers(
         "landing_points",
         points,
         {
-            "fields": SIMULATION_FIELDS,
+            "fields": [
+                *SIMULATION_FIELDS,
+                ["country_p", "its country cut off", "pct"],
+                ["why_differs", "why the two differ"],
+            ],
             "tooltipFields": [["p_cut_off", "cut off", "pct"]],
             "search": [["iso3", "country", "code"]],
         },

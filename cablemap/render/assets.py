@@ -84,9 +84,9 @@ _CSS = """
 .cm-popup { font: 12px/1.35 system-ui, sans-serif; }
 .cm-title { font-weight: 600; font-size: 13px; }
 .cm-sub { color: #666; margin-bottom: 4px; }
-.cm-kv { border-collapse: collapse; margin-top: 2px; }
+.cm-kv { border-collapse: collapse; margin-top: 2px; width: 100%; }
 .cm-kv th { text-align: left; font-weight: normal; color: #555; padding: 0 8px 1px 0;
-  vertical-align: top; max-width: 140px; }
+  vertical-align: top; width: 45%; }
 .cm-kv td { padding: 0 0 1px 0; vertical-align: top; }
 .cm-weak { margin: 2px 0 4px 0; padding-left: 16px; color: #922b21; }
 .cm-more { margin-top: 3px; } .cm-more summary { cursor: pointer; color: #1f618d; }

@@ -653,7 +653,7 @@ def simulation_properties(row: Any, names: dict[str, str] | None = None) -> dict
     return {
         "p_cut_off": round(float(row.probability_cut_off), 5),
         "p_cut_off_ci": f"{percent(row.ci_low, unit=False)} to {percent(row.ci_high, unit=False)}",
-        "days_cut_off": round(float(row.expected_days_cut_off), 2),
+        "days_cut_off": round(float(row.expected_days_cut_off), 1),
         "cut_off_cables": [
             f"{names.get(t['cable_id'], t['cable_id'])} ({t['share']:.0%})"
             for t in list(row.top_cables)[:5]

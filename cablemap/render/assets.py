@@ -82,6 +82,8 @@ _CSS = """
 .cm-popup-holder .leaflet-popup { pointer-events: auto; }
 .leaflet-cmPopups-pane { z-index: 700; } .leaflet-cmTooltips-pane { z-index: 650; }
 .cm-popup { font: 12px/1.35 system-ui, sans-serif; }
+/* compact: a popup whose folded parts are opened scrolls instead of growing */
+.cm-popup-holder .leaflet-popup-content { max-height: 340px; overflow-y: auto; }
 .cm-title { font-weight: 600; font-size: 13px; }
 .cm-sub { color: #666; margin-bottom: 4px; }
 .cm-kv { border-collapse: collapse; margin-top: 2px; width: 100%; }

@@ -330,8 +330,8 @@ def add_extras(
     footprints
         Cited evidence tables (:func:`evidence_kind`: footprints, operator shares, landing
         stations), one or a list; ``None``: the ``folder``'s own, else (none there, or no
-        folder) the tables embedded with cablemap (:func:`evidence_files`); ``[]``: none. Derived cable rows are always
-        added.
+        folder) the tables embedded with cablemap (:func:`evidence_files`); ``[]``: none.
+        Derived cable rows are always added.
     aiddata
         AidData's Global Huawei Finance CSV: government and city footprints
         (:func:`cablemap.layers.aiddata.footprints_from_aiddata`).

@@ -9,7 +9,7 @@ whole map. Lines that cross the seam itself (transatlantic cables) are cut there
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast, overload
+from typing import Any, cast, overload
 
 import numpy as np
 import shapely
@@ -78,3 +78,85 @@ def _collect(parts: Sequence[BaseGeometry]) -> BaseGeometry:
     if polygons:
         return shapely.MultiPolygon(cast("list[shapely.Polygon]", polygons))
     return shapely.GeometryCollection(parts)
+
+
+# compact geometry for the page: integer deltas (page size, see :func:`encode_geometry`)
+_CODES = {
+    "Point": "P",
+    "LineString": "L",
+    "MultiLineString": "ML",
+    "Polygon": "A",
+    "MultiPolygon": "MA",
+    "MultiPoint": "MP",
+}
+_TYPES = {code: name for name, code in _CODES.items()}
+
+
+def _depth(geom_type: str) -> int:
+    """Nesting of coordinate lists above one line or ring (a point list)."""
+    return {"Point": -1, "LineString": 0, "MultiPoint": 0, "MultiLineString": 1, "Polygon": 1}.get(
+        geom_type, 2
+    )
+
+
+def _encode_line(coords: Sequence[Sequence[float]], scale: int) -> list[int]:
+    ints = np.rint(np.asarray(coords, dtype=float)[:, :2] * scale).astype(np.int64)
+    deltas = np.vstack([ints[:1], np.diff(ints, axis=0)])
+    return [int(v) for v in deltas.ravel()]
+
+
+def _decode_line(flat: Sequence[int], scale: int) -> list[list[float]]:
+    xy = np.cumsum(np.asarray(flat, dtype=np.int64).reshape(-1, 2), axis=0)
+    return [[float(x) / scale, float(y) / scale] for x, y in xy]
+
+
+def encode_geometry(geometry: dict | None, scale: int) -> list | None:
+    """Return a GeoJSON geometry as ``[code, coordinates]`` in integer steps of ``1/scale``°.
+
+    Each line or ring is one flat list: its first point, then the step to every next point
+    (``[x0, y0, dx1, dy1, ...]``), the way TopoJSON quantises arcs; a point is ``[x, y]``.
+    Codes: ``P`` point, ``MP`` multipoint, ``L`` line, ``ML`` multiline, ``A`` polygon, ``MA``
+    multipolygon. The page's runtime (``cablemap.js``, ``decodeGeometry``) reverses it.
+
+    Parameters
+    ----------
+    geometry
+        A GeoJSON geometry (or ``None``).
+    scale
+        Steps per degree, e.g. 1000 for coordinates rounded to 3 decimals.
+
+    Returns
+    -------
+    list or None
+        ``[code, coordinates]``, or ``None`` for no geometry.
+    """
+    if not geometry:
+        return None
+    kind = geometry["type"]
+
+    def walk(value: Any, depth: int) -> Any:
+        if depth == 0:
+            return _encode_line(value, scale)
+        return [walk(v, depth - 1) for v in value]
+
+    coords = geometry["coordinates"]
+    if kind == "Point":
+        return ["P", [round(float(coords[0]) * scale), round(float(coords[1]) * scale)]]
+    return [_CODES[kind], walk(coords, _depth(kind))]
+
+
+def decode_geometry(encoded: list | None, scale: int) -> dict | None:
+    """Return the GeoJSON geometry of :func:`encode_geometry`'s output (for tests and tools)."""
+    if not encoded:
+        return None
+    code, coords = encoded
+    kind = _TYPES[code]
+
+    def walk(value: Any, depth: int) -> Any:
+        if depth == 0:
+            return _decode_line(value, scale)
+        return [walk(v, depth - 1) for v in value]
+
+    if kind == "Point":
+        return {"type": kind, "coordinates": [coords[0] / scale, coords[1] / scale]}
+    return {"type": kind, "coordinates": walk(coords, _depth(kind))}

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 import folium
 
-from cablemap.render.elements import DataLayer, Runtime, add_panel, add_title, new_map
+from cablemap.render.elements import (
+    DataLayer,
+    FitView,
+    Runtime,
+    add_panel,
+    add_title,
+    new_map,
+)
 from cablemap.render.features import collection
 from cablemap.render.report import REPORT_HTML, skipped_headline
 from cablemap.risk.model.spec import COMPONENTS
@@ -27,12 +34,16 @@ if TYPE_CHECKING:
     from cablemap.risk.scoring.score import Scores
 
 
+#: Steps per degree of country shapes in a page: their outlines keep 2 decimals (about 1 km).
+OUTLINE_SCALE = 100
+
+
 def base_map(region: Region, title: str) -> folium.Map:
     """Return a new map titled ``title``, fitted to the region's view."""
     m = new_map()
     add_title(m, title)
     west, south, east, north = region.bbox
-    m.fit_bounds([[south, west], [north, east]])
+    m.add_child(FitView([[south, west], [north, east]]))
     return m
 
 
@@ -47,6 +58,8 @@ def add_layer(
     popup: bool = True,
     searchable: bool = True,
     geometry_from: str | None = None,
+    base: bool = False,
+    scale: int = 1000,
 ) -> None:
     """Add features as one switchable layer: a feature group the layer control lists.
 
@@ -70,8 +83,14 @@ def add_layer(
         Whether features get a popup / enter the search index.
     geometry_from
         Kind of an earlier layer with the same shapes by id: they are sent once.
+    base
+        One of the page's exclusive views: a radio button of the layer control (only one
+        such layer is on at a time), not a check box.
+    scale
+        Steps per degree of the coordinates in the page: 1000 (about 100 m) by default, 100
+        for country shapes (:data:`OUTLINE_SCALE`).
     """
-    group = folium.FeatureGroup(name=name, show=show)
+    group = folium.FeatureGroup(name=name, show=show, overlay=not base)
     DataLayer(
         m,
         kind,
@@ -80,6 +99,8 @@ def add_layer(
         popup=popup,
         searchable=searchable,
         geometry_from=geometry_from,
+        base=base,
+        scale=scale,
     ).add_to(group)
     group.add_to(m)
 
@@ -87,21 +108,25 @@ def add_layer(
 def score_meta(scores: Scores, entity: str) -> dict[str, Any]:
     """Return what the runtime needs to draw an entity's score breakdown in its popups."""
     comps = list(COMPONENTS[entity])
+    model = scores.model
+    # a model may form a score as importance^a x vulnerability^(1-a) (read if it says so)
+    combination = getattr(model, "combination", None)
+    product = callable(combination) and combination(entity) == "product"
+    a = getattr(model, "importance_exponent", None)
     return {
         "components": comps,
-        "weights": [
-            (scores.model.weights.get(entity) or scores.model.site_weights[entity])[c]
-            for c in comps
-        ],
+        "weights": [(model.weights.get(entity) or model.site_weights[entity])[c] for c in comps],
         "count": len(scores.table(entity)),
-        "model": scores.model.name,
+        "model": model.name,
+        "formula": f"importance^{a:g} x vulnerability^{1 - a:g}" if product and a else None,
     }
 
 
-def info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> None:
+def info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "", terms: str = "") -> None:
     """Add the info box: title, data version, build time, skipped records, attribution.
 
-    ``extra`` is HTML the caller escaped.
+    ``extra`` and ``terms`` are HTML the caller escaped (``terms``: the page's definitions,
+    :func:`~cablemap.render.elements.definitions_html`).
     """
     built = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     versions = ", ".join(sorted({str(v) for v in layers.cables["source_version"].unique()}))
@@ -114,9 +139,26 @@ def info_panel(m: folium.Map, layers: Layers, title: str, extra: str = "") -> No
         )
     add_panel(
         m,
-        f"<h4>{html.escape(title)}</h4>data: {html.escape(versions)}<br>built {built}"
-        f"{extra}<br>{attribution}",
-        position="bottom: 52px; left: 10px; max-width: 420px",
+        f"data: {html.escape(versions)}<br>built {built}{extra}<br>{attribution}{terms}",
+        title=title,
+        dock="left",
+        order=90,
+        end=True,
+        name="info",
+    )
+
+
+def add_legend(m: folium.Map, legend: str, *, collapsed: bool = False) -> None:
+    """Add the legend: docked at the bottom of the right column."""
+    add_panel(
+        m,
+        legend,
+        title="Legend",
+        dock="right",
+        order=90,
+        end=True,
+        name="legend",
+        collapsed=collapsed,
     )
 
 
@@ -128,10 +170,11 @@ def close_page(
     extra: str = "",
     *,
     online_tiles: bool = False,
+    terms: str = "",
 ) -> folium.Map:
-    """End every map alike: legends bottom right, the info box, then the layer control."""
-    add_panel(m, legend, position="bottom: 22px; right: 10px")
-    info_panel(m, layers, title, extra)
+    """End every map alike: the legend, the info box, then the layer control."""
+    add_legend(m, legend)
+    info_panel(m, layers, title, extra, terms)
     return finish(m, online_tiles=online_tiles)
 
 

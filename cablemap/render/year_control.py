@@ -6,8 +6,9 @@ in-service cables from their RFS year, planned ones from the release's current y
 without an RFS year always) and the landing points that still have a cable, and recolours
 countries (vendor exposure) or landing points (strategic nodes) with the scores of the scored
 year at or before ``Y`` (:mod:`cablemap.risk.history.years`, precomputed at build time); the control
-says which. It opens at the last planned year, where the page is the release's own map.
-The drawn cable count is shown as text (``"469 cables"``).
+says which. It opens at the release's own year (its ``current`` year: the network as the release
+describes it today, planned cables drawn from then on); a button brings it back there. The drawn
+cable count is shown as text (``"469 cables"``).
 
 Everything reaches the page as JSON values of a constant template (:class:`SafeMacroElement`);
 the script (``years.js``) writes text with ``textContent`` only.
@@ -15,6 +16,7 @@ the script (``years.js``) writes text with ``textContent`` only.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -23,7 +25,7 @@ import pandas as pd
 from folium.template import Template
 
 from cablemap._tables import json_safe
-from cablemap.render.elements import SafeMacroElement
+from cablemap.render.elements import SafeMacroElement, panel_html, script_json
 from cablemap.render.style import LAND_COLOUR, MISSING_COLOUR, radius, ramp
 
 if TYPE_CHECKING:
@@ -276,36 +278,52 @@ class YearControl(SafeMacroElement):
             <script>{{ this.js }}</script>
         {% endmacro %}
         {% macro html(this, kwargs) %}
-            <div class="cm-panel cm-years" id="{{ this.get_name() }}"
-                 style="{{ this.position|e }}" data-year="{{ this.spec.start|e }}">
-              <h4>Network as of <span class="cm-year">{{ this.spec.start|e }}</span></h4>
-              <button type="button" data-step="-1" aria-label="previous year">&#9664;</button>
-              <input type="range" min="{{ this.spec.first|e }}" max="{{ this.spec.last|e }}"
-                     step="1" value="{{ this.spec.start|e }}" aria-label="Year">
-              <button type="button" data-step="1" aria-label="next year">&#9654;</button>
-              <div><span class="cm-year-count">{{ this.count|e }} cables</span></div>
-              <div class="cm-key cm-year-scores">{{ this.spec.recolour.label|e }}</div>
-              <div class="cm-key">{{ this.note|e }}</div>
-            </div>
+            {{ this.panel }}
         {% endmacro %}
         {% macro script(this, kwargs) %}
             cablemapYears.install({{ this._parent.get_name() }}, {{ this.get_name()|tojson }},
-                {{ this.spec|tojson }});
+                {{ this.spec_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, spec: dict[str, Any], *, note: str, position: str) -> None:
+    def __init__(self, spec: dict[str, Any], *, note: str, dock: str = "right") -> None:
         super().__init__()
         self._name = "CablemapYears"
         self.spec = spec
+        self.spec_json = script_json(spec)
         start = spec["start"]
         self.count = sum(1 for y in spec["from"]["cables"] if y is None or y <= start)
         self.note = note
-        self.position = position
         self.css = _CSS
         js = resources.files("cablemap.render").joinpath("years.js").read_text(encoding="utf-8")
         self.js = js.replace("</script", "<\\/script")
+        self.panel = panel_html(
+            _year_body(spec, self.count, note),
+            title="Network through time",
+            dock=dock,
+            order=5,
+            css_class="cm-years",
+            dom_id=self.get_name(),
+        )
+
+
+def _year_body(spec: dict[str, Any], count: int, note: str) -> str:
+    """Return the slider, its buttons and what the colours are (numbers, escaped text)."""
+    start, first, last = int(spec["start"]), int(spec["first"]), int(spec["last"])
+    label = html.escape(str(spec["recolour"]["label"]))
+    return (
+        f'<div class="cm-year-line">as of <b class="cm-year">{start}</b> '
+        f'<span class="cm-year-count">{count} cables</span></div>'
+        '<button type="button" data-step="-1" aria-label="previous year">&#9664;</button>'
+        f'<input type="range" min="{first}" max="{last}" step="1" value="{start}" '
+        'aria-label="Year">'
+        '<button type="button" data-step="1" aria-label="next year">&#9654;</button> '
+        f'<button type="button" data-release aria-label="back to the release year">'
+        f"{int(spec['current'])}</button>"
+        f'<div class="cm-key cm-year-scores">{label}</div>'
+        f'<div class="cm-key">{html.escape(note)}</div>'
+    )
 
 
 def add_year_control(
@@ -354,7 +372,7 @@ def add_year_control(
         "first": years.first_year,
         "current": years.current_year,
         "last": years.last_year,
-        "start": years.last_year,
+        "start": years.current_year,
         "from": {"cables": cable_from, **({"landing_points": point_from} if points else {})},
         "recolour": recolour.to_json(),
     }
@@ -364,4 +382,4 @@ def add_year_control(
         f"{', '.join(str(y) for y in recolour.years)}"
         + (f"; {undated} cable(s) without an RFS year shown in every year" if undated else "")
     )
-    m.add_child(YearControl(spec, note=note, position="top: 10px; left: 330px"))
+    m.add_child(YearControl(spec, note=note))

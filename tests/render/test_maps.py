@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import dataclasses
+import html
+import io
 import itertools
 import json
 import re
+from urllib.parse import unquote
 
 import pytest
 import shapely
@@ -13,6 +18,7 @@ import cablemap as cm
 from cablemap.layers.boundaries import bundled_countries
 from cablemap.render import (
     build_map,
+    plan_map,
     probabilistic_map,
     save_map,
     save_maps,
@@ -21,6 +27,7 @@ from cablemap.render import (
     vendor_exposure_map,
 )
 from cablemap.render.assets import external_references
+from cablemap.render.elements import csv_text, pack_features, unpack_features
 from cablemap.render.geometry import shift_to_pacific
 from cablemap.risk import load_region
 from cablemap.risk.model.spec import COMPONENTS
@@ -32,8 +39,8 @@ _LAYER = re.compile(
 
 
 def layer_data(page: str) -> dict[str, dict]:
-    """The GeoJSON each map layer draws, by layer kind."""
-    return {kind: json.loads(data) for kind, data in _LAYER.findall(page)}
+    """The GeoJSON each map layer draws, by layer kind (unpacked as the page's runtime does)."""
+    return {kind: unpack_features(json.loads(data)) for kind, data in _LAYER.findall(page)}
 
 
 def _in_region(layers):
@@ -121,7 +128,7 @@ def test_strategic_nodes(sample, tmp_path, outlines):
     assert facilities["cloud:huawei-cloud:ap-southeast-3"]["operator_tier"] == "high"
     assert len(facilities["cloud:huawei-cloud:ap-southeast-3"]["components"]) == 5
     metros = {f["properties"]["id"]: f["properties"] for f in data["metros"]["features"]}
-    assert "tuas-singapore" in metros["metro:sgp:singapore"]["members"]
+    assert "Tuas, Singapore" in metros["metro:sgp:singapore"]["members"]  # names, not ids
     assert "Top metro nodes (Indo-Pacific)" in page
     assert facilities["cloud:amazon-web-services:ap-southeast-1"]["kind"] == "cloud region"
     assert facilities["cloud:huawei-cloud:ap-southeast-3"]["home"] == "CHN"
@@ -142,6 +149,9 @@ def test_strategic_nodes(sample, tmp_path, outlines):
     assert meta["weights"] == list(scores.model.weights["landing_point"].values())
     assert "Most critical landing points (Indo-Pacific)" in page
     assert 'data-cm-focus="sydney-nsw-australia"' in page
+    # PeeringDB's thousands of sites are off when the page opens (canvas, page size)
+    assert f"{_group_of(page, 'facilities')}.addTo(" not in page
+    assert "preferCanvas" in page
 
 
 def test_vendor_exposure(sample, outlines):
@@ -151,7 +161,8 @@ def test_vendor_exposure(sample, outlines):
     # the legend names the model's most frequent vendors of each tier (risk.tiers)
     top = vendor_tiers(scores, sample).top
     assert top["high"][:4] == ["China Telecom", "China Mobile", "China Unicom", "HMN Tech"]
-    assert "high: China Telecom, China Mobile, China Unicom, HMN Tech" in page
+    # the legend names each tier's suppliers and owners apart
+    assert "high: suppliers HMN Tech; owners China Telecom, China Mobile, China Unicom" in page
     kumul = next(
         f["properties"]
         for f in data["cables"]["features"]
@@ -159,6 +170,13 @@ def test_vendor_exposure(sample, outlines):
     )
     assert kumul["tier"] == "high" and kumul["_s"]["color"] == "#c0392b"
     assert kumul["suppliers"] == ["HMN Tech (high)"]
+    # cables open coloured by their supplier's tier: not red wherever a high-tier firm owns a share
+    jus = next(
+        f["properties"]
+        for f in data["cables"]["features"]
+        if f["properties"]["owner_tier"] == "high" and f["properties"]["supplier_tier"] == "trusted"
+    )
+    assert jus["tier"] == "high" and jus["_s"]["color"] == "#2471a3"
     countries = {f["properties"]["id"]: f["properties"] for f in data["countries"]["features"]}
     assert (
         countries["PNG"]["vendor_exposure"] > 0 and "HMN Tech (high)" in countries["PNG"]["vendors"]
@@ -179,20 +197,139 @@ def test_vendor_exposure(sample, outlines):
     assert unknown[0]["_s"]["fillColor"] == "#c8c8c8"
 
 
-def test_scenario_map(sample, outlines):
-    engine = cm.ScenarioEngine(sample)
+def test_scenario_map(sample_analysis, outlines):
+    engine = sample_analysis.engine
     result = engine.run(cables=["tonga-cable", "tonga-domestic-cable-extension-tdce"])
     page = scenario_map(result, engine, title="Tonga 2022", countries=outlines).get_root().render()
     data = layer_data(page)
     cut = [f["properties"] for f in data["cables"]["features"] if f["properties"]["cut"]]
     assert {p["name"] for p in cut} == {"Tonga Cable", "Tonga Domestic Cable Extension (TDCE)"}
+    assert all("tonga" not in " ".join(p["between"]).split("-") for p in cut)  # names, not ids
+    assert any("Nuku'alofa, Tonga" in p["between"] for p in cut)
     off = {
         f["properties"]["id"]
         for f in data["landing_points"]["features"]
         if f["properties"]["isolated"]
     }
     assert off == {"nukualofa-tonga", "pangai-tonga", "neiafu-tonga"}
-    assert "isolated countries: TON" in page
+    assert "<b>cut off at all</b>: Tonga</div>" in page
+
+
+def _table(page: str, panel: str) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of the first table of a panel, as text."""
+    start = page.index(f'id="cm-panel-{panel}"')
+    table = page[page.index("<table", start) : page.index("</table>", start)]
+    head = [html.unescape(c) for c in re.findall(r"<th>(.*?)</th>", table)]
+    rows = [
+        [html.unescape(c) for c in re.findall(r"<td>(.*?)</td>", row)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody>")[1])
+    ]
+    return head, rows
+
+
+def test_scenario_panel_sorts_by_impact_and_says_what_lives_over_land(sample_analysis, outlines):
+    engine = sample_analysis.engine
+    result = sample_analysis.scenarios()["luzon-strait"]
+    page = scenario_map(result, engine, title="Luzon", countries=outlines).get_root().render()
+    head, rows = _table(page, "scenario")
+    # the worst first: countries left with no cable of their own (Brunei, India live over land)
+    assert [r[0] for r in rows[:2]] == ["Brunei", "India"]
+    assert rows[0][1:] == ["1 → 0", "no cable of its own left; lives over land"]
+    assert "Hong Kong" in [r[0] for r in rows]
+    # no column is the same on every row: "countries reachable" says nothing here
+    assert head == ["country", "international cables", "cut off"]
+    assert "<b>no cable of their own left</b>, living over land: Brunei, India" in page
+
+
+def test_single_points_of_failure_panel(sample_analysis, sample, outlines):
+    scores = sample_analysis.scores
+    page = strategic_nodes_map(scores, sample, countries=outlines).get_root().render()
+    head, rows = _table(page, "spof")
+    assert head == ["country", "international cables", "the one cable that cuts it off"]
+    by_country = {r[0]: r[2] for r in rows}
+    assert by_country["Tonga"] == "Tonga Cable"
+    assert by_country["Niue"] == by_country["Cook Islands"] == "Manatua"
+    stations = page[page.index("Landing stations (") :]
+    assert "Nuku&#x27;alofa" in stations and 'data-cm-focus="nukualofa-tonga"' in stations
+    # the CSV beside the table holds exactly its rows
+    link = re.search(
+        r'download="single_cable_countries.csv" href="data:text/csv;charset=utf-8,([^"]+)"', page
+    )
+    csv_rows = list(csv.reader(io.StringIO(unquote(link.group(1)).lstrip("\ufeff"))))
+    assert csv_rows == [head, *rows]
+
+
+def test_country_cards_name_cables_stations_and_weak_points(sample_analysis, sample, outlines):
+    scores = sample_analysis.scores
+    page = strategic_nodes_map(scores, sample, countries=outlines).get_root().render()
+    cards = _page_data(page, "cards")
+    names = _page_data(page, "cableNames")
+    tonga = cards["TON"]
+    assert tonga["n"] == "Tonga"
+    assert [names[i] for i in tonga["c"]] == ["Tonga Cable"]  # its international cable
+    assert tonga["s"] == ["Neiafu", "Nuku'alofa", "Pangai"]
+    assert "one cable keeps it connected: Tonga Cable" in tonga["w"]
+    assert "Tonga Cable Limited" in tonga["o"]
+    assert len(tonga["ll"]) == 2 and tonga["ll"][1] > 180  # east of the dateline on this map
+    # the outlines layer opens cards; no data ids left in the popup of a landing point
+    assert layer_data(page)["outlines"]["features"]
+    assert '"card":true' in page
+
+
+def _page_data(page: str, key: str):
+    found = re.search(rf'cablemap\.registry\.data\["{key}"\] = (.*?);\n', page)
+    return json.loads(found.group(1))
+
+
+def test_plan_page_names_places_and_states_units(sample_analysis, outlines):
+    result = sample_analysis.plan()
+    page = plan_map(result, sample_analysis.engine, countries=outlines).get_root().render()
+    head, rows = _table(page, "plan")
+    assert head == ["#", "new cable", "km", "benefit points", "why"]
+    assert rows and all(not r[1].startswith("link:") for r in rows)
+    assert rows[0][1] == "Funafuti (Tuvalu) spur onto Southern Cross NEXT"
+    assert float(rows[0][2].replace(",", "")) > 100  # km
+    assert "Funafuti (Tuvalu)" in rows[0][4] and "TUV" not in rows[0][4]
+    assert "first cable for an unconnected capital" in rows[0][4]
+    assert "benefit points" in page and "weighted by its population" in page  # the unit, defined
+    picks = [
+        f["properties"]
+        for f in layer_data(page)["candidates"]["features"]
+        if f["properties"]["picked"]
+    ]
+    assert {p["name"] for p in picks} >= {"Funafuti (Tuvalu) spur onto Southern Cross NEXT"}
+    assert all(p["reason"] for p in picks)
+
+
+def test_packed_layers_round_trip():
+    feature = {
+        "type": "Feature",
+        "geometry": {
+            "type": "MultiLineString",
+            "coordinates": [[[170.25, -20.5], [185.125, -21.0]]],
+        },
+        "properties": {"id": "a", "name": "A", "owners": ["X", "Y"], "_s": {"color": "#fff"}},
+    }
+    other = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [120.5, 10.25]},
+        "properties": {"id": "b", "name": "B", "owners": ["X"], "_s": {"color": "#fff"}},
+    }
+    packed = pack_features({"type": "FeatureCollection", "features": [feature, other]})
+    assert packed["s"]["color"] == {"k": "#fff"}  # a style shared by all is sent once
+    back = unpack_features(json.loads(json.dumps(packed)))["features"]
+    assert back[0]["geometry"]["coordinates"] == [[[170.25, -20.5], [185.125, -21.0]]]
+    assert back[1]["geometry"] == {"type": "Point", "coordinates": [120.5, 10.25]}
+    assert back[0]["properties"] == feature["properties"]
+
+
+def test_csv_cells_never_become_formulas():
+    text = csv_text(["name", "value"], [["=HYPERLINK(1)", "-0.5"], ["+1 cable", "@x"]])
+    assert list(csv.reader(io.StringIO(text))) == [
+        ["name", "value"],
+        ["'=HYPERLINK(1)", "-0.5"],
+        ["'+1 cable", "'@x"],
+    ]
 
 
 def test_data_strings_never_reach_html_raw(sample):
@@ -307,7 +444,7 @@ def test_strategic_nodes_hazard_overlay_is_off_by_default(hazard_sample, outline
     )
     row = simulation.landing_points.set_index("lp_id").loc["nukualofa-tonga"]
     assert lp["p_cut_off"] == pytest.approx(row["probability_cut_off"], abs=1e-5)
-    assert lp["cut_off_cables"][0].startswith("tonga-cable (")
+    assert lp["cut_off_cables"][0].startswith("Tonga Cable (")  # names, not ids
 
 
 def test_probabilistic_map(hazard_sample, outlines, tmp_path):
@@ -322,9 +459,40 @@ def test_probabilistic_map(hazard_sample, outlines, tmp_path):
     assert countries["TON"]["p_cut_off"] == pytest.approx(ton["probability_cut_off"], abs=1e-5)
     assert countries["TON"]["international_cables"] == 1
     cables = {f["properties"]["id"]: f["properties"] for f in data["cables"]["features"]}
-    assert cables["tonga-cable"]["loss_countries"][0] == "TON"
+    assert cables["tonga-cable"]["loss_countries"][0] == "Tonga"
     assert 'data-cm-focus="TON"' in page  # the ranked panel
     assert f"{_group_of(page, 'hazards')}.addTo(" not in page
     paths = save_maps(cm.score(layers), layers, tmp_path, countries=outlines, simulation=simulation)
     assert {p.name for p in paths} >= {"probabilistic.html", "index.html"}
     assert "Probabilistic resilience" in (tmp_path / "index.html").read_text()
+
+
+def test_fields_the_model_adds_are_read_where_present(sample_analysis, sample, outlines):
+    """Capitals, sea cuts, exposure ranges, importance: shown when the scores carry them."""
+    scores = sample_analysis.scores
+    table = scores.countries.copy()
+    ton = table["iso3"] == "TON"
+    table["capital_name"] = table["iso3"].map({"TON": "Nuku'alofa"})
+    table["capital_connected"] = True
+    table["capital_min_cut"] = table["redundancy_cables"].astype(float)
+    table["capital_cut_cables"] = [["tonga-cable"] if iso == "TON" else [] for iso in table["iso3"]]
+    table["sea_min_cut"] = table["redundancy_cables"].where(table["iso3"] != "MAC", 1)
+    table["sea_min_cut_cables"] = table["min_cut_cables"]
+    table["vendor_exposure_low"] = (table["vendor_exposure"] - 0.05).clip(lower=0)
+    table["vendor_exposure_high"] = (table["vendor_exposure"] + 0.05).clip(upper=1)
+    table["importance"] = 0.25
+    table.loc[ton, "importance"] = 0.75
+    richer = dataclasses.replace(scores, countries=table)
+    page = strategic_nodes_map(richer, sample, countries=outlines).get_root().render()
+    capitals = page[page.index("Capitals (") :]
+    assert "<td>Nuku&#x27;alofa</td><td>Tonga</td><td>Tonga Cable</td>" in capitals
+    weak = _page_data(page, "cards")["TON"]["w"]
+    assert "capital Nuku'alofa hangs on one cable: Tonga Cable" in weak
+    vendor = vendor_exposure_map(richer, sample, countries=outlines).get_root().render()
+    _, rows = _table(vendor, "exposure")
+    assert re.fullmatch(r"\d+\.\d\d \(\d\.\d\d-\d\.\d\d\)", rows[0][2])  # value and its range
+    assert any("(" in r[0] for r in rows)  # ranks the ranges could change
+    countries = {
+        f["properties"]["id"]: f["properties"] for f in layer_data(vendor)["countries"]["features"]
+    }
+    assert countries["TON"]["importance"] == 0.75

@@ -33,7 +33,7 @@ def shown_from(page: str, kind: str):
 def sample_pages(sample):
     analysis = cm.Analysis(sample)
     scores = analysis.scores
-    years = analysis.years([2010])
+    years = analysis.years([2010, "current"])
     outlines = bundled_countries()
     return {
         "scores": scores,
@@ -66,19 +66,22 @@ def test_every_year_shows_the_cables_and_points_of_as_of(sample, sample_pages, n
     assert cables_in(2010) < cables_in(spec["last"]) == drawn
 
 
-def test_the_control_opens_on_the_release_as_today(sample_pages):
+def test_the_control_opens_at_the_release_year(sample_pages):
     page = sample_pages["vendor_exposure"]
     spec = year_spec(page)
-    assert spec["start"] == spec["last"]
-    n = len(layer_data(page)["cables"]["features"])
+    # the release's own year (2022), not its last planned one (2023)
+    assert spec["start"] == spec["current"] == 2022 < spec["last"]
+    n = len(shown_from(page, "cables")(2022))
     assert f'<span class="cm-year-count">{n} cables</span>' in page
-    # at the last planned year the countries keep today's fills
+    assert 'data-release aria-label="back to the release year">2022</button>' in page
+    # at the release year the countries keep today's fills
     recolour = spec["recolour"]
-    assert recolour["years"] == [2010, 2023]
+    assert recolour["years"] == [2010, 2022, 2023]
+    at = recolour["years"].index(2022)
     countries = [f for f in layer_data(page)["countries"]["features"] if f["geometry"]]
     for i, position in enumerate(recolour["index"]):
         today = countries[position]["properties"]["_s"]["fillColor"]
-        assert recolour["palette"][recolour["colour"][-1][i]] == today
+        assert recolour["palette"][recolour["colour"][at][i]] == today
 
 
 def test_countries_take_the_colour_of_the_scored_year(sample_pages):

@@ -1629,7 +1629,8 @@ def plan_map(
                 (
                     BENEFIT_UNITS,
                     f"{_benefit_units(result)}: the gain over the target countries, each "
-                    "weighted by its population (log scale, at most 1): 0.35 x rise in resilience (1/(cut+1)) + 0.30 x "
+                    "weighted by its population (log scale, at most 1): 0.35 x rise in "
+                    "resilience (1/(cut+1)) + 0.30 x "
                     "leaving the no-cable or one-cable status + 0.15 x fall in vendor exposure "
                     "where it lands + 0.20 x fall in DCS priority. One unconnected country of "
                     "full weight given a first trusted cable scores about 0.8.",

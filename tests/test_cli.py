@@ -190,11 +190,20 @@ def test_score_json_contract(runner, tg_v3_path):
     assert len(payload["cables"]) == 456
     for key in ("landing_points", "cables", "countries"):
         for row in payload[key]:
-            assert {"id", "score", "rank", "components"} <= set(row)
-            total = sum(c["contribution"] for c in row["components"].values())
-            assert total == pytest.approx(row["score"], abs=1e-5)
-            for part in row["components"].values():
-                assert set(part) == {"value", "weight", "contribution"}
+            assert {"id", "score", "rank", "formula", "components"} <= set(row)
+            parts = row["components"].values()
+            if row["formula"] == "weighted sum":  # cables
+                total = sum(c["contribution"] for c in parts)
+                assert total == pytest.approx(row["score"], abs=1e-5)
+                assert all(set(p) == {"value", "weight", "contribution"} for p in parts)
+                continue
+            # importance^0.7 x vulnerability^0.3: each group's contributions add up to it
+            assert row["formula"] == "importance^0.7 x vulnerability^0.3"
+            for group in ("importance", "vulnerability"):
+                total = sum(p["contribution"] for p in parts if p["group"] == group)
+                assert total == pytest.approx(row[group], abs=1e-5)
+            product = row["importance"] ** 0.7 * row["vulnerability"] ** 0.3
+            assert product == pytest.approx(row["score"], abs=1e-5)
     countries = {row["id"]: row for row in payload["countries"]}
     assert countries["TON"]["redundancy_cables"] == 1
     assert all("redundancy_cables" in row for row in payload["countries"])
@@ -204,8 +213,8 @@ def test_score_json_contract(runner, tg_v3_path):
 def test_score_table_explain_and_csv(runner, tmp_path):
     result = runner.invoke(cli, ["score", "--entity", "country", "--top", "3"])
     assert result.exit_code == 0, result.output
-    # the sample's 37 countries and the region's 35 others, unconnected
-    assert result.output.startswith("countries (top 3 of 72, model dcs-v2)\n")
+    # the sample's 38 countries and the region's 35 others, unconnected
+    assert result.output.startswith("countries (top 3 of 73, model dcs-v2)\n")
     result = runner.invoke(cli, ["score", "--explain", "tonga-cable"])
     assert result.exit_code == 0
     assert "cable 'tonga-cable': score" in result.output
@@ -294,7 +303,10 @@ def test_scenario_table_sweep_and_errors(runner):
     )
     result = runner.invoke(cli, ["scenario"])
     assert result.exit_code == 2
-    assert "give at least one --cut-cable, --cut-area or --cut-vendor, or --sweep" in result.output
+    assert (
+        "give at least one --cut-cable, --cut-area, --cut-vendor or --cut-border, or --sweep"
+        in result.output
+    )
     result = runner.invoke(
         cli, ["scenario", "--cut-cable", "tonga-cable", "--cross-border", "TONGA"]
     )

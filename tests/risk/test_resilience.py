@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import numpy as np
 import pytest
@@ -86,8 +85,8 @@ def test_min_cut_equals_brute_force(seed):
 
 
 @pytest.fixture(scope="module")
-def engine(tg_v3, ne_countries) -> cm.ScenarioEngine:
-    return cm.ScenarioEngine(tg_v3, countries=ne_countries)
+def engine(v3_analysis) -> cm.ScenarioEngine:
+    return v3_analysis.engine
 
 
 def test_real_cases(engine):
@@ -96,28 +95,22 @@ def test_real_cases(engine):
     # Niue's only cable, Manatua, also carries the Cook Islands: one cable cuts both off
     assert res.countries["NIU"]["cut"] == ["manatua"] == res.countries["COK"]["cut"]
     assert res.landing_points["nukualofa-tonga"]["min_cut"] == 1
-    # Macau and Gibraltar keep land routes: no set of cables cuts them off
-    assert res.countries["MAC"]["status"] == res.countries["GIB"]["status"] == "land_linked"
+    # Macau: SeaMeWe-3 and its cited land link to China (capacity not public: 0.5 cable
+    # equivalents), cut together
+    assert res.countries["MAC"]["min_cut"] == 1.5
+    assert set(res.countries["MAC"]["cut"]) == {"seamewe-3", "CHN-MAC:1"}
     assert res.countries["FJI"]["min_cut"] >= 3
     assert len(res.hubs) == 10 and "SGP" in res.hubs and "USA" in res.hubs
 
 
-def test_min_cut_benchmark(engine):
-    """Every country and landing point of the 2022 release (README figure)."""
-    start = time.perf_counter()
+def test_min_cut_covers_every_country_and_landing_point(engine):
+    """Every country and landing point of the 2022 release (time: benchmarks/bench_resilience)."""
     res = engine.resilience()
-    seconds = time.perf_counter() - start
-    print(
-        f"min-cut: {len(res.countries)} countries, {len(res.landing_points)} lps, {seconds:.2f} s"
-    )
-    assert len(res.landing_points) > 1000
-    assert seconds < 2.0  # ~0.3 s alone; generous for shared CI cores
+    assert len(res.landing_points) > 1000 and len(res.countries) > 150
 
 
 def test_critical_pairs_agree_with_single_runs(engine):
-    start = time.perf_counter()
     pairs = engine.sweep_pairs()
-    sweep_s = time.perf_counter() - start
     top = pairs.iloc[0]
     assert top["countries_cut"] >= 2
     comoros = pairs[pairs["countries"].map(lambda cs: "COM" in cs)].iloc[0]
@@ -128,17 +121,11 @@ def test_critical_pairs_agree_with_single_runs(engine):
     # neither cable alone cuts Comoros off; both together do
     for cables in ([comoros["cable_a"]], [comoros["cable_b"]]):
         assert "COM" not in engine.run(cables=cables).isolated_countries
-    start = time.perf_counter()
     both = engine.run(cables=[comoros["cable_a"], comoros["cable_b"]])
-    single_s = time.perf_counter() - start
     # cut off from the global network: Comoros still reaches Mayotte (on the same two cables),
     # so it is not "isolated" in the scenario sense, but reaches nothing beyond
     com = both.countries.set_index("iso3").loc["COM"]
     assert com["reachable_before"] > 100 and com["reachable_after"] <= 1
-    print(
-        f"pair sweep {sweep_s:.2f} s; single path x {len(pairs)} pairs"
-        f" ~ {single_s * len(pairs):.1f} s"
-    )
 
 
 def test_scores_use_exact_resilience_and_list_unconnected(v3_scores):

@@ -24,8 +24,8 @@ def _split(value: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def engine(tg_v3, ne_countries) -> cm.ScenarioEngine:
-    return cm.ScenarioEngine(tg_v3, countries=ne_countries)
+def engine(v3_analysis) -> cm.ScenarioEngine:
+    return v3_analysis.engine
 
 
 with INCIDENTS.open(encoding="utf-8") as fh:
@@ -76,9 +76,13 @@ def test_area_cut_across_the_antimeridian(engine):
     assert {"southern-cross-cable-network-sccn", "tonga-cable"} & set(east.cut_cables)
 
 
-def test_vendor_cut(engine, tg_v3):
+def test_vendor_cut(engine, tg_v3, ne_countries):
     result = engine.run(vendors=["Huawei Marine Networks"])
-    # its only cable, SG-SCS, is HMN-built: cut off by sea, still linked over land (Guyana)
+    # Suriname's only cable, SG-SCS, is HMN-built: cut off by sea; outside the region no land
+    # link is assumed unless an analyst declares one (Guyana, as a what-if)
+    assert "SUR" in result.cable_isolated_countries and "SUR" in result.isolated_countries
+    linked = cm.ScenarioEngine(tg_v3, countries=ne_countries, cross_border=[("SUR", "GUY")])
+    result = linked.run(vendors=["Huawei Marine Networks"])
     assert "SUR" in result.cable_isolated_countries
     assert "SUR" not in result.isolated_countries
     cables = tg_v3.cables.set_index("cable_id")

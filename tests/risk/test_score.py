@@ -13,13 +13,24 @@ from cablemap.risk.model.spec import COMPONENTS, ENTITIES, EXPOSURE_DOMAINS
 
 
 def _check_breakdown(frame, entity):
+    """Every component in [0, 1]; contributions add up to the measures; the score formed as
+    the model says (importance^a x vulnerability^(1-a), or one weighted sum)."""
+    model = cm.load_model()
     comps = COMPONENTS[entity]
     values = frame[list(comps)].to_numpy()
     assert ((values >= 0) & (values <= 1)).all()
-    total = sum(frame[f"{c}_contribution"] for c in comps)
-    assert np.allclose(total, frame["score"])
     for c in comps:
         assert np.allclose(frame[f"{c}_contribution"], frame[c] * frame[f"{c}_weight"])
+    if model.combination(entity) == "product":
+        for group in ("importance", "vulnerability"):
+            part = sum(frame[f"{c}_contribution"] for c in model.groups[entity][group])
+            assert np.allclose(part, frame[group])
+        a = model.importance_exponent
+        assert np.allclose(
+            frame["importance"] ** a * frame["vulnerability"] ** (1 - a), frame["score"]
+        )
+    else:
+        assert np.allclose(sum(frame[f"{c}_contribution"] for c in comps), frame["score"])
     assert frame["rank"].min() == 1
 
 
@@ -82,8 +93,10 @@ def test_dcs_priority_covers_region_third_countries_only(v3_scores):
     ranked = c[c["dcs_priority"].notna()]
     assert not ranked.index.isin(["USA", "JPN", "CHN", "HKG", "MAC", "RUS"]).any()
     assert ranked["in_region"].all() and len(ranked) > 40
-    # an unconnected country has no trusted path: its exposure counts as 1
-    exposure = ranked["vendor_exposure"].where(ranked["status"] != "unconnected", 1.0)
+    # an unconnected country (or capital) has no trusted path: its exposure counts as 1
+    cut_off = ranked["status"].isin(["unconnected", "capital_unconnected"])
+    exposure = ranked["vendor_exposure"].where(~cut_off, 1.0)
+    assert not ranked.index.isin(["LAO", "MNG", "NPL", "BTN", "PRK"]).any()
     assert np.allclose(ranked["dcs_priority"], exposure * ranked["dcs_fragility_index"])
     assert ranked["dcs_rank"].min() == 1
 

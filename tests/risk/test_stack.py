@@ -237,7 +237,7 @@ def v3_stack(tg_v3, aiddata_path) -> cm.Layers:
     return add_extras(
         layers,
         facilities=[PDB_KMZ, SAMPLE_FOOTPRINTS / "cloud_regions.csv"],
-        footprints=sorted(SAMPLE_FOOTPRINTS.glob("vendor_footprints*.csv")),
+        footprints=None,  # the embedded cited evidence tables
         aiddata=aiddata_path,
     )
 

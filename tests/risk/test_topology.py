@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 
-import geopandas as gpd
 import numpy as np
 import pytest
-import shapely
-from scipy.sparse import coo_matrix
-from scipy.sparse.csgraph import connected_components
 
 import cablemap as cm
 from cablemap.risk import build_network
-from cablemap.risk.network import topology
 from tests.conftest import make_tg_v3
 
 
@@ -78,9 +73,13 @@ def test_land_links_follow_landmasses(network):
     assert "guningtou-taiwan" not in main  # Kinmen is its own landmass
     assert links[links["iso3"] == "TON"].empty  # Tongatapu, Ha'apai and Vava'u are islands
     assert not linked("nukualofa-tonga", "neiafu-tonga")
-    # no declared cross-border link; land routes join bordering countries (Macau-China)
-    assert set(links["kind"]) == {"domestic", "land_route"}
-    assert {"CHN-MAC", "ESP-GIB"} <= set(links.loc[links["kind"] == "land_route", "iso3"])
+    # across borders only the cited land links (risk_models/terrestrial_links.csv), each a
+    # finite unit with its id and weight; none where no source documents one (PNG-IDN)
+    assert set(links["kind"]) == {"domestic", "land_link"}
+    cited = links[links["kind"] == "land_link"]
+    assert {"CHN-MAC:1", "CHN-VNM:1"} <= set(cited["link_id"])
+    assert (cited["weight"] > 0).all() and (cited["weight"] <= 2).all()
+    assert not cited["link_id"].str.startswith(("IDN-PNG", "ESP-GIB")).any()
 
 
 def test_cross_border_links_only_when_declared(tg_v3, ne_countries):
@@ -116,62 +115,3 @@ def test_sample_uses_its_landmass_column(sample):
     )
     assert not any("nukualofa-tonga" in p for p in links)
     assert not any("no terrestrial links assumed" in n for n in net.notes)
-
-
-def _land_route_pairs_by_simplified_sjoin(
-    landing_points, countries, landmass
-) -> set[tuple[int, str, str]]:
-    """The land borders as found before issue 12's speed-up: outlines simplified to ~200 m,
-    a self spatial join within 0.045 degrees, foreign pairs kept within 0.01 degrees.
-
-    Returns ``(landmass group, iso3, iso3)`` for every border between two countries with
-    landing points on that landmass (groups numbered as scipy numbers components).
-    """
-    parts = countries[["iso3", "geometry"]].explode(index_parts=False).reset_index(drop=True)
-    parts["landmass"] = parts["iso3"] + ":" + parts.groupby("iso3").cumcount().astype(str)
-    parts = parts[parts["iso3"].isin(set(landing_points["iso3"].dropna()))]
-    parts = parts.reset_index(drop=True)
-    parts = parts.set_geometry(shapely.simplify(parts.geometry.to_numpy(), 0.002))
-    near = gpd.sjoin(parts, parts, predicate="dwithin", distance=0.045, how="inner")
-    foreign = (near["iso3_left"] != near["iso3_right"]).to_numpy()
-    geoms = parts.geometry.to_numpy()
-    keep = ~foreign
-    keep[foreign] = shapely.dwithin(
-        geoms[near.index.to_numpy()[foreign]],
-        geoms[near["index_right"].to_numpy()[foreign]],
-        0.01,
-    )
-    near = near[keep]
-    left, right = near.index.to_numpy(), near["index_right"].to_numpy()
-    n = len(parts)
-    _, group = connected_components(
-        coo_matrix((np.ones(len(left)), (left, right)), shape=(n, n)), directed=False
-    )
-    group_of = dict(zip(parts["landmass"], group, strict=True))
-    iso_of = landing_points.set_index("lp_id")["iso3"]
-    with_points = {
-        (int(group_of[land]), iso_of[lp])
-        for lp, land in landmass.items()
-        if isinstance(land, str) and land in group_of
-    }
-    borders = {
-        (int(group[i]), *sorted((a, b)))
-        for i, a, b in zip(left, near["iso3_left"], near["iso3_right"], strict=True)
-        if a != b
-    }
-    return {b for b in borders if (b[0], b[1]) in with_points and (b[0], b[2]) in with_points}
-
-
-def test_land_routes_match_the_simplified_outline_method_on_natural_earth(tg_v3, ne_countries):
-    lps = tg_v3.landing_points
-    landmass = topology._landmasses(lps, ne_countries, [])
-    routes = topology._land_routes(lps, ne_countries, set(), [], landmass)
-    reference = _land_route_pairs_by_simplified_sjoin(lps, ne_countries, landmass)
-    # the same borders, in the same order (rows come sorted by landmass group, then ISO3)
-    assert len(routes) == len(reference) == 144
-    assert list(routes["iso3"]) == [f"{a}-{b}" for _, a, b in sorted(reference)]
-    assert {"CHN-MAC", "ESP-GIB", "CAN-USA"} <= set(routes["iso3"])
-    # each joins the closest pair of landing points of the two countries on that landmass
-    iso = lps.set_index("lp_id")["iso3"]
-    for u, v, pair in zip(routes["u"], routes["v"], routes["iso3"], strict=True):
-        assert f"{iso[u]}-{iso[v]}" == pair

@@ -17,10 +17,15 @@ NOTEBOOKS = sorted(FOLDER.glob("*.ipynb"))
 #: What each notebook must show: real outcomes on the embedded sample.
 EXPECTED = {
     "00_quickstart.ipynb": ["'HMN Tech'", "cables loaded: 30"],
-    "01_explore_node_risk.ipynb": ["Piti, Guam: score", "landing_point"],
+    "01_explore_node_risk.ipynb": ["Sydney, NSW, Australia: importance", "landing_point"],
     "02_vendor_exposure.ipynb": ["kumul-domestic-submarine-cable-system", "strict"],
     "03_what_if.ipynb": ["isolated countries:", "seamewe-3", "manatua"],
-    "04_investment_planner.ipynb": ["link:TLS-", "portfolio at 1500 km:", "map written:"],
+    "04_investment_planner.ipynb": [
+        "Funafuti (TUV) spur onto Southern Cross NEXT",
+        "first cable for an unconnected capital",
+        "portfolio at 1500 km:",
+        "map written:",
+    ],
 }
 
 

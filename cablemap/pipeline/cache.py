@@ -336,7 +336,12 @@ def save_scores_cache(scores: Scores, folder: str | Path) -> Path:
         "network_segments": net.segments,
         "network_terrestrial": net.terrestrial,
     }
-    values = {"notes": scores.notes, "network_notes": net.notes, "model": str(scores.model.path)}
+    values = {
+        "notes": scores.notes,
+        "network_notes": net.notes,
+        "model": str(scores.model.path),
+        "year": scores.year,
+    }
     return _write(Path(folder), "scores", frames, values)
 
 
@@ -372,6 +377,7 @@ def load_scores_cache(folder: str | Path, model: ModelSpec) -> Scores:
             network,
             frames["sensitivity"],
             list(values["notes"]),
+            year=values.get("year"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         msg = f"{str(folder)!r}: cached scores incomplete: {exc}"

@@ -291,14 +291,14 @@ def failures_section(idx: _Index, row: pd.Series, data: BriefData, iso3: str) ->
     if status in NOT_CABLED:
         items.insert(0, f"<li>{resilience_text(row).capitalize()}: nothing to cut.</li>")
     elif status == "land_linked":
+        links = html.escape(str(row.get("terrestrial_dependence") or "cited land links"))
         items.insert(
             0,
-            "<li>Land-linked to the global network: no cable loss cuts it off (its sea links "
-            "may still hang on few cables; see the scenarios).</li>",
+            f"<li>Land-linked: its cited land links ({links}) carry it past its cables; each "
+            "is a finite number of cable equivalents and can fail too (see the scenarios).</li>",
         )
     if not items:
-        cut = row.get("redundancy_cables")
-        count = "" if is_missing(cut) else f": at least {int(cut)} cables must fail together"
+        count = _count_text(row)
         items.append(
             f"<li>None: no single cable or pair of cables cuts it off{count} (its exact "
             "resilience, above).</li>"
@@ -483,3 +483,17 @@ def cutoff_section(idx: _Index, data: BriefData, iso3: str) -> str:
         "(background rates and earthquakes) and repairs, under the model's fault model "
         "(modelled, not observed).</p></section>"
     )
+
+
+def _count_text(row: pd.Series) -> str:
+    """Say how many cables (or cable equivalents, land links included) must fail together."""
+    cut = row.get("redundancy_cables")
+    if is_missing(cut):
+        return ""
+    over_land = any(":" in str(c) for c in (row.get("min_cut_cables") or []))
+    if over_land or float(cut) != int(cut):
+        return (
+            f": at least {float(cut):g} cable equivalents (cables and cited land links) must "
+            "fail together"
+        )
+    return f": at least {int(cut)} cables must fail together"

@@ -30,6 +30,7 @@ import pandas as pd
 
 from cablemap._errors import CablemapError
 from cablemap._validate import is_missing
+from cablemap.layers.footprints import in_force
 from cablemap.render._brief_html import esc, names_html, num, table, tier_html
 from cablemap.render.brief_map import map_section, stations_section
 from cablemap.render.brief_risk import (
@@ -41,6 +42,7 @@ from cablemap.render.brief_risk import (
 from cablemap.render.report import attributions_used, sources_used
 from cablemap.render.svg import stacked_year_chart_svg
 from cablemap.risk.history.timeline import count_by_year
+from cablemap.risk.model.spec import EXPOSURE_DOMAINS
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -313,48 +315,69 @@ def _cables_section(idx: _Index, iso3: str) -> tuple[str, pd.DataFrame]:
 
 
 def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) -> str:
-    domains = [c.removeprefix("exposure_") for c in row.index if _is_exposure(c)]
     exposure_rows = [
         [
             html.escape(d),
-            num(row.get(f"exposure_{d}")),
+            _range_text(row, d),
             esc(row.get(f"exposure_{d}_status")),
+            esc(row.get(f"exposure_{d}_basis")),
             names_html(row.get(f"exposure_{d}_vendors")),
         ]
-        for d in domains
+        for d in EXPOSURE_DOMAINS
+        if f"exposure_{d}" in row.index
     ]
     rows: list[list[str]] = []
     mine = idx.footprints_of.get(iso3)
+    later = 0
     if mine is not None:
         profile = scores.model.vendor_profile
+        cited = mine[~mine["domain"].isin(["submarine_cable_supply", "cable_ownership"])]
+        now = cited[in_force(cited, scores.year)] if "status_from" in cited else cited
+        later = len(cited) - len(now)
         rows = [
             [
                 html.escape(str(r.domain)),
+                esc(getattr(r, "operator", None) or None),
                 html.escape(str(r.vendor)),
                 tier_html(profile.tier(str(r.vendor))),
                 esc(r.status),
-                esc(None if is_missing(r.year) else r.year),
+                esc(getattr(r, "status_from", None) or None),
                 _source(r.source, r.source_date),
             ]
-            for r in mine.itertuples()
+            for r in now.sort_values(["domain", "status"]).itertuples()
         ]
+    when = f" in force at the end of {scores.year}" if scores.year is not None else ""
+    more = (
+        f'<p class="muted">{later} other cited row(s) began later or had ended by then; '
+        "the evidence tables hold them.</p>"
+        if later
+        else ""
+    )
     return (
         "<section><h2>Vendor exposure by domain</h2>"
-        + table(["domain", "exposure", "status", "vendors"], exposure_rows, "no domains")
-        + "<h2>Vendor footprints</h2>"
         + table(
-            ["domain", "vendor", "tier", "status", "year", "source"],
+            ["domain", "exposure (range)", "status", "market shares", "vendors"],
+            exposure_rows,
+            "no domains",
+        )
+        + f"<h2>Vendor footprints{when}</h2>"
+        + table(
+            ["domain", "operator", "vendor", "tier", "status", "since", "source"],
             rows,
             "no vendor footprint recorded for this country",
         )
+        + more
         + "</section>"
     )
 
 
-def _is_exposure(column: str) -> bool:
-    return column.startswith("exposure_") and not column.endswith(
-        ("_weight", "_contribution", "_evidence", "_status", "_vendors")
-    )
+def _range_text(row: pd.Series, domain: str) -> str:
+    """Return a domain's exposure with its range where unknown shares leave one open."""
+    value = num(row.get(f"exposure_{domain}"))
+    low, high = row.get(f"exposure_{domain}_low"), row.get(f"exposure_{domain}_high")
+    if is_missing(low) or is_missing(high) or float(low) == float(high):
+        return value
+    return f"{value} ({float(low):.2f} to {float(high):.2f})"
 
 
 def _source(source: object, date: object) -> str:

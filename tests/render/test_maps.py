@@ -377,7 +377,8 @@ def test_index_lists_maps_versions_weights_and_licences(tg_v3, tmp_path, outline
     assert '<a href="strategic_nodes.html">Strategic nodes</a>' in index
     assert '<a href="vendor_exposure.html">Vendor exposure</a>' in index
     assert "API v3 (tg-v3-2022)" in index and "dcs-v2.toml" in index
-    assert "<td>country</td><td>fragility</td><td>0.20</td>" in index
+    weight = cm.load_model().weights["country"]["fragility"]
+    assert f"<td>country</td><td>fragility</td><td>{weight:.2f}</td>" in index
     assert "© TeleGeography, CC BY-NC-SA 3.0" in index
 
 

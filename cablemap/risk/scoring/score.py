@@ -102,6 +102,8 @@ class Scores:
     evidence
         The cited rows behind the countries' per-domain exposure
         (:func:`cablemap.risk.scoring.exposure.exposure_evidence`).
+    year
+        The year analysed: the evidence in force at its end was scored.
     """
 
     landing_points: gpd.GeoDataFrame
@@ -115,6 +117,7 @@ class Scores:
     facilities: gpd.GeoDataFrame | None = None
     metros: gpd.GeoDataFrame | None = None
     evidence: pd.DataFrame | None = None
+    year: int | None = None
 
     def table(self, entity: str) -> pd.DataFrame:
         """Return the scored table of an entity (an unscored facility or metro: empty).
@@ -482,6 +485,7 @@ def compute_scores(analysis: Analysis) -> Scores:
         facilities=facilities,
         metros=metros,
         evidence=evidence,
+        year=year,
     )
 
 

@@ -649,7 +649,9 @@ def probabilistic_map(
         layers,
         "Probabilistic resilience",
         f"<br>{result.years} simulated years, seed {result.seed}; fault model "
-        f"{html.escape(fm.name)} (repairs: median {fm.median_days:g} days)",
+        f"{html.escape(fm.name)} (repairs by zone: median "
+        f"{min(r.median_days for r in fm.repair_times):g}-"
+        f"{max(r.median_days for r in fm.repair_times):g} days)",
     )
     return finish(m, online_tiles=online_tiles)
 

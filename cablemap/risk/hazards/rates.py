@@ -707,7 +707,8 @@ def _seismic_pairs(  # noqa: PLR0917 - the parts of one fault_rates call
             "distance_km": km_for_chord(found["v"]),
         }
     )
-    near["cable_id"] = seg["cable_id"].to_numpy()[near["segment"].to_numpy()]
+    names, codes = np.unique(seg["cable_id"].to_numpy(), return_inverse=True)
+    near["cable"] = np.ravel(codes)[near["segment"].to_numpy()]  # ints sort fast
     seg_events = near.drop_duplicates(["quake", "segment"])
     seg_quakes = np.bincount(
         seg_events["segment"].to_numpy(dtype=np.int64),
@@ -715,9 +716,11 @@ def _seismic_pairs(  # noqa: PLR0917 - the parts of one fault_rates call
         minlength=n_seg,
     ) / (years or 1.0)
     # one chance per earthquake and cable, on the segment nearest the epicentre
-    nearest = near.sort_values(
-        ["quake", "cable_id", "distance_km", "segment", "point"]
-    ).drop_duplicates(["quake", "cable_id"])
+    order = np.lexsort(
+        [near[k].to_numpy() for k in ("point", "segment", "distance_km", "cable", "quake")]
+    )
+    nearest = near.iloc[order].drop_duplicates(["quake", "cable"])
+    nearest = nearest.assign(cable_id=names[nearest["cable"].to_numpy()])
     cable_quakes = pd.Series(
         weight[nearest["quake"].to_numpy()], index=nearest["cable_id"].to_numpy()
     ).groupby(level=0).sum() / (years or 1.0)

@@ -1018,7 +1018,8 @@ def _model_notes(years: int, fm: FaultModel, rates: FaultRates) -> list[str]:
         f"{float(seg['anchor_per_year'].sum()):.1f} anchor, "
         f"{float(seg['seismic_per_year'].sum()):.1f} earthquake and "
         f"{float(seg['chokepoint_per_year'].sum()):.1f} chokepoint-event faults a year expected "
-        f"on the network's cables; repairs lognormal by zone, median days: {zones}",
+        "on the network's cables (planned ones included; the active ones are drawn); repairs "
+        f"lognormal by zone, median days: {zones}",
         "landing points: cut off = no path to another country (a country is cut off only while "
         "each of its landing points is); isolated = no path abroad nor to the country's main "
         "landmass; degraded = cut off but served by a cited non-cable backup",

@@ -11,8 +11,9 @@ On the full 2022 release with Natural Earth landmasses and the USGS catalogue:
   without preparing the network, rates and places (target: minutes on one machine);
 - a naive loop in the same run on a sample of the same years (same faults, drawn by the same
   generator): at every fault and repair, copy the segment graph with networkx, remove what is
-  down, recompute connected components and check every country and landing point. Its
-  results must equal ours on those years; the ratio of years/s is reported.
+  down, recompute connected components and check every country and landing point (cut off
+  from abroad, and isolated). Its results must equal ours on those years; the ratio of
+  years/s is reported.
 
 Preparation (network, fault rates, places) is timed apart. The machine's load average before
 and after is reported: on a shared machine other processes take cores from the workers.
@@ -39,15 +40,21 @@ from cablemap.layers.hazards import earthquakes_from_file
 from cablemap.risk.hazards.rates import fault_rates
 from cablemap.risk.scenarios.engine import ScenarioEngine
 from cablemap.risk.simulation import simulate as sim
+from cablemap.risk.simulation.results import summarise
 
 USGS = DATA / "hazards" / "usgs-m55-1965-2016.csv"
 TARGET_100K_S = 600.0  # "in minutes": ten at most
 
 
 def naive_block(plan: sim.SimulationPlan, engine: ScenarioEngine, block: int, years: int):
-    """Check every state of the same faults as ``run_block`` with networkx, whole graph."""
+    """Check every state of the same faults as ``run_block`` with networkx, whole graph.
+
+    Returns per country, and per landing point cut off from abroad and isolated, the years
+    with a cut-off.
+    """
     rng = np.random.default_rng(np.random.SeedSequence([plan.seed, block]))
-    year, seg, start, end, _ = sim._draw_faults(plan, rng, min(plan.block_years, plan.years))
+    f = sim._draw_faults(plan, rng, min(plan.block_years, plan.years))
+    year, seg, start, end = f.year, f.segment, f.start, f.end
     g = engine.graph
     base = engine.base_edges
     edges = [(int(g.eu[e]), int(g.ev[e]), e) for e in np.flatnonzero(base)]
@@ -57,11 +64,13 @@ def naive_block(plan: sim.SimulationPlan, engine: ScenarioEngine, block: int, ye
     reach_before = engine.base_reach
     c_years = np.zeros(len(g.countries), dtype=int)
     l_years = np.zeros(len(g.lp_ids), dtype=int)
+    a_years = np.zeros(len(g.lp_ids), dtype=int)
     for y in range(years):
         m = year == y
         s, e, sg = np.maximum(start[m], 0), np.minimum(end[m], 365.0), seg[m]
         cut_c = np.zeros(len(g.countries), dtype=bool)
         cut_l = np.zeros(len(g.lp_ids), dtype=bool)
+        cut_a = np.zeros(len(g.lp_ids), dtype=bool)
         for t in np.unique(np.concatenate([[0.0], s[s > 0], e[e < 365.0]])):
             down = set(sg[(s <= t) & (e > t)].tolist())
             graph = nx.MultiGraph()
@@ -80,7 +89,10 @@ def naive_block(plan: sim.SimulationPlan, engine: ScenarioEngine, block: int, ye
             cut_c |= (reach_before > 0) & ~reaches
             for j, n in enumerate(g.lp_index):
                 c = g.lp_country[j]
-                if c < 0 or lp_before[j]:
+                if c < 0:
+                    continue
+                cut_a[j] |= not abroad[label[int(n)]]
+                if lp_before[j]:
                     continue
                 if not abroad[label[int(n)]] and (
                     on_main[j] or label[int(n)] != label[int(main_node[c])]
@@ -88,7 +100,24 @@ def naive_block(plan: sim.SimulationPlan, engine: ScenarioEngine, block: int, ye
                     cut_l[j] = True
         c_years += cut_c
         l_years += cut_l
-    return c_years, l_years
+        a_years += cut_a
+    return c_years, l_years, a_years
+
+
+def same_as_naive(few: sim.SimulationPlan, engine: ScenarioEngine, n: int) -> bool:
+    """Whether our years cut off equal the naive loop's for every place."""
+    c_naive, l_naive, a_naive = naive_block(few, engine, 0, n)
+    mine = sim.run_block(few, 0)
+    g = engine.graph
+    agree = True
+    per_lp = {"landing_point": l_naive, "abroad": a_naive}
+    for i, place in enumerate(few.places):
+        if place.kind == "country":
+            agree &= bool(c_naive[g.countries.index(place.key)] == mine.cut_years[i])
+        else:
+            naive = per_lp[place.kind]
+            agree &= all(naive[g.lp_ids.index(lp)] == mine.cut_years[i] for lp in place.members)
+    return agree
 
 
 def years_per_second(fn, years: int) -> tuple[float, float]:
@@ -119,26 +148,20 @@ def main() -> None:
 
     start = time.perf_counter()
     engine = ScenarioEngine(layers, model, countries=countries)
-    rates = fault_rates(engine.network, layers, model.faults, layers.hazards)
+    rates = fault_rates(engine.network, layers, model.faults, layers.hazards, model.chokepoints)
     plan = sim.prepare_simulation(engine, rates, years=args.years, seed=1)
     prepare_s = time.perf_counter() - start
 
+    cpu = time.process_time()
     local_rate, local_s = years_per_second(lambda: sim._run_local(plan, None), plan.years)
+    local_cpu_s = time.process_time() - cpu
 
     # the naive networkx loop on a few years, and ours on the same years (same plan and seed:
     # the same faults), results compared
     n = args.naive_years
     few = sim.SimulationPlan(**{**plan.__dict__, "years": n, "block_years": n})
     naive_rate, naive_s = years_per_second(lambda: naive_block(few, engine, 0, n), n)
-    c_naive, l_naive = naive_block(few, engine, 0, n)
-    mine = sim.run_block(few, 0)
-    g = engine.graph
-    agree = True
-    for i, place in enumerate(few.places):
-        if place.kind == "country":
-            agree &= bool(c_naive[g.countries.index(place.key)] == mine.cut_years[i])
-        else:
-            agree &= all(l_naive[g.lp_ids.index(lp)] == mine.cut_years[i] for lp in place.members)
+    agree = same_as_naive(few, engine, n)
 
     from dask.distributed import Client, LocalCluster  # noqa: PLC0415
 
@@ -167,7 +190,7 @@ def main() -> None:
     base = scaling[f"{workers[0]}_workers"]["years_per_s"]
     for entry in scaling.values():
         entry["speedup_vs_1_worker"] = round(entry["years_per_s"] / base, 2)
-    countries_frame, _, _ = sim._summary(big, results, layers, engine, rates)
+    countries_frame = summarise(big, results, layers, engine, rates)["countries"]
     out = {
         "source": args.source,
         "cpu_count": os.cpu_count(),
@@ -175,12 +198,13 @@ def main() -> None:
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "places_watched": len(plan.places),
         "parts": len(plan.parts),
-        "faults_per_year": round(
-            plan.background_total + float(rates.segments["seismic_per_year"].sum()), 1
-        ),
+        "faults_per_year": round(float(rates.segments["faults_per_year"].sum()), 1),
+        "events_per_year": round(plan.events_per_year, 1),
+        "fault_model": rates.model.name,
         "prepare_s": round(prepare_s, 2),
         "one_core_years_per_s": round(local_rate, 1),
         f"one_core_{plan.years}_years_s": round(local_s, 1),
+        f"one_core_{plan.years}_years_cpu_s": round(local_cpu_s, 1),
         "local_cluster": scaling,
         f"big_{args.big}_years_s": round(big_s, 1),
         f"big_{args.big}_years_with_prepare_s": round(big_s + prepare_s, 1),

@@ -356,7 +356,18 @@ def test_simulate_json_contract(runner):
     result = runner.invoke(cli, ["simulate", "--years", "300", "--seed", "3", "--format", "json"])
     assert result.exit_code == 0, result.output
     payload = json.loads(result.stdout)
-    assert list(payload) == ["years", "seed", "engine", "countries", "landing_points", "cables"]
+    assert list(payload) == [
+        "years",
+        "seed",
+        "engine",
+        "countries",
+        "landing_points",
+        "cables",
+        "events_by_cause",
+        "multi_cable_events_per_year",
+        "multi_cable_events_by_chokepoint",
+        "notes",
+    ]
     assert (payload["years"], payload["seed"], payload["engine"]) == (300, 3, "local")
     assert set(payload["countries"][0]) == {
         "iso3",
@@ -365,7 +376,9 @@ def test_simulate_json_contract(runner):
         "ci_high",
         "expected_days_cut_off",
         "top_cables",
+        "repair_zone",
     }
+    assert set(payload["events_by_cause"]) == {"independent", "anchor", "earthquake", "chokepoint"}
     again = runner.invoke(cli, ["simulate", "--years", "300", "--seed", "3", "--format", "json"])
     assert json.loads(again.stdout) == payload
 

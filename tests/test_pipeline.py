@@ -427,7 +427,7 @@ def test_model_asking_for_the_probabilistic_view(tmp_path):
     countries = (out / "exports" / "csv" / "countries.csv").read_text()
     assert "probability_cut_off" in countries.splitlines()[0]
     meta = json.loads((out / "exports" / "csv" / "metadata.json").read_text())
-    assert meta["simulation"] == {"years": 400, "seed": 3, "fault_model": "faults-v1"}
+    assert meta["simulation"] == {"years": 400, "seed": 3, "fault_model": "faults-v2"}
     assert build(config).up_to_date
     # the same build without the table: no simulation; the index no longer links the page
     # (publication never deletes files: the old page stays on disk, unlisted)

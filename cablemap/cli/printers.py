@@ -235,23 +235,47 @@ def print_simulation(result: SimulationResult, top: int) -> None:
     )
     click.echo(
         f"{'iso3':<5} {'name':<24} {'P(cut off)':>10} {'95% CI':>13} {'days/yr':>8} "
-        f"{'intl':>4}  cables down when cut off"
+        f"{'intl':>4} {'repairs':<9} cables down when cut off"
     )
     for row in c.head(top).itertuples():
         cables = top_cables(row.top_cables)
         click.echo(
             f"{row.iso3:<5} {row.name[:24]:<24} {row.probability_cut_off:>10.4f} "
             f"{row.ci_low:>6.4f}-{row.ci_high:<6.4f} {row.expected_days_cut_off:>8.2f} "
-            f"{row.international_cables:>4}  {cables}"
+            f"{row.international_cables:>4} {row.repair_zone:<9} {cables}"
         )
     lp = result.landing_points
     click.echo(f"\nlanding points (top {min(top, len(lp))} of {len(lp)})")
-    click.echo(f"{'lp_id':<40} {'P(cut off)':>10} {'days/yr':>8}  cables down when cut off")
+    click.echo(
+        f"{'lp_id':<40} {'P(cut off)':>10} {'days/yr':>8} {'P(isolated)':>11}  "
+        "cables down when cut off"
+    )
     for row in lp.head(top).itertuples():
         cables = top_cables(row.top_cables)
         click.echo(
             f"{row.lp_id[:40]:<40} {row.probability_cut_off:>10.4f} "
-            f"{row.expected_days_cut_off:>8.2f}  {cables}"
+            f"{row.expected_days_cut_off:>8.2f} {row.probability_isolated:>11.4f}  {cables}"
+        )
+    degraded = lp[lp["probability_degraded"] > 0]
+    for row in degraded.itertuples():
+        click.echo(
+            f"degraded, not cut off: {row.lp_id} P={row.probability_degraded:.4f} "
+            f"{row.expected_days_degraded:.2f} days/yr on {row.backup}"
+        )
+    ev = result.events
+    click.echo(
+        f"\nevents by cause ({result.multi_cable_events_per_year:.2f} a year cut two cables "
+        "or more)"
+    )
+    click.echo(
+        f"{'cause':<12} {'events/yr':>9} {'faults/yr':>9} {'cables/event':>12} {'2+/yr':>7} "
+        f"{'6+/yr':>7} {'largest':>7}"
+    )
+    for cause, row in ev.iterrows():
+        click.echo(
+            f"{cause:<12} {row.events_per_year:>9.2f} {row.faults_per_year:>9.2f} "
+            f"{row.cables_per_event:>12.2f} {row.multi_cable_per_year:>7.3f} "
+            f"{row.large_per_year:>7.3f} {int(row.largest):>7}"
         )
     cab = result.cables[result.cables["country_losses_per_year"] > 0]
     click.echo(f"\ncables most often part of a country's loss (top {min(top, len(cab))})")

@@ -1049,7 +1049,9 @@ def probabilistic_map(
         layers,
         "Probabilistic resilience",
         f"<br>{result.years:,} simulated years, seed {result.seed}; fault model "
-        f"{html.escape(fm.name)} (repairs: median {fm.median_days:g} days)",
+        f"{html.escape(fm.name)} (repairs by maintenance zone: median "
+        f"{min(r.median_days for r in fm.repair_times):g}-"
+        f"{max(r.median_days for r in fm.repair_times):g} days)",
         definitions_html(_chance_terms(result.years)),
     )
     return finish(m, online_tiles=online_tiles)

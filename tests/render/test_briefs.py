@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 import cablemap as cm
-from cablemap.layers.footprints import in_force
 from cablemap.cli import cli
 from cablemap.layers.boundaries import bundled_countries
+from cablemap.layers.footprints import in_force
 from cablemap.pipeline.briefs import brief_data
 from cablemap.pipeline.diff import change_report
 from cablemap.render.briefs import (

@@ -1,8 +1,15 @@
-"""The fault model file: yearly fault rates and repair times, as analysts set them.
+"""The fault model file: fault rates, events that cut several cables, repair times by zone.
 
-``risk_models/faults-v1.toml`` holds every constant of the fault model (rates per 1,000 km,
-the coastal zone, earthquake break chances, the lognormal repair time, simulation defaults);
-:func:`load_fault_model` reads and checks it, naming the file and the key of any problem.
+``risk_models/faults-v2.toml`` holds every constant of the fault model: background rates per
+1,000 km and the coastal zone; the share of faults that come as dragged-anchor events and the
+size of an anchor's reach; earthquake break chances and how many of the cables near an
+earthquake it breaks together; rare events of a chokepoint (``[chokepoint_events.<id>]``);
+repair times (a default lognormal and one per maintenance zone, ``[repair.zones.<id>]``, with
+the waters each applies to in ``repair_zones.csv``); the cited non-cable backups; simulation
+defaults. :func:`load_fault_model` reads and checks it (and the tables it names), naming the
+file and the key of any problem. ``faults-v1.toml`` (one repair time for the world, no anchor
+or chokepoint events, independent earthquake breaks) still reads.
+
 How the constants become rates per segment is :mod:`cablemap.risk.hazards.rates`.
 """
 
@@ -19,13 +26,23 @@ import numpy as np
 
 from cablemap._errors import RiskSpecError
 from cablemap._resources import risk_models_path
+from cablemap.risk.model.repairs import (
+    DEFAULT_ZONE,
+    Backup,
+    ZoneArea,
+    read_backups,
+    read_repair_zones,
+)
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FAULTS_FILE = "faults-v1.toml"
+DEFAULT_FAULTS_FILE = "faults-v2.toml"
+DAYS_PER_YEAR = 365.0
 
-#: Every key of a fault-model file: ``{table: {key: (low, high)}}`` (inclusive bounds).
-_KEYS: dict[str, dict[str, tuple[float, float]]] = {
+_Bounds = dict[str, tuple[float, float]]
+_REPAIR: _Bounds = {"median_days": (0.01, 3650.0), "sigma": (0.0, 5.0), "max_days": (0.01, 3650.0)}
+#: Required numeric keys: ``{table: {key: (low, high)}}`` (inclusive bounds).
+_KEYS: dict[str, _Bounds] = {
     "rates": {
         "base_per_1000km": (0.0, 100.0),
         "coastal_km": (0.0, 2000.0),
@@ -38,11 +55,7 @@ _KEYS: dict[str, dict[str, tuple[float, float]]] = {
         "magnitude_scaling": (0.0, 5.0),
         "max_depth_km": (0.0, 800.0),
     },
-    "repair": {
-        "median_days": (0.01, 3650.0),
-        "sigma": (0.0, 5.0),
-        "max_days": (0.01, 3650.0),
-    },
+    "repair": _REPAIR,
     "simulation": {
         "years": (1, 100_000_000),
         "seed": (0, 2**63 - 1),
@@ -50,13 +63,96 @@ _KEYS: dict[str, dict[str, tuple[float, float]]] = {
         "sample_km": (0.5, 500.0),
     },
 }
+#: Optional keys with their bounds and the value when absent (the v1 behaviour).
+_OPTIONAL: dict[str, dict[str, tuple[float, float, float | None]]] = {
+    "anchors": {"share": (0.0, 1.0, 0.0), "cell_km": (0.1, 1000.0, 20.0)},
+    "seismic": {"cut_share": (0.01, 1.0, None)},
+    "repair": {"waters_km": (0.0, 5000.0, 370.4)},
+}
+_CHOKEPOINT: _Bounds = {"events_per_year": (0.0, 100.0), "cut_probability": (0.0, 1.0)}
+_TABLES = ("model", "rates", "anchors", "seismic", "chokepoint_events", "repair", "simulation")
+_MODEL_KEYS = ("name", "description", "zone_table", "backups")
 _INTEGERS = frozenset({"years", "seed", "block_years"})
-DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True)
+class RepairTime:
+    """A lognormal repair time in days, capped.
+
+    Attributes
+    ----------
+    zone
+        The zone it applies to (``default``: everywhere no zone claims).
+    median_days, sigma, max_days
+        Median (days), shape (sigma of ln days) and cap.
+    basis
+        Where the numbers come from (sources, or ``modelled: ...``).
+    """
+
+    zone: str
+    median_days: float
+    sigma: float
+    max_days: float
+    basis: str = ""
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """Draw ``n`` repair times (days)."""
+        if self.sigma:
+            days = rng.lognormal(math.log(self.median_days), self.sigma, n)
+        else:
+            days = np.full(n, self.median_days)
+        return np.minimum(days, self.max_days)
+
+    def quantile(self, q: float) -> float:
+        """Return the ``q`` quantile in days (``0 < q < 1``)."""
+        z = math.sqrt(2.0) * _erfinv(2.0 * q - 1.0)
+        return min(self.median_days * math.exp(self.sigma * z), self.max_days)
+
+    def cdf(self, days: float) -> float:
+        """Return the share of repairs done within ``days``."""
+        if days >= self.max_days:
+            return 1.0
+        if days <= 0:
+            return 0.0
+        if self.sigma == 0:
+            return float(days >= self.median_days)
+        return _phi((math.log(days) - math.log(self.median_days)) / self.sigma)
+
+    def mean(self) -> float:
+        """Mean repair time (days) of the capped lognormal, in closed form."""
+        mu, s, cap = math.log(self.median_days), self.sigma, self.max_days
+        if s == 0:
+            return min(self.median_days, cap)
+        z = (math.log(cap) - mu) / s
+        below = math.exp(mu + s * s / 2.0) * _phi(z - s)
+        return below + cap * (1.0 - _phi(z))
+
+
+@dataclass(frozen=True)
+class ChokepointEvents:
+    """Rare events of one chokepoint that cut many of the cables crossing it.
+
+    Attributes
+    ----------
+    chokepoint_id
+        A chokepoint of ``chokepoints.geojson``.
+    events_per_year
+        How often.
+    cut_probability
+        The chance that an event cuts each cable crossing the chokepoint.
+    basis
+        The cited figures behind both.
+    """
+
+    chokepoint_id: str
+    events_per_year: float
+    cut_probability: float
+    basis: str
 
 
 @dataclass(frozen=True)
 class FaultModel:
-    """A checked fault model (``risk_models/faults-v1.toml``).
+    """A checked fault model (``risk_models/faults-v2.toml``).
 
     Attributes
     ----------
@@ -70,9 +166,26 @@ class FaultModel:
         magnitude breaks a cable; its growth per magnitude unit (a power of 10); the deepest
         events counted where the catalogue gives depths.
     median_days, sigma, max_days
-        Repair time: lognormal median (days) and shape, and its cap.
+        The default repair time: lognormal median (days) and shape, and its cap.
     years, seed, block_years, sample_km
         Simulation defaults: years, seed, years per random block, route sampling step (km).
+    anchor_share, anchor_cell_km
+        The share of background faults that come as dragged-anchor events, and the size (km)
+        of the cells an event cuts every cable of (0: no anchor events).
+    cut_share
+        Of the cables within ``radius_km`` of an earthquake that breaks cables, the share it
+        breaks (``None``: each cable independently, as in v1).
+    chokepoint_events
+        Rare events per chokepoint.
+    zones
+        Repair times by maintenance zone (the default one apart).
+    waters_km, zone_areas, zone_table
+        How far from a landing point a country's waters reach, which waters each zone covers
+        (``repair_zones.csv``) and the table's path.
+    backups, backups_file
+        Cited non-cable backups (``backups.csv``) and the file's path.
+    repair_basis
+        Where the default repair time comes from.
     """
 
     name: str
@@ -93,6 +206,42 @@ class FaultModel:
     seed: int
     block_years: int
     sample_km: float
+    anchor_share: float = 0.0
+    anchor_cell_km: float = 20.0
+    cut_share: float | None = None
+    chokepoint_events: tuple[ChokepointEvents, ...] = ()
+    zones: tuple[RepairTime, ...] = ()
+    waters_km: float = 370.4
+    zone_areas: tuple[ZoneArea, ...] = ()
+    zone_table: str | None = None
+    backups: tuple[Backup, ...] = ()
+    backups_file: str | None = None
+    repair_basis: str = ""
+
+    @property
+    def default_repair(self) -> RepairTime:
+        """The repair time where no zone applies."""
+        return RepairTime(
+            DEFAULT_ZONE, self.median_days, self.sigma, self.max_days, self.repair_basis
+        )
+
+    @property
+    def repair_times(self) -> tuple[RepairTime, ...]:
+        """Every repair time: the default first, then the zones in the file's order."""
+        return (self.default_repair, *self.zones)
+
+    def repair_for(self, zone: str) -> RepairTime:
+        """Return the repair time of a zone (``default`` included)."""
+        for repair in self.repair_times:
+            if repair.zone == zone:
+                return repair
+        msg = f"zone {zone!r} is not one of {[r.zone for r in self.repair_times]}"
+        raise KeyError(msg)
+
+    @property
+    def longest_repair_days(self) -> float:
+        """The largest cap of any repair time (how far back a year's faults may start)."""
+        return max(r.max_days for r in self.repair_times)
 
     def break_probabilities(self, magnitudes: np.ndarray) -> np.ndarray:
         """Chance that an earthquake of each magnitude within ``radius_km`` breaks a cable."""
@@ -102,25 +251,16 @@ class FaultModel:
         return np.minimum(1.0, self.break_probability * scale)
 
     def repair_days(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` repair times (days) from the capped lognormal."""
-        days = rng.lognormal(math.log(self.median_days), self.sigma, n) if self.sigma else None
-        if days is None:
-            days = np.full(n, self.median_days)
-        return np.minimum(days, self.max_days)
+        """Draw ``n`` repair times (days) from the default capped lognormal."""
+        return self.default_repair.draw(rng, n)
 
     def repair_quantile(self, q: float) -> float:
-        """Return the ``q`` quantile of the repair time in days (``0 < q < 1``)."""
-        z = math.sqrt(2.0) * _erfinv(2.0 * q - 1.0)
-        return min(self.median_days * math.exp(self.sigma * z), self.max_days)
+        """Return the ``q`` quantile of the default repair time in days (``0 < q < 1``)."""
+        return self.default_repair.quantile(q)
 
     def mean_repair_days(self) -> float:
-        """Mean repair time (days) of the capped lognormal, in closed form."""
-        mu, s, cap = math.log(self.median_days), self.sigma, self.max_days
-        if s == 0:
-            return min(self.median_days, cap)
-        z = (math.log(cap) - mu) / s
-        below = math.exp(mu + s * s / 2.0) * _phi(z - s)
-        return below + cap * (1.0 - _phi(z))
+        """Mean of the default repair time (days)."""
+        return self.default_repair.mean()
 
 
 def _phi(x: float) -> float:
@@ -144,13 +284,105 @@ def _err(path: Path, key: str, problem: str) -> RiskSpecError:
     return RiskSpecError(f"{str(path)!r}, key {key!r}: {problem}")
 
 
+def _value(file: Path, name: str, value: Any, low: float, high: float) -> float:
+    """Check one number against its bounds (and wholeness for the integer keys)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _err(file, name, f"was {value!r} of type {type(value).__name__}; a number")
+    if not low <= value <= high or not math.isfinite(value):
+        raise _err(file, name, f"was {value!r} but must be in [{low:g}, {high:g}]")
+    key = name.rsplit(".", 1)[-1]
+    if key in _INTEGERS and not float(value).is_integer():
+        raise _err(file, name, f"was {value!r} but must be a whole number")
+    return int(value) if key in _INTEGERS else float(value)
+
+
+def _text(file: Path, name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _err(file, name, f"was {value!r}; a non-empty string")
+    return value
+
+
+def _table(
+    file: Path, data: dict[str, Any], table: str, keys: _Bounds, *, extra: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Check a table with required numeric ``keys`` (plus optional ones named in ``extra``)."""
+    given = data.get(table)
+    if not isinstance(given, dict):
+        raise _err(file, table, f"missing: a [{table}] table with {sorted(keys)} is required")
+    allowed = [*keys, *_OPTIONAL.get(table, {}), *extra]
+    unknown = sorted(set(given) - set(allowed))
+    if unknown:
+        raise _err(file, f"{table}.{unknown[0]}", f"unknown key; [{table}] keys: {allowed}")
+    values: dict[str, Any] = {}
+    for key, (low, high) in keys.items():
+        if key not in given:
+            raise _err(file, f"{table}.{key}", "missing")
+        values[key] = _value(file, f"{table}.{key}", given[key], low, high)
+    for key, (low, high, default) in _OPTIONAL.get(table, {}).items():
+        values[key] = (
+            _value(file, f"{table}.{key}", given[key], low, high) if key in given else default
+        )
+    return values
+
+
+def _repair_zones(file: Path, repair: dict[str, Any]) -> tuple[RepairTime, ...]:
+    zones = repair.get("zones", {})
+    if not isinstance(zones, dict):
+        raise _err(file, "repair.zones", "must be tables [repair.zones.<zone>]")
+    out = []
+    for zone, body in zones.items():
+        name = f"repair.zones.{zone}"
+        if zone == DEFAULT_ZONE or not isinstance(body, dict):
+            raise _err(file, name, "must be a table, and 'default' is the [repair] table itself")
+        values = _table(file, {name: body}, name, _REPAIR, extra=("basis",))
+        basis = _text(file, f"{name}.basis", body.get("basis"))
+        out.append(RepairTime(zone, basis=basis, **values))
+    return tuple(out)
+
+
+def _chokepoint_events(file: Path, data: dict[str, Any]) -> tuple[ChokepointEvents, ...]:
+    given = data.get("chokepoint_events", {})
+    if not isinstance(given, dict):
+        raise _err(file, "chokepoint_events", "must be tables [chokepoint_events.<id>]")
+    out = []
+    for chokepoint, body in given.items():
+        name = f"chokepoint_events.{chokepoint}"
+        if not isinstance(body, dict):
+            raise _err(file, name, "must be a table")
+        values = _table(file, {name: body}, name, _CHOKEPOINT, extra=("basis",))
+        basis = _text(file, f"{name}.basis", body.get("basis"))
+        out.append(ChokepointEvents(chokepoint, basis=basis, **values))
+    return tuple(out)
+
+
+def _read(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        msg = f"{str(file)!r} does not exist"
+        raise RiskSpecError(msg) from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        msg = f"{str(file)!r} is not valid TOML: {exc}"
+        raise RiskSpecError(msg) from None
+
+
+def _named_file(file: Path, meta: dict[str, Any], key: str) -> Path | None:
+    if key not in meta:
+        return None
+    named = file.parent / _text(file, f"model.{key}", meta[key])
+    if not named.is_file():
+        raise _err(file, f"model.{key}", f"names {str(named)!r}, which does not exist")
+    return named
+
+
 def load_fault_model(path: str | Path | None = None) -> FaultModel:
-    """Read and check a fault model.
+    """Read and check a fault model and the tables it names.
 
     Parameters
     ----------
     path
-        A fault-model TOML; by default ``risk_models/faults-v1.toml``.
+        A fault-model TOML; by default ``risk_models/faults-v2.toml``. The tables it names
+        (``[model] zone_table``, ``backups``) are read from its folder.
 
     Returns
     -------
@@ -161,52 +393,55 @@ def load_fault_model(path: str | Path | None = None) -> FaultModel:
     ------
     RiskSpecError
         Naming the file and the key: a missing or unknown table or key, a value that is not a
-        number, out of its range, or not a whole number where one is needed.
+        number, out of its range, or not a whole number where one is needed; a table it names
+        that is missing or invalid (naming that file, its row and field).
 
     Examples
     --------
     >>> from cablemap.risk.model.faults import load_fault_model
-    >>> load_fault_model().coastal_km
-    200.0
+    >>> fm = load_fault_model()
+    >>> fm.coastal_km, fm.repair_for("spmma").median_days < fm.repair_for("taiwan").median_days
+    (200.0, True)
     """
     file = risk_models_path() / DEFAULT_FAULTS_FILE if path is None else Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        msg = f"{str(file)!r} does not exist"
-        raise RiskSpecError(msg) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = f"{str(file)!r} is not valid TOML: {exc}"
-        raise RiskSpecError(msg) from None
+    data = _read(file)
     meta = data.get("model")
     if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
         raise _err(file, "model.name", 'missing: a fault model needs [model] name = "..."')
-    unknown = sorted(set(data) - {"model", *_KEYS})
+    unknown = sorted(set(data) - set(_TABLES)) or sorted(
+        f"model.{k}" for k in set(meta) - set(_MODEL_KEYS)
+    )
     if unknown:
-        raise _err(file, unknown[0], f"unknown table; tables: {['model', *_KEYS]}")
+        raise _err(file, unknown[0], f"unknown table or key; tables: {list(_TABLES)}")
     values: dict[str, Any] = {}
     for table, keys in _KEYS.items():
-        given = data.get(table)
-        if not isinstance(given, dict):
-            raise _err(file, table, f"missing: a [{table}] table with {sorted(keys)} is required")
-        extra = sorted(set(given) - set(keys))
-        if extra:
-            raise _err(file, f"{table}.{extra[0]}", f"unknown key; [{table}] keys: {list(keys)}")
-        for key, (low, high) in keys.items():
-            name = f"{table}.{key}"
-            if key not in given:
-                raise _err(file, name, "missing")
-            value = given[key]
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                raise _err(file, name, f"was {value!r} of type {type(value).__name__}; a number")
-            if not low <= value <= high or not math.isfinite(value):
-                raise _err(file, name, f"was {value!r} but must be in [{low:g}, {high:g}]")
-            if key in _INTEGERS and not float(value).is_integer():
-                raise _err(file, name, f"was {value!r} but must be a whole number")
-            values[key] = int(value) if key in _INTEGERS else float(value)
+        extra = ("zones", "basis") if table == "repair" else ()
+        values |= _table(file, data, table, keys, extra=extra)
+    # without an [anchors] table (v1): no anchor events
+    anchors = _table(file, data, "anchors", {}) if "anchors" in data else {"share": 0.0}
+    cell_km = anchors.get("cell_km") or FaultModel.anchor_cell_km
+    repair = data["repair"]
+    zones = _repair_zones(file, repair)
+    zone_file = _named_file(file, meta, "zone_table")
+    backups_file = _named_file(file, meta, "backups")
+    try:
+        areas = read_repair_zones(zone_file, [z.zone for z in zones])[1] if zone_file else ()
+        backups = read_backups(backups_file) if backups_file else ()
+    except RiskSpecError as exc:
+        msg = f"{str(file)!r}: a table it names is invalid: {exc}"
+        raise RiskSpecError(msg) from None
     return FaultModel(
         name=str(meta["name"]),
         description=str(meta.get("description", "")),
         path=str(file),
+        anchor_share=anchors["share"],
+        anchor_cell_km=cell_km,
+        chokepoint_events=_chokepoint_events(file, data),
+        zones=zones,
+        zone_areas=areas,
+        zone_table=str(zone_file) if zone_file else None,
+        backups=backups,
+        backups_file=str(backups_file) if backups_file else None,
+        repair_basis=str(repair.get("basis", "")),
         **values,
     )

@@ -1,9 +1,12 @@
 """The places a simulation watches, and the parts of the network that can cut each one off.
 
 A **place** is a country with a submarine path abroad, or a group of landing points joined by
-assumed land links (they share their fate). It is cut off while it reaches no other country by
-sea and, for a group off its country's main landmass, not the main landmass either (the
-definitions of :mod:`cablemap.risk.scenarios.engine`).
+assumed land links (they share their fate). A country is cut off while none of its landing
+points reaches another country by sea. A group is watched twice when it lies off its country's
+main landmass: *cut off* while it reaches no other country (as its country: so a country is
+never cut off without each of its landing points), and *isolated* while it reaches neither
+another country nor its main landmass (the definition of
+:mod:`cablemap.risk.scenarios.engine`); on the main landmass the two are the same.
 
 What can cut a place off is found once, from the uncut network:
 
@@ -70,19 +73,32 @@ class Place:
     Attributes
     ----------
     kind
-        ``"country"`` or ``"landing_point"``.
+        ``"country"``; ``"landing_point"``: a group cut off when it reaches no other country
+        and, off its country's main landmass, not the main landmass either (isolated); or
+        ``"abroad"``: a group off the main landmass, cut off when it reaches no other country
+        (on the main landmass the two are the same, and only ``"landing_point"`` is kept).
     key
         The ISO3 code, or the group's first landing point.
     members
         The country, or every landing point of the group.
     parts
         Indices of its :class:`Part` objects (shared between places).
+    off_main
+        A landing-point group off its country's main landmass.
+    with_places
+        Places (indices) whose cut-off intervals count as this place's too.
+    gate
+        A place (index) outside whose cut-off years this place's own parts cannot matter
+        (they are then checked only in those years); -1: checked every year.
     """
 
-    kind: Literal["country", "landing_point"]
+    kind: Literal["country", "landing_point", "abroad"]
     key: str
     members: list[str]
     parts: list[int]
+    off_main: bool = False
+    with_places: tuple[int, ...] = ()
+    gate: int = -1
 
 
 def graph_of(n_nodes: int, eu: np.ndarray, ev: np.ndarray) -> Graph:
@@ -306,12 +322,15 @@ class _Builder:
 
     def add(  # noqa: PLR0917 - one place's description
         self,
-        kind: Literal["country", "landing_point"],
+        kind: Literal["country", "landing_point", "abroad"],
         key: str,
         members: list[str],
         sources: np.ndarray,
         good: np.ndarray,
         good_key: tuple[object, ...],
+        *,
+        off_main: bool = False,
+        keep_empty: bool = False,
     ) -> None:
         g = self.graph
         region = _region(self.adj, sources, good)
@@ -343,8 +362,8 @@ class _Builder:
                 self.known[part_key] = len(self.parts)
                 self.parts.append(_build_part(local_edges, entry, exit_, eu, ev, edge_seg))
             part_ids.append(self.known[part_key])
-        if part_ids:
-            self.places.append(Place(kind, key, members, part_ids))
+        if part_ids or keep_empty:
+            self.places.append(Place(kind, key, members, part_ids, off_main))
 
 
 def watched_places(
@@ -390,6 +409,8 @@ def watched_places(
     for i, node in enumerate(g.lp_index):
         if g.lp_country[i] >= 0 and not cut_before[i]:
             groups[int(land_comp[node])].append(i)
+    isolated: dict[int, int] = {}  # land component -> its landing-point place
+    off: list[tuple[int, list[int]]] = []
     for comp in sorted(groups):
         lps = groups[comp]
         ci = int(g.lp_country[lps[0]])
@@ -398,6 +419,79 @@ def watched_places(
         if not on_main[lps[0]]:
             good = good | (land_comp == land_comp[main_node[ci]])
             good_key = ("good", ci, "abroad or main landmass")
+            off.append((comp, lps))
         members = [g.lp_ids[i] for i in lps]
-        builder.add("landing_point", members[0], members, g.lp_index[lps], good, good_key)
+        before = len(builder.places)
+        builder.add(
+            "landing_point",
+            members[0],
+            members,
+            g.lp_index[lps],
+            good,
+            good_key,
+            off_main=not on_main[lps[0]],
+        )
+        if len(builder.places) > before:
+            isolated[comp] = before
+    for comp, lps in off:
+        _add_abroad(builder, lps, isolated, comp, groups, land_comp, main_node)
     return builder.places, builder.parts, unconnected
+
+
+def _add_abroad(  # noqa: PLR0917 - one group and the maps of the others
+    builder: _Builder,
+    lps: list[int],
+    isolated: dict[int, int],
+    comp: int,
+    groups: dict[int, list[int]],
+    land_comp: np.ndarray,
+    main_node: np.ndarray,
+) -> None:
+    """Watch a group off its main landmass for being cut off from abroad.
+
+    Cut off from abroad, a group is isolated or reaches only its main landmass, which is then
+    cut off from abroad too. So where every way abroad crosses the main landmass, the group is
+    cut off exactly while it is isolated or the main landmass is cut off (no part of its own).
+    Otherwise (Nuku'alofa: a cable of its own abroad) its own way out is found, and checked
+    only in the years the main landmass is cut off (in the others it is cut off while isolated).
+    """
+    g = builder.graph
+    ci = int(g.lp_country[lps[0]])
+    abroad = np.zeros(len(g.nodes), dtype=bool)
+    abroad[g.lp_index] = (g.lp_country >= 0) & (g.lp_country != ci)
+    main_comp = int(land_comp[main_node[ci]])
+    on_main_land = land_comp == main_comp
+    members = [g.lp_ids[i] for i in lps]
+    reached = _region(builder.adj, g.lp_index[lps], abroad | on_main_land)
+    iso = (isolated[comp],) if comp in isolated else ()
+    main = isolated.get(main_comp)
+    if not abroad[reached].any():
+        # every way abroad crosses the main landmass: cut off exactly while isolated or while
+        # the main landmass is cut off
+        if main_comp in groups:
+            with_places = (*iso, *((main,) if main is not None else ()))
+            builder.places.append(
+                Place("abroad", members[0], members, [], True, with_places=with_places)
+            )
+        return  # else the main landmass itself never reaches abroad
+    if main_comp in groups and main is None:
+        # the main landmass is never cut off: neither is the group while it reaches it
+        builder.places.append(Place("abroad", members[0], members, [], True, with_places=iso))
+        return
+    before = len(builder.places)
+    builder.add(
+        "abroad",
+        members[0],
+        members,
+        g.lp_index[lps],
+        abroad,
+        ("good", ci, "abroad"),
+        off_main=True,
+        keep_empty=True,
+    )
+    if len(builder.places) > before:
+        # cut off while not isolated means reaching only the main landmass, which is then cut
+        # off too: outside the main landmass's cut-off years, cut off = isolated
+        place = builder.places[before]
+        place.with_places = iso
+        place.gate = main if main is not None else -1

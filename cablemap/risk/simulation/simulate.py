@@ -1,20 +1,25 @@
 """Monte Carlo of faults and repairs: how likely each country is to be cut off by sea in a year.
 
-Each simulated year draws faults on the segments of the network
-(:mod:`cablemap.risk.network.topology`) from the fault model (:mod:`cablemap.risk.hazards.rates`):
-background faults per segment as a Poisson process, and earthquakes drawn from the catalogue
-(each may break several cables at once). Every fault is repaired after a lognormal number of
-days. A year is the window ``[0, 365)`` days; faults of the preceding ``max_days`` are drawn
+Each simulated year draws fault **events** over the network (:mod:`cablemap.risk.network.topology`)
+from the fault model (:mod:`cablemap.risk.hazards.rates`), cause by cause: independent faults
+(one cable each), dragged-anchor events (every cable in the event's cell of a shallow corridor
+or strait), earthquakes of the catalogue (each may break many of the cables near it) and the
+rare events of a chokepoint (Luzon Strait sediment flows). Every fault is repaired after a
+lognormal number of days of its **repair zone** (the maintenance zone of the waters it falls
+in). A year is the window ``[0, 365)`` days; events of the preceding longest repair are drawn
 too, so a year starts with the repairs still under way, as in a steady state.
 
 A country is **cut off** while none of its landing points reaches another country's by sea (as
-in :mod:`cablemap.risk.scenarios.engine`); a landing point while it reaches no other country and,
-off its country's main landmass, not the main landmass either. Countries and landing points
-already cut off without any fault are left out (``unconnected_countries``). Per country and
-landing point the simulation reports the share of years with at least one cut-off (the yearly
-probability, with a 95 % Wilson interval), the expected days cut off a year, and the cables
-that were down most often while it was cut off; per cable, how often it was part of a
-country's loss.
+in :mod:`cablemap.risk.scenarios.engine`); a landing point while it reaches no other country
+(so a country is cut off only while each of its landing points is), and **isolated** while it
+reaches neither another country nor, off its country's main landmass, the main landmass. A
+landing point with a cited non-cable backup (``backups.csv``: Matsu's microwave) is
+**degraded** instead of cut off. Countries and landing points already cut off without any
+fault are left out (``unconnected_countries``). Per country and landing point the simulation
+reports the share of years with at least one cut-off (the yearly probability, with a 95 %
+Wilson interval), the expected days cut off a year, and the cables that were down most often
+while it was cut off; per cable, how often it was part of a country's loss; per cause, how
+many events a year and how many cables each cut.
 
 **Fast and exact.** Only the place a fault touches is recomputed. For every country and
 landing point the way out of it is found once (:mod:`cablemap.risk.simulation.places`): the
@@ -41,7 +46,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,12 +55,17 @@ import pandas as pd
 import scipy.sparse as sp
 
 from cablemap._errors import CablemapError
-from cablemap.risk.hazards.rates import FaultRates, fault_rates
+from cablemap.risk.hazards.rates import CAUSES, EventSource, FaultRates, fault_rates
 from cablemap.risk.model.faults import _KEYS as _FAULT_KEYS
 from cablemap.risk.model.faults import DAYS_PER_YEAR, FaultModel, load_fault_model
 from cablemap.risk.network.connectivity import connected_labels
 from cablemap.risk.scenarios.engine import ScenarioEngine
 from cablemap.risk.simulation.places import Part, Place, watched_places
+from cablemap.risk.simulation.results import (
+    SimulationResult,
+    summarise,
+    wilson_interval,
+)
 from cablemap.risk.simulation.scheduler import (
     SchedulerError,
     check_scheduler,
@@ -66,16 +76,11 @@ from cablemap.risk.simulation.scheduler import (
 if TYPE_CHECKING:
     import geopandas as gpd
 
-    from cablemap.layers.collection import Layers
     from cablemap.risk.analysis import Analysis
 
 logger = logging.getLogger(__name__)
 
 ENGINES = ("local", "dask")
-#: Two-sided 95 % normal quantile, for Wilson score intervals.
-Z95 = 1.959963984540054
-#: Cables listed per country or landing point in ``top_cables``.
-TOP_CABLES = 5
 #: How long to wait for a Dask scheduler given by address: the connection and the handshake
 #: together (and again for its first worker).
 SCHEDULER_TIMEOUT = "10s"
@@ -83,6 +88,22 @@ SCHEDULER_TIMEOUT = "10s"
 MAX_YEARS = int(_FAULT_KEYS["simulation"]["years"][1])
 #: Runs of at least this many blocks time their first block and report the estimated time.
 PILOT_MIN_BLOCKS = 3
+#: Events cutting this many cables or more are tallied apart (Hengchun 2006 cut 8 systems).
+LARGE_EVENT = 6
+#: Faults of watched cables starting within this many days of each other form a group.
+GROUP_DAYS = 1.0
+
+__all__ = [
+    "ENGINES",
+    "BlockResult",
+    "SimulationError",
+    "SimulationPlan",
+    "SimulationResult",
+    "prepare_simulation",
+    "run_block",
+    "simulate_analysis",
+    "wilson_interval",
+]
 
 
 class SimulationError(CablemapError, ValueError):
@@ -90,6 +111,59 @@ class SimulationError(CablemapError, ValueError):
 
 
 # ----------------------------------------------------------------------------- the plan
+@dataclass
+class Draws:
+    """One cause's events, restricted to the active segments (arrays only, for the workers).
+
+    Attributes
+    ----------
+    cause
+        Index into :data:`cablemap.risk.hazards.rates.CAUSES`.
+    cumulative, total
+        Cumulative rate over the kinds of event, and the total (events a year).
+    ptr, segment, zone
+        Per kind (CSR): the segments it may cut and the repair zone of each cut.
+    trigger, cut
+        Per kind: the chance that an event cuts anything, then each of its segments; ``None``
+        where every chance is 1 (no random numbers drawn for them).
+    area
+        Per kind: the chokepoint it lies in, or -1.
+    """
+
+    cause: int
+    cumulative: np.ndarray
+    total: float
+    ptr: np.ndarray
+    segment: np.ndarray
+    zone: np.ndarray
+    trigger: np.ndarray | None
+    cut: np.ndarray | None
+    area: np.ndarray
+
+
+def _draws(cause: int, source: EventSource, seg_active: np.ndarray) -> Draws:
+    """Keep the cuts on active segments, and the kinds of event left with any."""
+    n_kinds = len(source.rate)
+    kind_of_cut = np.repeat(np.arange(n_kinds), np.diff(source.ptr))
+    keep_cut = seg_active[source.segment]
+    live = np.bincount(kind_of_cut[keep_cut], minlength=n_kinds)
+    alive = (live > 0) & (source.rate > 0) & (source.trigger > 0)
+    keep_cut &= alive[kind_of_cut]
+    rate = source.rate[alive]
+    trigger, cut = source.trigger[alive], source.cut[alive]
+    return Draws(
+        cause=cause,
+        cumulative=np.cumsum(rate),
+        total=float(rate.sum()),
+        ptr=np.concatenate([[0], np.cumsum(live[alive])]).astype(np.int64),
+        segment=source.segment[keep_cut],
+        zone=source.zone[keep_cut],
+        trigger=None if np.all(trigger >= 1.0) else trigger,
+        cut=None if np.all(cut >= 1.0) else cut,
+        area=source.area[alive],
+    )
+
+
 @dataclass
 class SimulationPlan:
     """Everything a block of years needs: arrays only, so it travels to Dask workers cheaply.
@@ -100,18 +174,25 @@ class SimulationPlan:
         What to simulate; block ``b`` covers years ``b * block_years`` onwards.
     cable_ids, seg_cable
         Cables (sorted) and the cable of every segment (index into ``cable_ids``).
-    bg_segments, bg_cumulative, background_total
-        Segments with a background rate, the cumulative sum of their rates, the total.
-    quake_rate, event_ptr, pair_seg, pair_prob
-        Earthquakes near an active cable per year; per earthquake (CSR) the segments it may
-        break and with what chance.
-    repair
-        ``(median_days, sigma, max_days)`` of the lognormal repair time.
+    draws
+        The causes' events, in the order of :data:`~cablemap.risk.hazards.rates.CAUSES`.
+    zone_mu, zone_sigma, zone_cap
+        Per repair zone: ln of the median, sigma and cap (days) of its lognormal.
+    lookback
+        Days before a year whose events are drawn too (the longest repair).
+    n_areas
+        Chokepoints the events' ``area`` refers to.
     places, parts
         The countries and landing-point groups watched, and the parts of their ways out
         (:mod:`cablemap.risk.simulation.places`).
     screen, screen_parts, slots_per_part
         Segments x slots and slots x parts incidence (sparse), and slots per part.
+    gated
+        Per part, whether it is used only by places whose parts are checked in their gate's
+        cut-off years alone.
+    watch
+        Per cable, whether it is watched for faults of several at once (the calibration's
+        cables), or ``None``.
     """
 
     years: int
@@ -119,24 +200,29 @@ class SimulationPlan:
     block_years: int
     cable_ids: list[str]
     seg_cable: np.ndarray
-    bg_segments: np.ndarray
-    bg_cumulative: np.ndarray
-    background_total: float
-    quake_rate: float
-    event_ptr: np.ndarray
-    pair_seg: np.ndarray
-    pair_prob: np.ndarray
-    repair: tuple[float, float, float]
+    draws: list[Draws]
+    zone_mu: np.ndarray
+    zone_sigma: np.ndarray
+    zone_cap: np.ndarray
+    lookback: float
+    n_areas: int
     places: list[Place]
     parts: list[Part]
     screen: sp.csr_matrix
     screen_parts: sp.csr_matrix
     slots_per_part: np.ndarray
+    gated: np.ndarray
+    watch: np.ndarray | None = None
 
     @property
     def n_blocks(self) -> int:
         """Number of blocks the years fall into."""
         return math.ceil(self.years / self.block_years)
+
+    @property
+    def events_per_year(self) -> float:
+        """Events a year of every cause (those that may cut an active segment)."""
+        return float(sum(d.total for d in self.draws))
 
 
 @dataclass
@@ -154,8 +240,17 @@ class BlockResult:
     place_cable
         ``(place, cable, years)`` rows: years a cable was down (in a broken part) while the
         place was cut off.
-    background_faults, seismic_faults
-        Per cable: faults that started in the block's years, by cause.
+    cause_faults
+        Per cable and cause: faults that started in the block's years.
+    events
+        Per cause, of the events that started in the block's years and cut anything: events,
+        cables cut, events cutting two cables or more, :data:`LARGE_EVENT` or more, the largest.
+    area_events
+        The same per chokepoint (the events that lie in it), one row per chokepoint.
+    watch_days, watch_events, watch_groups
+        With watched cables: days with two or more of them down at once, events that cut two
+        or more of them, and groups of faults of two or more starting within
+        :data:`GROUP_DAYS` of each other.
     exact_checks
         Intervals whose connectivity was computed (for the benchmark).
     """
@@ -165,8 +260,12 @@ class BlockResult:
     cut_years: np.ndarray
     cut_days: np.ndarray
     place_cable: np.ndarray
-    background_faults: np.ndarray
-    seismic_faults: np.ndarray
+    cause_faults: np.ndarray
+    events: np.ndarray
+    area_events: np.ndarray
+    watch_days: float
+    watch_events: int
+    watch_groups: int
     exact_checks: int
 
 
@@ -176,6 +275,7 @@ def prepare_simulation(
     *,
     years: int,
     seed: int,
+    watch: list[str] | None = None,
 ) -> SimulationPlan:
     """Gather the arrays a block of years needs.
 
@@ -188,6 +288,8 @@ def prepare_simulation(
         Fault rates of the engine's network (:func:`cablemap.risk.hazards.rates.fault_rates`).
     years, seed
         How many years, and the seed of every block's random numbers.
+    watch
+        Cables whose faults of several at once are tallied (the calibration's); default none.
 
     Returns
     -------
@@ -201,15 +303,6 @@ def prepare_simulation(
     cable_ids = sorted(set(engine.network.segments["cable_id"]))
     cable_index = {c: i for i, c in enumerate(cable_ids)}
     seg_cable = np.array([cable_index[c] for c in engine.network.segments["cable_id"]])
-    background = rates.segments["background_per_year"].to_numpy(dtype=float) * seg_active
-    bg_segments = np.flatnonzero(background > 0)
-    pairs = rates.quake_pairs[seg_active[rates.quake_pairs["segment"].to_numpy(dtype=np.int64)]]
-    pairs = pairs[pairs["break_probability"] > 0]
-    events, event_of_pair = np.unique(pairs["event"].to_numpy(dtype=np.int64), return_inverse=True)
-    order = np.argsort(event_of_pair, kind="stable")
-    event_ptr = np.concatenate(
-        [[0], np.cumsum(np.bincount(event_of_pair, minlength=len(events)))]
-    ).astype(np.int64)
     places, parts, _ = watched_places(engine, active)
     slot_part = np.concatenate(
         [np.full(len(p.slots), i, dtype=np.int64) for i, p in enumerate(parts)]
@@ -225,71 +318,141 @@ def prepare_simulation(
         (np.ones(len(slot_part), dtype=np.int32), (np.arange(len(slot_part)), slot_part)),
         shape=(len(slot_part), len(parts)),
     )
+    repairs = fm.repair_times
+    watched = None
+    if watch is not None:
+        watched = np.isin(np.array(cable_ids, dtype=object), np.array(watch, dtype=object))
     return SimulationPlan(
         years=years,
         seed=seed,
         block_years=fm.block_years,
         cable_ids=cable_ids,
         seg_cable=seg_cable,
-        bg_segments=bg_segments,
-        bg_cumulative=np.cumsum(background[bg_segments]),
-        background_total=float(background.sum()),
-        quake_rate=len(events) / rates.catalogue_years if rates.catalogue_years else 0.0,
-        event_ptr=event_ptr,
-        pair_seg=pairs["segment"].to_numpy(dtype=np.int64)[order],
-        pair_prob=pairs["break_probability"].to_numpy(dtype=float)[order],
-        repair=(fm.median_days, fm.sigma, fm.max_days),
+        draws=[_draws(i, rates.sources[c], seg_active) for i, c in enumerate(CAUSES)],
+        zone_mu=np.array([math.log(r.median_days) for r in repairs]),
+        zone_sigma=np.array([r.sigma for r in repairs]),
+        zone_cap=np.array([r.max_days for r in repairs]),
+        lookback=fm.longest_repair_days,
+        n_areas=len(rates.chokepoint_ids),
         places=places,
         parts=parts,
         screen=screen,
         screen_parts=screen_parts,
         slots_per_part=np.array([len(p.slots) for p in parts], dtype=np.int64),
+        gated=_gated(places, len(parts)),
+        watch=watched,
     )
+
+
+def _gated(places: list[Place], n_parts: int) -> np.ndarray:
+    """Parts used only by places with a gate (checked only in the gate's cut-off years)."""
+    gated = np.zeros(n_parts, dtype=bool)
+    for place in places:
+        if place.gate >= 0:
+            gated[place.parts] = True
+    for place in places:
+        if place.gate < 0:
+            gated[place.parts] = False
+    return gated
 
 
 # ----------------------------------------------------------------------------- one block
-def _draw_faults(
-    plan: SimulationPlan, rng: np.random.Generator, n_years: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Faults of a block: year, segment, start and end (days), and whether seismic.
+@dataclass
+class Faults:
+    """A block's faults (one row per cut segment) and the events they came from.
 
-    The draws, in this order: background faults per year (Poisson), their segments (by
-    rate), their start days; earthquakes per year (Poisson), which of the catalogue's, their
-    start days, which cables each breaks; every fault's repair time.
+    Attributes
+    ----------
+    year, segment, start, end, event
+        Per fault: year in the block, segment, start and end day (relative to the year's
+        start; negative: before it), and the event (row of the event arrays).
+    event_cause, event_area, event_year, event_start
+        Per event that cut anything: cause, chokepoint (-1: none), year and start day.
     """
-    median, sigma, max_days = plan.repair
-    lookback = max_days
+
+    year: np.ndarray
+    segment: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    event: np.ndarray
+    event_cause: np.ndarray
+    event_area: np.ndarray
+    event_year: np.ndarray
+    event_start: np.ndarray
+
+
+def _draw_cause(
+    d: Draws, rng: np.random.Generator, n_years: int, lookback: float
+) -> tuple[np.ndarray, ...]:
+    """One cause's events of a block and their cuts.
+
+    The draws, in this order: events per year (Poisson), which kind (by rate), their start
+    days, whether each triggers (where not certain), which of its segments each cuts (where
+    not certain).
+
+    Returns
+    -------
+    tuple of ndarray
+        Per event: year, start, area; per cut: event (position in those), segment, zone.
+    """
     scale = (DAYS_PER_YEAR + lookback) / DAYS_PER_YEAR
-    n_bg = rng.poisson(plan.background_total * scale, n_years)
-    total = int(n_bg.sum())
-    bg_year = np.repeat(np.arange(n_years), n_bg)
-    pick = rng.random(total) * (plan.bg_cumulative[-1] if len(plan.bg_cumulative) else 0.0)
-    where = np.searchsorted(plan.bg_cumulative, pick, side="right")
-    bg_seg = plan.bg_segments[np.minimum(where, max(len(plan.bg_segments) - 1, 0))]
-    bg_start = rng.uniform(-lookback, DAYS_PER_YEAR, total)
-    n_events = len(plan.event_ptr) - 1
-    n_q = rng.poisson(plan.quake_rate * scale, n_years)
-    q_year = np.repeat(np.arange(n_years), n_q)
-    q_event = rng.integers(0, max(n_events, 1), int(n_q.sum()))
-    q_start = rng.uniform(-lookback, DAYS_PER_YEAR, int(n_q.sum()))
-    counts = (
-        plan.event_ptr[q_event + 1] - plan.event_ptr[q_event]
-        if n_events
-        else np.zeros(len(q_event), dtype=np.int64)
+    n = rng.poisson(d.total * scale, n_years)
+    total = int(n.sum())
+    year = np.repeat(np.arange(n_years), n)
+    pick = rng.random(total) * (d.cumulative[-1] if len(d.cumulative) else 0.0)
+    kind = np.minimum(np.searchsorted(d.cumulative, pick, side="right"), len(d.cumulative) - 1)
+    start = rng.uniform(-lookback, DAYS_PER_YEAR, total)
+    if d.trigger is not None:
+        fired = rng.random(total) < d.trigger[kind]
+        year, kind, start = year[fired], kind[fired], start[fired]
+    counts = d.ptr[kind + 1] - d.ptr[kind]
+    pair = np.repeat(d.ptr[kind], counts) + _within(counts)
+    owner = np.repeat(np.arange(len(kind)), counts)
+    if d.cut is not None:
+        cut = rng.random(len(pair)) < d.cut[np.repeat(kind, counts)]
+        pair, owner = pair[cut], owner[cut]
+        hit = np.zeros(len(kind), dtype=bool)
+        hit[owner] = True
+        renumber = np.cumsum(hit) - 1
+        year, kind, start, owner = year[hit], kind[hit], start[hit], renumber[owner]
+    return year, start, d.area[kind], owner, d.segment[pair], d.zone[pair]
+
+
+def _draw_faults(plan: SimulationPlan, rng: np.random.Generator, n_years: int) -> Faults:
+    """Faults of a block, cause by cause (:func:`_draw_cause`), then every fault's repair.
+
+    Repair days: ``exp(mu + sigma x N(0, 1))`` of the fault's zone, at most its cap. Faults
+    whose repair ends before the first year begins are dropped.
+    """
+    parts = [_draw_cause(d, rng, n_years, plan.lookback) for d in plan.draws]
+    offsets = np.cumsum([0] + [len(p[0]) for p in parts])
+    event_cause = np.concatenate(
+        [np.full(len(p[0]), d.cause, dtype=np.int8) for p, d in zip(parts, plan.draws, strict=True)]
     )
-    pair = np.repeat(plan.event_ptr[q_event] if n_events else q_event, counts) + _within(counts)
-    broken = rng.random(len(pair)) < plan.pair_prob[pair]
-    eq_seg = plan.pair_seg[pair][broken]
-    eq_year = np.repeat(q_year, counts)[broken]
-    eq_start = np.repeat(q_start, counts)[broken]
-    year = np.concatenate([bg_year, eq_year])
-    seg = np.concatenate([bg_seg, eq_seg]).astype(np.int64)
-    start = np.concatenate([bg_start, eq_start])
-    seismic = np.concatenate([np.zeros(total, dtype=bool), np.ones(len(eq_seg), dtype=bool)])
-    days = rng.lognormal(math.log(median), sigma, len(seg)) if sigma else np.full(len(seg), median)
-    end = start + np.minimum(days, max_days)
+    event_year = np.concatenate([p[0] for p in parts])
+    event_start = np.concatenate([p[1] for p in parts])
+    event_area = np.concatenate([p[2] for p in parts]).astype(np.int64)
+    event = np.concatenate([p[3] + o for p, o in zip(parts, offsets[:-1], strict=True)])
+    segment = np.concatenate([p[4] for p in parts]).astype(np.int64)
+    zone = np.concatenate([p[5] for p in parts]).astype(np.int64)
+    normal = rng.standard_normal(len(segment))
+    days = np.minimum(
+        np.exp(plan.zone_mu[zone] + plan.zone_sigma[zone] * normal), plan.zone_cap[zone]
+    )
+    start = event_start[event]
+    end = start + days
     keep = end > 0
-    return year[keep], seg[keep], start[keep], end[keep], seismic[keep]
+    return Faults(
+        year=event_year[event][keep],
+        segment=segment[keep],
+        start=start[keep],
+        end=end[keep],
+        event=event[keep],
+        event_cause=event_cause,
+        event_area=event_area,
+        event_year=event_year,
+        event_start=event_start,
+    )
 
 
 def _within(counts: np.ndarray) -> np.ndarray:
@@ -389,6 +552,211 @@ def _union_days(year: np.ndarray, start: np.ndarray, end: np.ndarray) -> dict[in
     return out
 
 
+def _event_tallies(
+    plan: SimulationPlan, f: Faults, n_years: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per cable and cause the faults, and per cause and chokepoint the events' sizes.
+
+    Only events that start in the block's years count (not those of the look-back).
+
+    Returns
+    -------
+    tuple of ndarray
+        ``cause_faults`` (cables x causes), ``events`` (causes x 5: events, cables cut, two or
+        more, :data:`LARGE_EVENT` or more, largest) and ``area_events`` (chokepoints x 5).
+    """
+    n_cables, n_causes = len(plan.cable_ids), len(CAUSES)
+    began = f.event_start[f.event] >= 0
+    cable = plan.seg_cable[f.segment[began]]
+    event = f.event[began]
+    pairs = np.unique(event * n_cables + cable)
+    ev, cb = pairs // n_cables, pairs % n_cables
+    cause = f.event_cause[ev].astype(np.int64)
+    cause_faults = np.bincount(cb * n_causes + cause, minlength=n_cables * n_causes).reshape(
+        n_cables, n_causes
+    )
+    events, size = np.unique(ev, return_counts=True)
+    ev_cause = f.event_cause[events].astype(np.int64)
+    ev_area = f.event_area[events]
+    return (
+        cause_faults,
+        _size_table(ev_cause, size, n_causes),
+        _size_table(ev_area[ev_area >= 0], size[ev_area >= 0], plan.n_areas),
+    )
+
+
+def _size_table(group: np.ndarray, size: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group: events, cables cut, events of 2+ cables, of LARGE_EVENT+, the largest."""
+    out = np.zeros((n_groups, 5), dtype=np.int64)
+    out[:, 0] = np.bincount(group, minlength=n_groups)
+    out[:, 1] = np.bincount(group, weights=size, minlength=n_groups).astype(np.int64)
+    out[:, 2] = np.bincount(group[size >= 2], minlength=n_groups)
+    out[:, 3] = np.bincount(group[size >= LARGE_EVENT], minlength=n_groups)
+    np.maximum.at(out[:, 4], group, size)
+    return out
+
+
+def _watch_tallies(plan: SimulationPlan, f: Faults) -> tuple[float, int, int]:
+    """Faults of several watched cables at once.
+
+    Returns
+    -------
+    tuple
+        Days with two or more watched cables down at once; events that cut two or more; and
+        groups of faults on two or more watched cables each starting within
+        :data:`GROUP_DAYS` of the one before (how a fault list shows them).
+    """
+    if plan.watch is None:
+        return 0.0, 0, 0
+    n_cables = len(plan.cable_ids)
+    cable = plan.seg_cable[f.segment]
+    mine = plan.watch[cable]
+    began = mine & (f.event_start[f.event] >= 0)
+    pairs = np.unique(f.event[began] * n_cables + cable[began])
+    _, size = np.unique(pairs // n_cables, return_counts=True)
+    return _multi_down_days(f, cable, mine), int((size >= 2).sum()), _groups(f, cable, began)
+
+
+def _groups(f: Faults, cable: np.ndarray, began: np.ndarray) -> int:
+    """Count groups of faults (chained within GROUP_DAYS in a year) on two or more cables."""
+    order = np.lexsort((f.start[began], f.year[began]))
+    year, start, cab = f.year[began][order], f.start[began][order], cable[began][order]
+    if not len(year):
+        return 0
+    new = np.r_[True, (year[1:] != year[:-1]) | (np.diff(start) > GROUP_DAYS)]
+    group = np.cumsum(new) - 1
+    distinct = np.unique(group * (cab.max() + 1) + cab) // (cab.max() + 1)
+    return int((np.bincount(distinct) >= 2).sum())
+
+
+def _multi_down_days(f: Faults, cable: np.ndarray, mine: np.ndarray) -> float:
+    """Days (summed over the years) with two or more of the watched cables down at once."""
+    frame = pd.DataFrame(
+        {
+            "year": f.year[mine],
+            "cable": cable[mine],
+            "start": np.maximum(f.start[mine], 0.0),
+            "end": np.minimum(f.end[mine], DAYS_PER_YEAR),
+        }
+    )
+    frame = frame[frame["end"] > frame["start"]].sort_values(["year", "cable", "start"])
+    if frame.empty:
+        return 0.0
+    # merge the intervals of one cable in a year, then sweep the year: +1 at a start, -1 at an end
+    reach = frame.groupby(["year", "cable"])["end"].cummax()
+    previous = reach.groupby([frame["year"], frame["cable"]]).shift().fillna(-1.0)
+    run = (frame["start"] > previous).cumsum()
+    merged = frame.groupby(run).agg(year=("year", "first"), start=("start", "first"))
+    merged["end"] = reach.groupby(run).max()
+    times = np.concatenate([merged["start"], merged["end"]])
+    years = np.concatenate([merged["year"], merged["year"]])
+    step = np.concatenate([np.ones(len(merged)), -np.ones(len(merged))])
+    order = np.lexsort((step, times, years))
+    times, years, level = times[order], years[order], np.cumsum(step[order])
+    width = np.where(years[1:] == years[:-1], np.diff(times), 0.0)
+    return float(width[level[:-1] >= 2].sum())
+
+
+@dataclass
+class _YearFaults:
+    """A block's faults sorted by year, with pointers to each year's first."""
+
+    year: np.ndarray
+    segment: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    cable: np.ndarray
+    ptr: np.ndarray
+
+
+def _check_parts(
+    plan: SimulationPlan, f: _YearFaults, cand_year: np.ndarray, cand_part: np.ndarray
+) -> tuple[dict[int, tuple[np.ndarray, ...]], int]:
+    """Check candidate (year, part) pairs exactly; the broken intervals of each part."""
+    broken: dict[int, tuple[np.ndarray, ...]] = {}
+    checks = 0
+    if not len(cand_part):
+        return broken, checks
+    by_part = np.lexsort((cand_year, cand_part))
+    cand_year, cand_part = cand_year[by_part], cand_part[by_part]
+    bounds = np.flatnonzero(np.r_[True, cand_part[1:] != cand_part[:-1], True])
+    for lo, hi in itertools.pairwise(bounds.tolist()):
+        years = cand_year[lo:hi]
+        lengths = f.ptr[years + 1] - f.ptr[years]
+        idx = np.repeat(f.ptr[years], lengths) + _within(lengths)
+        *hit, n_states = _check_part(
+            plan.parts[int(cand_part[lo])],
+            years,
+            f.year[idx],
+            f.segment[idx],
+            f.start[idx],
+            f.end[idx],
+            f.cable[idx],
+        )
+        checks += n_states
+        if len(hit[0]):
+            broken[int(cand_part[lo])] = tuple(hit)
+    return broken, checks
+
+
+def _candidates(plan: SimulationPlan, f: _YearFaults, n_years: int) -> tuple[np.ndarray, ...]:
+    """(year, part) pairs where every slot of the part has a fault in the year."""
+    found = sp.csr_matrix(
+        (np.ones(len(f.segment), dtype=np.int32), (f.year, f.segment)),
+        shape=(n_years, plan.screen.shape[0]),
+    )
+    slots_hit = found @ plan.screen
+    slots_hit.data = np.ones_like(slots_hit.data)
+    per_part = (slots_hit @ plan.screen_parts).tocoo()
+    candidate = per_part.data == plan.slots_per_part[per_part.col]
+    return per_part.row[candidate], per_part.col[candidate]
+
+
+def _broken_places(
+    plan: SimulationPlan, f: _YearFaults, n_years: int
+) -> tuple[dict[int, list[tuple[np.ndarray, ...]]], int]:
+    """Find the broken intervals of each place's parts (and of the places it includes).
+
+    Two passes: every part but the gated ones; then the places that include others or whose
+    parts are gated (checked only in the years their gate place is cut off).
+    """
+    if not len(f.segment) or not plan.parts:
+        return {}, 0
+    cand_year, cand_part = _candidates(plan, f, n_years)
+    first = ~plan.gated[cand_part]
+    broken, checks = _check_parts(plan, f, cand_year[first], cand_part[first])
+    hits: dict[int, list[tuple[np.ndarray, ...]]] = {}
+    later = []
+    for p, place in enumerate(plan.places):
+        if place.with_places or place.gate >= 0:
+            later.append(p)
+        else:
+            hits[p] = [broken[i] for i in place.parts if i in broken]
+    gate_years: dict[int, set[int]] = {}
+    for p in later:
+        gate = plan.places[p].gate
+        if gate >= 0 and hits.get(gate):
+            opened = set(np.concatenate([h[0] for h in hits[gate]]).tolist())
+            for i in plan.places[p].parts:
+                gate_years.setdefault(i, set()).update(opened)
+    if gate_years:
+        keep = np.array(
+            [
+                int(y) in gate_years.get(int(q), ())
+                for y, q in zip(cand_year, cand_part, strict=True)
+            ],
+            dtype=bool,
+        )
+        more, n = _check_parts(plan, f, cand_year[keep & ~first], cand_part[keep & ~first])
+        broken |= more
+        checks += n
+    for p in later:
+        place = plan.places[p]
+        own = [broken[i] for i in place.parts if i in broken]
+        hits[p] = own + [h for q in place.with_places for h in hits[q]]
+    return hits, checks
+
+
 def run_block(plan: SimulationPlan, block: int) -> BlockResult:
     """Simulate one block of years.
 
@@ -407,66 +775,40 @@ def run_block(plan: SimulationPlan, block: int) -> BlockResult:
     first = block * plan.block_years
     n_years = min(plan.block_years, plan.years - first)
     rng = np.random.default_rng(np.random.SeedSequence([plan.seed, block]))
-    year, seg, start, end, seismic = _draw_faults(plan, rng, n_years)
-    n_cables = len(plan.cable_ids)
-    began = start >= 0
-    background_faults = np.bincount(plan.seg_cable[seg[began & ~seismic]], minlength=n_cables)
-    seismic_faults = np.bincount(plan.seg_cable[seg[began & seismic]], minlength=n_cables)
+    faults = _draw_faults(plan, rng, n_years)
+    cause_faults, events, area_events = _event_tallies(plan, faults, n_years)
+    watch_days, watch_events, watch_groups = _watch_tallies(plan, faults)
+    order = np.argsort(faults.year, kind="stable")
+    by_year = _YearFaults(
+        year=faults.year[order],
+        segment=faults.segment[order],
+        start=faults.start[order],
+        end=faults.end[order],
+        cable=plan.seg_cable[faults.segment[order]],
+        ptr=np.searchsorted(faults.year[order], np.arange(n_years + 1)),
+    )
+    hits, checks = _broken_places(plan, by_year, n_years)
     n_places = len(plan.places)
     cut_years = np.zeros(n_places, dtype=np.int64)
     cut_days = np.zeros(n_places)
     tallies: list[np.ndarray] = []
-    checks = 0
-    broken: dict[int, tuple[np.ndarray, ...]] = {}
-    if len(seg) and plan.parts:
-        faults = sp.csr_matrix(
-            (np.ones(len(seg), dtype=np.int32), (year, seg)),
-            shape=(n_years, plan.screen.shape[0]),
+    for p, place_hits in hits.items():
+        if not place_hits:
+            continue
+        days = _union_days(*(np.concatenate([h[j] for h in place_hits]) for j in range(3)))
+        cut_years[p] = len(days)
+        cut_days[p] = float(sum(days.values()))
+        pairs = np.unique(
+            np.column_stack(
+                [
+                    np.concatenate([h[3] for h in place_hits]),
+                    np.concatenate([h[4] for h in place_hits]),
+                ]
+            ),
+            axis=0,
         )
-        slots_hit = faults @ plan.screen
-        slots_hit.data = np.ones_like(slots_hit.data)
-        per_part = (slots_hit @ plan.screen_parts).tocoo()
-        candidate = per_part.data == plan.slots_per_part[per_part.col]
-        cand_year, cand_part = per_part.row[candidate], per_part.col[candidate]
-        order = np.argsort(year, kind="stable")
-        year, seg, start, end = year[order], seg[order], start[order], end[order]
-        cable = plan.seg_cable[seg]
-        year_ptr = np.searchsorted(year, np.arange(n_years + 1))
-        by_part = np.lexsort((cand_year, cand_part))
-        cand_year, cand_part = cand_year[by_part], cand_part[by_part]
-        bounds = np.flatnonzero(np.r_[True, cand_part[1:] != cand_part[:-1], True])
-        for lo, hi in itertools.pairwise(bounds.tolist()):
-            years = cand_year[lo:hi]
-            lengths = year_ptr[years + 1] - year_ptr[years]
-            idx = np.repeat(year_ptr[years], lengths) + _within(lengths)
-            *found, n_states = _check_part(
-                plan.parts[int(cand_part[lo])],
-                years,
-                year[idx],
-                seg[idx],
-                start[idx],
-                end[idx],
-                cable[idx],
-            )
-            checks += n_states
-            if len(found[0]):
-                broken[int(cand_part[lo])] = tuple(found)
-    if broken:
-        for p, place in enumerate(plan.places):
-            hits = [broken[i] for i in place.parts if i in broken]
-            if not hits:
-                continue
-            days = _union_days(*(np.concatenate([h[j] for h in hits]) for j in range(3)))
-            cut_years[p] = len(days)
-            cut_days[p] = float(sum(days.values()))
-            pairs = np.unique(
-                np.column_stack(
-                    [np.concatenate([h[3] for h in hits]), np.concatenate([h[4] for h in hits])]
-                ),
-                axis=0,
-            )
-            cables, counts = np.unique(pairs[:, 1], return_counts=True)
-            tallies.append(np.column_stack([np.full(len(cables), p), cables, counts]))
+        cables, counts = np.unique(pairs[:, 1], return_counts=True)
+        tallies.append(np.column_stack([np.full(len(cables), p), cables, counts]))
     return BlockResult(
         block=block,
         years=n_years,
@@ -475,8 +817,12 @@ def run_block(plan: SimulationPlan, block: int) -> BlockResult:
         place_cable=(
             np.concatenate(tallies).astype(np.int64) if tallies else np.zeros((0, 3), np.int64)
         ),
-        background_faults=background_faults.astype(np.int64),
-        seismic_faults=seismic_faults.astype(np.int64),
+        cause_faults=cause_faults.astype(np.int64),
+        events=events,
+        area_events=area_events,
+        watch_days=watch_days,
+        watch_events=watch_events,
+        watch_groups=watch_groups,
         exact_checks=checks,
     )
 
@@ -603,246 +949,6 @@ def _run_dask(
             own_cluster.close()
 
 
-# ----------------------------------------------------------------------------- results
-def wilson_interval(k: int | np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """95 % Wilson score interval of a binomial proportion ``k / n``.
-
-    Parameters
-    ----------
-    k
-        Successes (an int or an array).
-    n
-        Trials.
-
-    Returns
-    -------
-    tuple of ndarray
-        Lower and upper bounds, in [0, 1].
-    """
-    k = np.asarray(k, dtype=float)
-    p = k / n
-    z2 = Z95 * Z95
-    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
-    half = Z95 / (1 + z2 / n) * np.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
-    low = np.where(k == 0, 0.0, np.clip(centre - half, 0, 1))
-    high = np.where(k == n, 1.0, np.clip(centre + half, 0, 1))
-    return low, high
-
-
-@dataclass
-class SimulationResult:
-    """What a simulation found.
-
-    Attributes
-    ----------
-    years, seed, engine, workers
-        What ran, and on how many Dask workers (1 for ``local``).
-    countries
-        One row per country with a submarine path abroad: ``iso3``, ``name``,
-        ``probability_cut_off`` (share of years with at least one cut-off), ``ci_low``,
-        ``ci_high`` (95 % Wilson interval), ``expected_days_cut_off`` (a year),
-        ``years_cut_off``, ``top_cables`` (``[{"cable_id", "share"}]``: share of its cut-off
-        years in which the cable was down), ``international_cables``; most at risk first.
-    landing_points
-        The same per landing point (``lp_id``, ``name``, ``iso3``, ...).
-    cables
-        Per active cable: ``cable_id``, ``name``, ``faults_per_year`` and ``probability_fault``
-        (the model's), ``simulated_faults_per_year``, ``seismic_faults_per_year``
-        (simulated), ``country_losses_per_year`` (cut-offs of countries it was part of, per
-        year), ``countries`` (those countries, most often first).
-    unconnected_countries
-        Countries with no submarine path abroad even without faults (not simulated).
-    rates
-        The fault rates used.
-    seconds, exact_checks
-        Wall time of the simulation, and intervals checked exactly.
-    notes
-        Assumptions the analyst should know.
-    """
-
-    years: int
-    seed: int
-    engine: str
-    workers: int
-    countries: pd.DataFrame
-    landing_points: pd.DataFrame
-    cables: pd.DataFrame
-    unconnected_countries: list[str]
-    rates: FaultRates
-    seconds: float = 0.0
-    exact_checks: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return the JSON shape of ``cablemap simulate --format json``."""
-        country_keys = [
-            "iso3",
-            "probability_cut_off",
-            "ci_low",
-            "ci_high",
-            "expected_days_cut_off",
-            "top_cables",
-        ]
-        lp_keys = ["lp_id", "name", "iso3", *country_keys[1:]]
-        cable_keys = [
-            "cable_id",
-            "name",
-            "faults_per_year",
-            "probability_fault",
-            "simulated_faults_per_year",
-            "seismic_faults_per_year",
-            "country_losses_per_year",
-            "countries",
-        ]
-        return {
-            "years": self.years,
-            "seed": self.seed,
-            "engine": self.engine,
-            "countries": _records(self.countries[country_keys]),
-            "landing_points": _records(self.landing_points[lp_keys]),
-            "cables": _records(self.cables[cable_keys]),
-        }
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for row in frame.to_dict(orient="records"):
-        out.append(
-            {
-                k: round(float(v), 6) if isinstance(v, float | np.floating) else _plain(v)
-                for k, v in row.items()
-            }
-        )
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.integer):
-        return int(value)
-    return value
-
-
-def _summary(
-    plan: SimulationPlan,
-    results: list[BlockResult],
-    layers: Layers,
-    engine: ScenarioEngine,
-    rates: FaultRates,
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    n = plan.years
-    n_places = len(plan.places)
-    cut_years = np.zeros(n_places, dtype=np.int64)
-    cut_days = np.zeros(n_places)
-    bg = np.zeros(len(plan.cable_ids), dtype=np.int64)
-    eq = np.zeros(len(plan.cable_ids), dtype=np.int64)
-    tally: dict[tuple[int, int], int] = {}
-    for r in sorted(results, key=lambda r: r.block):
-        cut_years += r.cut_years
-        cut_days += r.cut_days
-        bg += r.background_faults
-        eq += r.seismic_faults
-        for p, c, k in r.place_cable:
-            tally[(int(p), int(c))] = tally.get((int(p), int(c)), 0) + int(k)
-    low, high = wilson_interval(cut_years, n)
-    top: dict[int, list[dict[str, Any]]] = {}
-    for (p, c), k in sorted(tally.items(), key=lambda kv: (kv[0][0], -kv[1], kv[0][1])):
-        entries = top.setdefault(p, [])
-        if len(entries) < TOP_CABLES:
-            entries.append({"cable_id": plan.cable_ids[c], "share": round(k / cut_years[p], 4)})
-    lps = layers.landing_points.set_index("lp_id")
-    names = lps.dropna(subset=["iso3"]).groupby("iso3")["country"].first()
-    intl = engine.international_cables
-    country_rows, lp_rows = [], []
-    for i, place in enumerate(plan.places):
-        base = {
-            "probability_cut_off": cut_years[i] / n,
-            "ci_low": float(low[i]),
-            "ci_high": float(high[i]),
-            "expected_days_cut_off": cut_days[i] / n,
-            "years_cut_off": int(cut_years[i]),
-            "top_cables": top.get(i, []),
-        }
-        if place.kind == "country":
-            country_rows.append(
-                {
-                    "iso3": place.key,
-                    "name": str(names.get(place.key, place.key)),
-                    **base,
-                    "international_cables": len(intl.get(place.key, ())),
-                }
-            )
-        else:
-            for lp in place.members:
-                lp_rows.append(
-                    {
-                        "lp_id": lp,
-                        "name": str(lps.at[lp, "name"]),
-                        "iso3": str(lps.at[lp, "iso3"]),
-                        **base,
-                    }
-                )
-    order = ["probability_cut_off", "expected_days_cut_off"]
-    columns = [*order[:1], "ci_low", "ci_high", order[1], "years_cut_off", "top_cables"]
-    countries = pd.DataFrame(
-        country_rows, columns=["iso3", "name", *columns, "international_cables"]
-    )
-    if len(countries):
-        countries = countries.sort_values(
-            [*order, "iso3"], ascending=[False, False, True]
-        ).reset_index(drop=True)
-    landing_points = pd.DataFrame(lp_rows, columns=["lp_id", "name", "iso3", *columns])
-    if len(landing_points):
-        landing_points = landing_points.sort_values(
-            [*order, "lp_id"], ascending=[False, False, True]
-        ).reset_index(drop=True)
-    cables = _cable_rows(plan, tally, bg + eq, eq, layers, engine, rates)
-    return countries, landing_points, cables
-
-
-def _cable_rows(  # noqa: PLR0917 - the tallies of one run
-    plan: SimulationPlan,
-    tally: dict[tuple[int, int], int],
-    faults: np.ndarray,
-    seismic: np.ndarray,
-    layers: Layers,
-    engine: ScenarioEngine,
-    rates: FaultRates,
-) -> pd.DataFrame:
-    """Per active cable: its rates, simulated faults, and the countries' losses it was part of."""
-    n = plan.years
-    losses: dict[int, dict[str, int]] = {}
-    for (p, c), k in tally.items():
-        if plan.places[p].kind == "country":
-            losses.setdefault(c, {})[plan.places[p].key] = k
-    names = layers.cables.set_index("cable_id")["name"]
-    segments = engine.network.segments["cable_id"]
-    active = sorted(set(segments[engine.base_edges[: len(segments)]]))
-    index = {c: i for i, c in enumerate(plan.cable_ids)}
-    rows = []
-    for cable in active:
-        c = index[cable]
-        lost = losses.get(c, {})
-        rows.append(
-            {
-                "cable_id": cable,
-                "name": str(names.get(cable, cable)),
-                "faults_per_year": float(rates.cables.at[cable, "faults_per_year"]),
-                "probability_fault": float(rates.cables.at[cable, "probability_fault"]),
-                "simulated_faults_per_year": faults[c] / n,
-                "seismic_faults_per_year": seismic[c] / n,
-                "country_losses_per_year": sum(lost.values()) / n,
-                "countries": [k for k, _ in sorted(lost.items(), key=lambda kv: (-kv[1], kv[0]))],
-            }
-        )
-    frame = pd.DataFrame(rows)
-    if len(frame):
-        frame = frame.sort_values(
-            ["country_losses_per_year", "faults_per_year", "cable_id"],
-            ascending=[False, False, True],
-        )
-    return frame.reset_index(drop=True)
-
-
 def simulate_analysis(
     analysis: Analysis,
     *,
@@ -857,6 +963,7 @@ def simulate_analysis(
     on_block: Progress | None = None,
     on_estimate: Estimate | None = None,
     with_planned: bool | None = None,
+    watch: list[str] | None = None,
 ) -> SimulationResult:
     """Simulate years of faults and repairs; how likely each country is to be cut off.
 
@@ -871,7 +978,7 @@ def simulate_analysis(
         hazards are the earthquake catalogue unless ``quakes`` is given.
     faults
         The fault model; default the one the scoring model names, or
-        ``risk_models/faults-v1.toml``.
+        ``risk_models/faults-v2.toml``.
     quakes
         An earthquake catalogue (:func:`cablemap.layers.hazards.earthquakes_from_file`).
     years, seed
@@ -893,6 +1000,8 @@ def simulate_analysis(
         before the others run.
     with_planned
         Simulate the planned cables too; by default when the model counts them.
+    watch
+        Cables whose faults of several at once are tallied (``SimulationResult.watched``).
 
     Returns
     -------
@@ -954,15 +1063,15 @@ def simulate_analysis(
     scenario = (
         ScenarioEngine.from_analysis(analysis, with_planned=True) if planned else analysis.engine
     )
-    rates = fault_rates(scenario.network, layers, fm, quakes)
-    plan = prepare_simulation(scenario, rates, years=years, seed=seed)
+    rates = fault_rates(scenario.network, layers, fm, quakes, spec.chokepoints)
+    plan = prepare_simulation(scenario, rates, years=years, seed=seed, watch=watch)
     logger.info(
-        "Simulating %d years in %d blocks (%s): %d places watched, %.1f faults a year",
+        "Simulating %d years in %d blocks (%s): %d places watched, %.1f events a year",
         years,
         plan.n_blocks,
         engine,
         len(plan.places),
-        plan.background_total + float(rates.segments["seismic_per_year"].sum()),
+        plan.events_per_year,
     )
     first = _pilot(plan, on_block, on_estimate)
     if engine == "dask":
@@ -971,29 +1080,43 @@ def simulate_analysis(
         )
     else:
         results, n_workers = _run_local(plan, on_block, first), 1
-    countries_frame, lp_frame, cable_frame = _summary(plan, results, layers, scenario, rates)
+    tables = summarise(plan, results, layers, scenario, rates)
     _, unconnected = _unconnected(scenario)
-    notes = list(rates.notes)
-    notes.append(
-        f"{years} years, fault model {fm.name!r}: {plan.background_total:.1f} background and "
-        f"{float(rates.segments['seismic_per_year'].sum()):.1f} seismic faults a year expected "
-        "on the active cables; repairs lognormal, median "
-        f"{fm.median_days:g} days (at most {fm.max_days:g})"
-    )
     return SimulationResult(
         years=years,
         seed=seed,
         engine=engine,
         workers=n_workers,
-        countries=countries_frame,
-        landing_points=lp_frame,
-        cables=cable_frame,
+        countries=tables["countries"],
+        landing_points=tables["landing_points"],
+        cables=tables["cables"],
         unconnected_countries=unconnected,
         rates=rates,
+        events=tables["events"],
+        chokepoint_events=tables["chokepoint_events"],
+        watched=tables["watched"],
         seconds=time.perf_counter() - began,
         exact_checks=sum(r.exact_checks for r in results),
-        notes=notes,
+        notes=[*rates.notes, *tables["notes"], *_model_notes(years, fm, rates)],
     )
+
+
+def _model_notes(years: int, fm: FaultModel, rates: FaultRates) -> list[str]:
+    """Say what the run assumed: faults a year by cause, repair times, definitions."""
+    seg = rates.segments
+    zones = ", ".join(f"{r.zone} {r.median_days:g}" for r in fm.repair_times)
+    return [
+        f"{years} years, fault model {fm.name!r}: "
+        f"{float(seg['independent_per_year'].sum()):.1f} independent, "
+        f"{float(seg['anchor_per_year'].sum()):.1f} anchor, "
+        f"{float(seg['seismic_per_year'].sum()):.1f} earthquake and "
+        f"{float(seg['chokepoint_per_year'].sum()):.1f} chokepoint-event faults a year expected "
+        "on the network's cables (planned ones included; the active ones are drawn); repairs "
+        f"lognormal by zone, median days: {zones}",
+        "landing points: cut off = no path to another country (a country is cut off only while "
+        "each of its landing points is); isolated = no path abroad nor to the country's main "
+        "landmass; degraded = cut off but served by a cited non-cable backup",
+    ]
 
 
 def _unconnected(engine: ScenarioEngine) -> tuple[np.ndarray, list[str]]:

@@ -170,7 +170,9 @@ class TomlFile:
     def keys(self, key: str, allowed: Iterable[str]) -> None:
         """Record every key of a table (``""``: the file's top level) not in ``allowed``."""
         allowed = list(allowed)
-        table = self.data if not key else self.table(key)
+        table = self.data if not key else self.get(key, {})
+        if not isinstance(table, dict):  # not a table: :meth:`table` says so
+            return
         for name in table:
             if name not in allowed:
                 where = f"{key}.{name}" if key else name

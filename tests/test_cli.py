@@ -415,14 +415,18 @@ def test_simulate_usage_errors(runner, args, message):
     assert message in result.output
 
 
-def test_simulate_bad_fault_model_is_one_line_error(runner, tmp_path):
+def test_simulate_bad_fault_model_names_every_problem_without_traceback(runner, tmp_path):
     faults = tmp_path / "faults.toml"
     faults.write_text('[model]\nname = "x"\n')
     result = runner.invoke(cli, ["simulate", "--faults", str(faults), "--years", "10"])
     assert result.exit_code == 1
-    assert result.output == f"Error: '{faults}', key 'rates': missing: a [rates] table with " + (
+    assert result.output.startswith(f"Error: '{faults}': 4 problems:\n")
+    assert f"  - '{faults}', key 'rates': missing: a [rates] table with " + (
         "['base_per_1000km', 'coastal_factor', 'coastal_km'] is required\n"
-    )
+    ) in result.output
+    for table in ("seismic", "repair", "simulation"):
+        assert f"key {table!r}: missing" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_simulate_unreachable_scheduler_is_one_line_error(runner, monkeypatch):

@@ -30,14 +30,13 @@ valid one; bytes that are not UTF-8 are an error that says where.
 
 from __future__ import annotations
 
-import difflib
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cablemap._errors import SourceFormatError
+from cablemap._errors import SourceFormatError, UnsafeFileError
 from cablemap._files import read_bytes_regular
+from cablemap._toml import TomlFile, _closest
 
 #: Export formats a project may ask for.
 EXPORT_FORMATS: tuple[str, ...] = ("gpkg", "parquet", "csv")
@@ -125,40 +124,15 @@ class ProjectSources:
         return self.cables is not None
 
 
-def _closest(key: str, allowed: tuple[str, ...]) -> str:
-    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def _check_keys(path: Path, where: str, table: dict[str, Any], allowed: tuple[str, ...]) -> None:
-    for key in table:
-        if key not in allowed:
-            msg = (
-                f"{str(path)!r}: {where} key {key!r} is unknown{_closest(key, allowed)}; "
-                f"allowed: {list(allowed)}"
-            )
-            raise SourceFormatError(msg)
-
-
-def _wrong_type(
-    path: Path, where: str, key: str, value: object, expected: str
-) -> SourceFormatError:
-    msg = (
-        f"{str(path)!r}: {where} {key} is {value!r} of type {type(value).__name__}, "
-        f"expected {expected}"
-    )
-    return SourceFormatError(msg)
-
-
-def _path(path: Path, where: str, key: str, value: object) -> Path:
-    if not isinstance(value, str) or not value.strip():
-        raise _wrong_type(path, where, key, value, "a path (a non-empty string)")
-    return (path.parent / value).resolve()
-
-
-def _parse(path: Path) -> dict[str, Any]:
+def _parse(path: Path) -> TomlFile:
+    """Read the file (a regular file, at most 1 MiB, UTF-8 TOML) into the one TOML reader."""
     try:
         raw = read_bytes_regular(path, "project file", limit=_MAX_BYTES)
+    except FileNotFoundError:
+        msg = f"{str(path)!r} does not exist"
+        raise SourceFormatError(msg) from None
+    except UnsafeFileError:
+        raise
     except OSError as exc:
         msg = f"{str(path)!r} could not be read as a project file: {exc.strerror or exc}"
         raise SourceFormatError(msg) from None
@@ -171,39 +145,39 @@ def _parse(path: Path) -> dict[str, Any]:
             f"line {line}); save the project file as UTF-8"
         )
         raise SourceFormatError(msg) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = f"{str(path)!r} is not valid TOML: {exc}"
-        raise SourceFormatError(msg) from None
+    return TomlFile.from_text(text, path, SourceFormatError)
 
 
-def _table(path: Path, data: dict[str, Any], name: str) -> dict[str, Any]:
-    table = data.get(name, {})
-    if not isinstance(table, dict):
-        raise _wrong_type(path, "table", f"[{name}]", table, f"a table ([{name}] section)")
-    return table
+def _path(f: TomlFile, key: str, value: object) -> Path | None:
+    """Resolve a path against the file's folder (a problem if it is no non-empty string)."""
+    if not isinstance(value, str) or not value.strip():
+        kind = type(value).__name__
+        f.fail(key, f"is {value!r} of type {kind}, expected a path (a non-empty string)")
+        return None
+    return (f.path.parent / value).resolve()
 
 
-def _layers(path: Path, table: dict[str, Any]) -> dict[str, Any]:
-    _check_keys(path, "[layers]", table, _LAYER_KEYS)
+def _layers(f: TomlFile) -> dict[str, Any]:
+    table = f.table("layers")
+    f.keys("layers", _LAYER_KEYS)
     if not table:
         return {}
     if "cables" not in table:
-        msg = f"{str(path)!r}: needs a [layers] table with at least a 'cables' source"
-        raise SourceFormatError(msg)
-    values: dict[str, Any] = {
-        key: _path(path, "[layers]", key, table[key]) for key in _LAYER_PATHS if key in table
-    }
-    for key, value in values.items():
-        if value == path.resolve():
-            msg = (
-                f"{str(path)!r}: [layers] {key} names this project file itself; name the data "
-                "source (a TeleGeography directory, layer files, a GeoPackage) instead"
-            )
-            raise SourceFormatError(msg)
-    values.setdefault("landing_points", values["cables"])
-    values.setdefault("cable_landings", values["cables"])
+        f.fail("layers.cables", "missing: a [layers] table needs at least a 'cables' source")
+    values: dict[str, Any] = {}
+    for key in _LAYER_PATHS:
+        if key in table:
+            values[key] = _path(f, f"layers.{key}", table[key])
+            if values[key] == f.path.resolve():
+                f.fail(
+                    f"layers.{key}",
+                    "names this project file itself; name the data source (a TeleGeography "
+                    "directory, layer files, a GeoPackage) instead",
+                )
+    values = {k: v for k, v in values.items() if v is not None}
+    if "cables" in values:
+        values.setdefault("landing_points", values["cables"])
+        values.setdefault("cable_landings", values["cables"])
     for key in _LAYER_LISTS:
         if key == "vendor_footprints" and key not in table:
             values[key] = None  # not named: the embedded cited evidence tables
@@ -211,34 +185,40 @@ def _layers(path: Path, table: dict[str, Any]) -> dict[str, Any]:
         given = table.get(key, [])
         items = [given] if isinstance(given, str) else given
         if not isinstance(items, list):
-            raise _wrong_type(path, "[layers]", key, given, "a path or a list of paths")
-        values[key] = tuple(
-            _path(path, "[layers]", f"{key}[{i}]", item) for i, item in enumerate(items)
-        )
+            kind = type(given).__name__
+            f.fail(f"layers.{key}", f"is {given!r} of type {kind}, expected a path or a list")
+            items = []
+        paths = [_path(f, f"layers.{key}[{i}]", item) for i, item in enumerate(items)]
+        values[key] = tuple(p for p in paths if p is not None)
     return values
 
 
-def _build(path: Path, table: dict[str, Any]) -> dict[str, Any]:
-    _check_keys(path, "[build]", table, _BUILD_KEYS)
-    values: dict[str, Any] = {
-        key: _path(path, "[build]", key, table[key]) for key in _BUILD_PATHS if key in table
-    }
+def _build(f: TomlFile) -> dict[str, Any]:
+    table = f.table("build")
+    f.keys("build", _BUILD_KEYS)
+    values: dict[str, Any] = {}
+    for key in _BUILD_PATHS:
+        if key in table and (found := _path(f, f"build.{key}", table[key])) is not None:
+            values[key] = found
     for key in _BUILD_BOOLS:
         if key in table:
-            if not isinstance(table[key], bool):
-                raise _wrong_type(path, "[build]", key, table[key], "true or false")
-            values[key] = table[key]
+            if isinstance(table[key], bool):
+                values[key] = table[key]
+            else:
+                kind = type(table[key]).__name__
+                f.fail(f"build.{key}", f"is {table[key]!r} of type {kind}, expected true or false")
     if "formats" in table:
         formats = table["formats"]
-        if not isinstance(formats, list) or not all(isinstance(f, str) for f in formats):
-            raise _wrong_type(path, "[build]", "formats", formats, "a list of format names")
-        bad = [f for f in formats if f not in EXPORT_FORMATS]
+        if not isinstance(formats, list) or not all(isinstance(x, str) for x in formats):
+            kind = type(formats).__name__
+            f.fail("build.formats", f"is {formats!r} of type {kind}, expected a list of names")
+            return values
+        bad = [x for x in formats if x not in EXPORT_FORMATS]
         if bad:
-            msg = (
-                f"{str(path)!r}: [build] formats {bad} unknown"
-                f"{_closest(bad[0], EXPORT_FORMATS)}; allowed: {list(EXPORT_FORMATS)}"
+            f.fail(
+                "build.formats",
+                f"{bad} unknown{_closest(bad[0], EXPORT_FORMATS)}; allowed: {list(EXPORT_FORMATS)}",
             )
-            raise SourceFormatError(msg)
         values["formats"] = tuple(formats)
     return values
 
@@ -259,9 +239,9 @@ def read_project(path: str | Path) -> ProjectSources:
     Raises
     ------
     SourceFormatError
-        If the file cannot be read, is not UTF-8 TOML, has an unknown table or key, a value
-        of the wrong type, or a ``[layers]`` path naming the file itself; the message names
-        the file and the key.
+        If the file cannot be read or is not UTF-8 TOML; or listing every problem at once,
+        each naming the key: an unknown table or key (the closest valid one named), a value
+        of the wrong type, a ``[layers]`` path naming the file itself.
     UnsafeFileError
         If it is a named pipe, a folder or a device (refused before it is opened).
 
@@ -272,18 +252,10 @@ def read_project(path: str | Path) -> ProjectSources:
     ('gpkg', 'parquet', 'csv')
     """
     path = Path(path)
-    data = _parse(path)
-    for name in data:
-        if name not in _TABLES:
-            msg = (
-                f"{str(path)!r}: table or key {name!r} is unknown{_closest(name, _TABLES)}; "
-                f"a project file has the tables {list(_TABLES)}"
-            )
-            raise SourceFormatError(msg)
-    values = {
-        **_layers(path, _table(path, data, "layers")),
-        **_build(path, _table(path, data, "build")),
-    }
+    f = _parse(path)
+    f.keys("", _TABLES)
+    values = {**_layers(f), **_build(f)}
+    f.check()  # every problem of the file at once
     return ProjectSources(path=path.resolve(), **values)
 
 

@@ -279,7 +279,7 @@ def test_project_file_merge_from_and_its_type_check(tiny, older, tmp_path):
     merged = cm.load(project)
     assert merged.cables.set_index("cable_id").loc["ring", "suppliers"] == ["HMN Tech"]
     project.write_text(f'[layers]\ncables = "{tiny}"\nmerge_from = 3\n')
-    with pytest.raises(cm.SourceFormatError, match=r"\[layers\] merge_from is 3 of type int"):
+    with pytest.raises(cm.SourceFormatError, match=r"key 'layers.merge_from': is 3 of type int"):
         cm.load(project)
 
 

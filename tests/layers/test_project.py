@@ -38,18 +38,18 @@ def test_the_repository_project_file_reads_and_resolves(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("layers = 5\n", r"table \[layers\] is 5 of type int, expected a table"),
-        ('[layers]\ncables = "x"\nfacilities = 5\n', r"facilities is 5 of type int"),
-        ('[layers]\ncables = "x"\nfacilities = ["a", 3]\n', r"facilities\[1\] is 3"),
-        ("[layers]\ncables = 42\n", r"\[layers\] cables is 42 of type int, expected a path"),
-        ("[build]\nmodel = 42\n", r"\[build\] model is 42 of type int"),
-        ('[build]\noffline = "no"\n', r"offline is 'no' of type str, expected true or false"),
-        ('[build]\nformats = "csv"\n', r"formats is 'csv' of type str"),
-        ('[build]\nformats = ["csv", "xlsx"]\n', r"formats \['xlsx'\] unknown"),
-        ('[layers]\ncabels = "x"\n', r"key 'cabels' is unknown \(did you mean 'cables'\?\)"),
-        ('[build]\nmodle = "m.toml"\n', r"key 'modle' is unknown \(did you mean 'model'\?\)"),
-        ('[layer]\ncables = "x"\n', r"'layer' is unknown \(did you mean 'layers'\?\)"),
-        ('[layers]\nfacilities = ["x"]\n', r"needs a \[layers\] table with at least a 'cables'"),
+        ("layers = 5\n", r"key 'layers': was 5; expected a table"),
+        ('[layers]\ncables = "x"\nfacilities = 5\n', r"key 'layers.facilities': is 5 of type int"),
+        ('[layers]\ncables = "x"\nfacilities = ["a", 3]\n', r"'layers.facilities\[1\]': is 3"),
+        ("[layers]\ncables = 42\n", r"key 'layers.cables': is 42 of type int, expected a path"),
+        ("[build]\nmodel = 42\n", r"key 'build.model': is 42 of type int"),
+        ('[build]\noffline = "no"\n', r"'build.offline': is 'no' of type str, expected true or"),
+        ('[build]\nformats = "csv"\n', r"'build.formats': is 'csv' of type str"),
+        ('[build]\nformats = ["csv", "xlsx"]\n', r"'build.formats': \['xlsx'\] unknown"),
+        ('[layers]\ncabels = "x"\n', r"'layers.cabels': unknown key \(did you mean 'cables'\?\)"),
+        ('[build]\nmodle = "m.toml"\n', r"'build.modle': unknown key \(did you mean 'model'\?\)"),
+        ('[layer]\ncables = "x"\n', r"'layer': unknown table \(did you mean 'layers'\?\)"),
+        ('[layers]\nfacilities = ["x"]\n', r"a \[layers\] table needs at least a 'cables'"),
         ("[layers\n", r"is not valid TOML"),
         (b'[layers]\ncables = "caf\xe9"\n', r"not UTF-8 text \(byte 0xe9 at offset 22, line 2\)"),
     ],
@@ -71,3 +71,13 @@ def test_load_and_build_read_the_same_file_the_same_way(tmp_path):
     result = CliRunner().invoke(cli, ["build", "--project", str(path)])
     assert result.exit_code == 1
     assert f"Error: {by_load.value}" in result.output and "Traceback" not in result.output
+
+
+def test_every_problem_of_a_project_file_is_named_at_once(tmp_path):
+    path = _project(tmp_path, '[layers]\ncabels = "x"\n[build]\noffline = "no"\nformats = 3\n')
+    with pytest.raises(cm.SourceFormatError) as caught:
+        read_project(path)
+    text = str(caught.value)
+    assert "4 problems" in text
+    for key in ("layers.cabels", "layers.cables", "build.offline", "build.formats"):
+        assert f"key {key!r}" in text

@@ -202,7 +202,7 @@ def _project(path: Path, **layers: str) -> Path:
 
 def test_a_project_naming_itself_is_an_error_at_once(tmp_path):
     project = _project(tmp_path / "cablemap.toml", cables="cablemap.toml")
-    with pytest.raises(cm.SourceFormatError, match=r"\[layers\] cables names this project file"):
+    with pytest.raises(cm.SourceFormatError, match=r"key 'layers.cables': names this project file"):
         cm.load(project)
 
 

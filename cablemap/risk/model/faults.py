@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import logging
 import math
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import numpy as np
 
 from cablemap._errors import RiskSpecError
 from cablemap._resources import risk_models_path
+from cablemap._toml import TomlFile
 from cablemap.risk.model.repairs import (
     DEFAULT_ZONE,
     Backup,
@@ -280,98 +280,73 @@ def _erfinv(y: float) -> float:
     return x
 
 
-def _err(path: Path, key: str, problem: str) -> RiskSpecError:
-    return RiskSpecError(f"{str(path)!r}, key {key!r}: {problem}")
-
-
-def _value(file: Path, name: str, value: Any, low: float, high: float) -> float:
-    """Check one number against its bounds (and wholeness for the integer keys)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _err(file, name, f"was {value!r} of type {type(value).__name__}; a number")
-    if not low <= value <= high or not math.isfinite(value):
-        raise _err(file, name, f"was {value!r} but must be in [{low:g}, {high:g}]")
-    key = name.rsplit(".", 1)[-1]
-    if key in _INTEGERS and not float(value).is_integer():
-        raise _err(file, name, f"was {value!r} but must be a whole number")
-    return int(value) if key in _INTEGERS else float(value)
-
-
-def _text(file: Path, name: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _err(file, name, f"was {value!r}; a non-empty string")
-    return value
-
-
 def _table(
-    file: Path, data: dict[str, Any], table: str, keys: _Bounds, *, extra: tuple[str, ...] = ()
+    f: TomlFile, table: str, keys: _Bounds, *, extra: tuple[str, ...] = ()
 ) -> dict[str, Any]:
-    """Check a table with required numeric ``keys`` (plus optional ones named in ``extra``)."""
-    given = data.get(table)
-    if not isinstance(given, dict):
-        raise _err(file, table, f"missing: a [{table}] table with {sorted(keys)} is required")
-    allowed = [*keys, *_OPTIONAL.get(table, {}), *extra]
-    unknown = sorted(set(given) - set(allowed))
-    if unknown:
-        raise _err(file, f"{table}.{unknown[0]}", f"unknown key; [{table}] keys: {allowed}")
+    """Read a table with required numeric ``keys`` (plus optional ones and those of ``extra``).
+
+    Every problem is recorded in ``f`` (missing or unknown keys, bad numbers).
+    """
+    if not f.has(table):
+        f.fail(table, f"missing: a [{table}] table with {sorted(keys)} is required")
+        return {key: low for key, (low, _) in keys.items()}
+    f.keys(table, [*keys, *_OPTIONAL.get(table, {}), *extra])
     values: dict[str, Any] = {}
     for key, (low, high) in keys.items():
-        if key not in given:
-            raise _err(file, f"{table}.{key}", "missing")
-        values[key] = _value(file, f"{table}.{key}", given[key], low, high)
+        values[key] = _number(f, f"{table}.{key}", None, low, high)
     for key, (low, high, default) in _OPTIONAL.get(table, {}).items():
-        values[key] = (
-            _value(file, f"{table}.{key}", given[key], low, high) if key in given else default
-        )
+        name = f"{table}.{key}"
+        values[key] = _number(f, name, None, low, high) if f.has(name) else default
     return values
 
 
-def _repair_zones(file: Path, repair: dict[str, Any]) -> tuple[RepairTime, ...]:
-    zones = repair.get("zones", {})
-    if not isinstance(zones, dict):
-        raise _err(file, "repair.zones", "must be tables [repair.zones.<zone>]")
+def _number(f: TomlFile, name: str, default: float | None, low: float, high: float) -> Any:
+    """Read one number within its bounds (a whole number for the integer keys)."""
+    whole = name.rsplit(".", 1)[-1] in _INTEGERS
+    value = f.number(name, default, low=low, high=high, integer=whole)
+    return int(value) if whole else value
+
+
+def _text(f: TomlFile, name: str) -> str:
+    value = f.get(name, None)
+    if not isinstance(value, str) or not value.strip():
+        f.fail(name, f"was {value!r}; a non-empty string")
+        return ""
+    return value
+
+
+def _repair_zones(f: TomlFile) -> tuple[RepairTime, ...]:
     out = []
-    for zone, body in zones.items():
+    for zone, body in f.table("repair.zones").items():
         name = f"repair.zones.{zone}"
         if zone == DEFAULT_ZONE or not isinstance(body, dict):
-            raise _err(file, name, "must be a table, and 'default' is the [repair] table itself")
-        values = _table(file, {name: body}, name, _REPAIR, extra=("basis",))
-        basis = _text(file, f"{name}.basis", body.get("basis"))
-        out.append(RepairTime(zone, basis=basis, **values))
+            f.fail(name, "must be a table, and 'default' is the [repair] table itself")
+            continue
+        values = _table(f, name, _REPAIR, extra=("basis",))
+        out.append(RepairTime(zone, basis=_text(f, f"{name}.basis"), **values))
     return tuple(out)
 
 
-def _chokepoint_events(file: Path, data: dict[str, Any]) -> tuple[ChokepointEvents, ...]:
-    given = data.get("chokepoint_events", {})
-    if not isinstance(given, dict):
-        raise _err(file, "chokepoint_events", "must be tables [chokepoint_events.<id>]")
+def _chokepoint_events(f: TomlFile) -> tuple[ChokepointEvents, ...]:
     out = []
-    for chokepoint, body in given.items():
+    for chokepoint, body in f.table("chokepoint_events").items():
         name = f"chokepoint_events.{chokepoint}"
         if not isinstance(body, dict):
-            raise _err(file, name, "must be a table")
-        values = _table(file, {name: body}, name, _CHOKEPOINT, extra=("basis",))
-        basis = _text(file, f"{name}.basis", body.get("basis"))
-        out.append(ChokepointEvents(chokepoint, basis=basis, **values))
+            f.fail(name, "must be a table")
+            continue
+        values = _table(f, name, _CHOKEPOINT, extra=("basis",))
+        out.append(ChokepointEvents(chokepoint, basis=_text(f, f"{name}.basis"), **values))
     return tuple(out)
 
 
-def _read(file: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        msg = f"{str(file)!r} does not exist"
-        raise RiskSpecError(msg) from None
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        msg = f"{str(file)!r} is not valid TOML: {exc}"
-        raise RiskSpecError(msg) from None
-
-
-def _named_file(file: Path, meta: dict[str, Any], key: str) -> Path | None:
-    if key not in meta:
+def _named_file(f: TomlFile, key: str) -> Path | None:
+    name = f"model.{key}"
+    if not f.has(name):
         return None
-    named = file.parent / _text(file, f"model.{key}", meta[key])
+    named = f.path.parent / _text(f, name)
     if not named.is_file():
-        raise _err(file, f"model.{key}", f"names {str(named)!r}, which does not exist")
+        f.fail(name, f"names {str(named)!r}, which does not exist")
+        return None
     return named
 
 
@@ -392,9 +367,10 @@ def load_fault_model(path: str | Path | None = None) -> FaultModel:
     Raises
     ------
     RiskSpecError
-        Naming the file and the key: a missing or unknown table or key, a value that is not a
-        number, out of its range, or not a whole number where one is needed; a table it names
-        that is missing or invalid (naming that file, its row and field).
+        Listing every problem of the file at once, each naming the key: a missing or unknown
+        table or key, a value that is not a number, out of its range, or not a whole number
+        where one is needed; a table it names that is missing; or a table it names that is
+        invalid (naming that file, its row and field).
 
     Examples
     --------
@@ -404,26 +380,24 @@ def load_fault_model(path: str | Path | None = None) -> FaultModel:
     (200.0, True)
     """
     file = risk_models_path() / DEFAULT_FAULTS_FILE if path is None else Path(path)
-    data = _read(file)
-    meta = data.get("model")
-    if not isinstance(meta, dict) or not isinstance(meta.get("name"), str):
-        raise _err(file, "model.name", 'missing: a fault model needs [model] name = "..."')
-    unknown = sorted(set(data) - set(_TABLES)) or sorted(
-        f"model.{k}" for k in set(meta) - set(_MODEL_KEYS)
-    )
-    if unknown:
-        raise _err(file, unknown[0], f"unknown table or key; tables: {list(_TABLES)}")
+    f = TomlFile.read(file, what="fault model file")
+    f.keys("", _TABLES)
+    f.keys("model", _MODEL_KEYS)
+    name = f.get("model.name", None)
+    if not isinstance(name, str):
+        f.fail("model.name", 'missing: a fault model needs [model] name = "..."')
     values: dict[str, Any] = {}
     for table, keys in _KEYS.items():
         extra = ("zones", "basis") if table == "repair" else ()
-        values |= _table(file, data, table, keys, extra=extra)
+        values |= _table(f, table, keys, extra=extra)
     # without an [anchors] table (v1): no anchor events
-    anchors = _table(file, data, "anchors", {}) if "anchors" in data else {"share": 0.0}
+    anchors = _table(f, "anchors", {}) if f.has("anchors") else {"share": 0.0}
     cell_km = anchors.get("cell_km") or FaultModel.anchor_cell_km
-    repair = data["repair"]
-    zones = _repair_zones(file, repair)
-    zone_file = _named_file(file, meta, "zone_table")
-    backups_file = _named_file(file, meta, "backups")
+    zones = _repair_zones(f)
+    events = _chokepoint_events(f)
+    zone_file = _named_file(f, "zone_table")
+    backups_file = _named_file(f, "backups")
+    f.check()
     try:
         areas = read_repair_zones(zone_file, [z.zone for z in zones])[1] if zone_file else ()
         backups = read_backups(backups_file) if backups_file else ()
@@ -431,17 +405,17 @@ def load_fault_model(path: str | Path | None = None) -> FaultModel:
         msg = f"{str(file)!r}: a table it names is invalid: {exc}"
         raise RiskSpecError(msg) from None
     return FaultModel(
-        name=str(meta["name"]),
-        description=str(meta.get("description", "")),
+        name=str(name),
+        description=str(f.get("model.description", "")),
         path=str(file),
         anchor_share=anchors["share"],
         anchor_cell_km=cell_km,
-        chokepoint_events=_chokepoint_events(file, data),
+        chokepoint_events=events,
         zones=zones,
         zone_areas=areas,
         zone_table=str(zone_file) if zone_file else None,
         backups=backups,
         backups_file=str(backups_file) if backups_file else None,
-        repair_basis=str(repair.get("basis", "")),
+        repair_basis=str(f.get("repair.basis", "")),
         **values,
     )

@@ -42,26 +42,49 @@ def _closest(name: str, allowed: Iterable[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
-def read_regular_bytes(path: Path, what: str, error: type[CablemapError]) -> bytes:
+def read_regular_bytes(
+    path: Path, what: str, error: type[CablemapError], *, limit: int | None = None
+) -> bytes:
     """Read a file's bytes after checking it is a regular file (never a FIFO or a device).
 
-    The check is :func:`cablemap._files.read_bytes_regular`'s; its refusals and a missing or
-    unreadable file become ``error``.
+    The check is :func:`cablemap._files.read_bytes_regular`'s; a missing or unreadable file
+    becomes ``error``.
 
     Raises
     ------
+    UnsafeFileError
+        If it is no regular file (a pipe, a folder, a device) or larger than ``limit``.
     CablemapError
-        Of class ``error``, naming the file and what stands there instead.
+        Of class ``error``, naming the file, if it is missing or unreadable.
     """
     try:
-        return read_bytes_regular(path, what)
-    except UnsafeFileError as exc:
-        raise error(str(exc)) from None
+        return read_bytes_regular(path, what, limit=limit)
+    except UnsafeFileError:
+        raise  # a pipe, a folder, too large: refused as everywhere (docs/security.md)
     except FileNotFoundError:
         msg = f"{str(path)!r} does not exist"
         raise error(msg) from None
     except OSError as exc:
         msg = f"{str(path)!r} could not be read as a {what}: {exc.strerror or exc}"
+        raise error(msg) from None
+
+
+def decode_utf8(raw: bytes, path: Path, what: str, error: type[CablemapError]) -> str:
+    """Decode UTF-8 bytes (a byte-order mark dropped) or raise ``error`` naming the byte.
+
+    Raises
+    ------
+    CablemapError
+        Of class ``error``: the byte, its offset and line, and what to save the file as.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        msg = (
+            f"{str(path)!r}: not UTF-8 text (byte {raw[exc.start]:#04x} at offset "
+            f"{exc.start}, line {line}); save the {what} as UTF-8"
+        )
         raise error(msg) from None
 
 
@@ -94,20 +117,20 @@ class TomlFile:
         *,
         what: str = "model file",
         error: type[CablemapError] = RiskSpecError,
+        limit: int | None = None,
     ) -> TomlFile:
-        """Read a file (a regular file, UTF-8, valid TOML) or raise ``error`` naming it."""
+        """Read a regular file of UTF-8 TOML (at most ``limit`` bytes), or raise naming it.
+
+        Raises
+        ------
+        UnsafeFileError
+            If it is no regular file (a pipe, a folder) or larger than ``limit``.
+        CablemapError
+            Of class ``error`` if it is missing, unreadable, not UTF-8 or not TOML.
+        """
         file = Path(path)
-        raw = read_regular_bytes(file, what, error)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            msg = (
-                f"{str(file)!r}: not UTF-8 text (byte {raw[exc.start]:#04x} at offset "
-                f"{exc.start}, line {line}); save the {what} as UTF-8"
-            )
-            raise error(msg) from None
-        return cls.from_text(text, file, error)
+        raw = read_regular_bytes(file, what, error, limit=limit)
+        return cls.from_text(decode_utf8(raw, file, what, error), file, error)
 
     @classmethod
     def from_text(

@@ -421,9 +421,11 @@ def test_simulate_bad_fault_model_names_every_problem_without_traceback(runner, 
     result = runner.invoke(cli, ["simulate", "--faults", str(faults), "--years", "10"])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: '{faults}': 4 problems:\n")
-    assert f"  - '{faults}', key 'rates': missing: a [rates] table with " + (
-        "['base_per_1000km', 'coastal_factor', 'coastal_km'] is required\n"
-    ) in result.output
+    assert (
+        f"  - '{faults}', key 'rates': missing: a [rates] table with "
+        + ("['base_per_1000km', 'coastal_factor', 'coastal_km'] is required\n")
+        in result.output
+    )
     for table in ("seismic", "repair", "simulation"):
         assert f"key {table!r}: missing" in result.output
     assert "Traceback" not in result.output

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import pandas as pd
 
-from cablemap._errors import LayerValidationError, SourceFormatError, UnsafeFileError
+from cablemap._errors import LayerValidationError, SourceFormatError
 from cablemap._files import open_regular
 from cablemap._resources import sample_path
 from cablemap.layers.aiddata import footprints_from_aiddata
@@ -66,8 +66,6 @@ def evidence_kind(path: Path) -> str:
     try:
         with open_regular(path, "evidence table (vendor footprint table)") as fh:
             header = set(fh.readline().decode("utf-8-sig").strip().split(","))
-    except UnsafeFileError as exc:  # a pipe, a folder: refused before it is opened
-        raise LayerValidationError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         msg = f"{str(path)!r}: could not be read as an evidence table: {exc}"
         raise LayerValidationError(msg) from None

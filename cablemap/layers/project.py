@@ -34,8 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cablemap._errors import SourceFormatError, UnsafeFileError
-from cablemap._files import read_bytes_regular
+from cablemap._errors import SourceFormatError
 from cablemap._toml import TomlFile, _closest
 
 #: Export formats a project may ask for.
@@ -126,26 +125,7 @@ class ProjectSources:
 
 def _parse(path: Path) -> TomlFile:
     """Read the file (a regular file, at most 1 MiB, UTF-8 TOML) into the one TOML reader."""
-    try:
-        raw = read_bytes_regular(path, "project file", limit=_MAX_BYTES)
-    except FileNotFoundError:
-        msg = f"{str(path)!r} does not exist"
-        raise SourceFormatError(msg) from None
-    except UnsafeFileError:
-        raise
-    except OSError as exc:
-        msg = f"{str(path)!r} could not be read as a project file: {exc.strerror or exc}"
-        raise SourceFormatError(msg) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        msg = (
-            f"{str(path)!r}: not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start}, "
-            f"line {line}); save the project file as UTF-8"
-        )
-        raise SourceFormatError(msg) from None
-    return TomlFile.from_text(text, path, SourceFormatError)
+    return TomlFile.read(path, what="project file", error=SourceFormatError, limit=_MAX_BYTES)
 
 
 def _path(f: TomlFile, key: str, value: object) -> Path | None:

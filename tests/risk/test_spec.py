@@ -173,5 +173,5 @@ def test_a_model_file_that_is_not_a_file_is_refused(tmp_path):
 
     fifo = tmp_path / "model.toml"
     os.mkfifo(fifo)
-    with pytest.raises(cm.RiskSpecError, match="model file .* is a named pipe"):
+    with pytest.raises(cm.UnsafeFileError, match="model file .* is a named pipe"):
         load_model(fifo)

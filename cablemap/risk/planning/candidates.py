@@ -24,6 +24,7 @@ from typing import Any
 
 from cablemap._errors import ScenarioError
 from cablemap._files import read_bytes_regular
+from cablemap._toml import decode_utf8
 
 REQUIRED = ("id", "from", "to")
 #: The longest value a field may hold (characters): ids and ends are short names.
@@ -37,15 +38,7 @@ _SHOWN = 50
 
 
 def _text(raw: bytes, path: Path) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        msg = (
-            f"{str(path)!r}: not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start}, "
-            f"line {line}); save the candidates as CSV UTF-8"
-        )
-        raise ScenarioError(msg) from None
+    return decode_utf8(raw, path, "candidates (CSV UTF-8)", ScenarioError)
 
 
 def _long_fields(text: str, header: list[str]) -> list[str]:

@@ -109,6 +109,44 @@ def in_force(frame: pd.DataFrame, year: int | None) -> pd.Series:
     return (start.isna() | (start <= year)) & (end.isna() | (end > year))
 
 
+def read_cited_table(
+    path: Path, what: str, columns: tuple[str, ...], *, optional: tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Read a cited CSV table as text (a regular file, UTF-8), checking its columns.
+
+    Parameters
+    ----------
+    path, what
+        The file, and what it is (for messages).
+    columns
+        Columns it must have; ``optional`` ones are added, empty, where absent.
+
+    Raises
+    ------
+    LayerValidationError
+        If it is not UTF-8, not a CSV table, or lacks a column (naming the file).
+    UnsafeFileError
+        If it is no regular file (a pipe, a folder): refused before it is opened.
+    """
+    try:
+        with open_regular(path, what) as fh:  # never a pipe or a folder
+            frame = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        msg = f"{str(path)!r}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+        raise LayerValidationError(msg) from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        msg = f"{str(path)!r} is not a readable CSV table: {exc}"
+        raise LayerValidationError(msg) from None
+    for col in optional:
+        if col not in frame.columns:
+            frame[col] = ""
+    missing = set(columns) - set(frame.columns)
+    if missing:
+        msg = f"{str(path)!r}: column(s) {sorted(missing)} missing"
+        raise LayerValidationError(msg)
+    return frame
+
+
 def footprints_from_file(path: str | Path, *, today: dt.date | None = None) -> pd.DataFrame:
     """Read and check an authored footprint table.
 
@@ -136,18 +174,7 @@ def footprints_from_file(path: str | Path, *, today: dt.date | None = None) -> p
         ``unknown``) without a vendor, an ``unknown`` row without notes.
     """
     path = Path(path)
-    try:
-        with open_regular(path, "vendor footprint table") as fh:  # never a pipe or a folder
-            frame = pd.read_csv(fh, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        msg = f"{str(path)!r}: not UTF-8 text ({exc.reason} at byte {exc.start})"
-        raise LayerValidationError(msg) from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        msg = f"{str(path)!r} is not a readable CSV table: {exc}"
-        raise LayerValidationError(msg) from None
-    for col in OPTIONAL_COLUMNS:
-        if col not in frame.columns:
-            frame[col] = ""
+    frame = read_cited_table(path, "vendor footprint table", (), optional=OPTIONAL_COLUMNS)
     if not frame["status_from"].str.strip().any() and frame["year"].str.strip().any():
         frame["status_from"] = frame["year"]
     missing = set(COLUMNS) - set(frame.columns)

@@ -16,7 +16,7 @@ from cablemap.layers.collection import LAYER_NAMES, Layers
 from cablemap.layers.facilities import facility_source_hint
 from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
 from cablemap.layers.merge import merge_older
-from cablemap.layers.project import check_project_chain, read_project
+from cablemap.layers.project import check_project_chain, project_extras, read_project
 from cablemap.layers.telegeography import detect_version, layers_from_telegeography
 
 logger = logging.getLogger(__name__)
@@ -86,14 +86,7 @@ def _load_project(path: Path, merge_from: Path | None = None) -> Layers:
         },
     )
     layers = _merged(layers, merge_from or project.merge_from)
-    return add_extras(
-        layers,
-        facilities=list(project.facilities),
-        countries=project.countries,
-        footprints=None if project.vendor_footprints is None else list(project.vendor_footprints),
-        aiddata=project.aiddata,
-        hazards=list(project.hazards),
-    )
+    return add_extras(layers, **project_extras(project))
 
 
 def load(

@@ -239,6 +239,21 @@ def read_project(path: str | Path) -> ProjectSources:
     return ProjectSources(path=path.resolve(), **values)
 
 
+def project_extras(project: ProjectSources) -> dict[str, Any]:
+    """Return the keyword arguments of :func:`cablemap.layers.attach.add_extras` a project gives.
+
+    ``vendor_footprints`` stays ``None`` where the project names none: the embedded evidence.
+    """
+    footprints = project.vendor_footprints
+    return {
+        "facilities": list(project.facilities),
+        "countries": project.countries,
+        "footprints": None if footprints is None else list(footprints),
+        "aiddata": project.aiddata,
+        "hazards": list(project.hazards),
+    }
+
+
 def project_references(project: ProjectSources) -> list[Path]:
     """Return the project files a project's ``[layers]`` names as sources (or ``merge_from``)."""
     given = (project.cables, project.landing_points, project.cable_landings, project.merge_from)

@@ -22,15 +22,13 @@ by its share, using the latest year at or before the year analysed (else the ear
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from pathlib import Path
 
 import pandas as pd
 
 from cablemap._errors import LayerValidationError
-from cablemap._toml import read_regular_bytes
-from cablemap.layers.footprints import FIRST_YEAR, check_dates
+from cablemap.layers.footprints import FIRST_YEAR, check_dates, read_cited_table
 
 __all__ = ["BASES", "SHARE_COLUMNS", "operator_shares_from_file"]
 
@@ -72,12 +70,7 @@ def operator_shares_from_file(path: str | Path, *, today: dt.date | None = None)
         year whose shares do not add up to 1.
     """
     path = Path(path)
-    raw = read_regular_bytes(path, "operator-share table", LayerValidationError)
-    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
-    missing = set(SHARE_COLUMNS) - set(frame.columns)
-    if missing:
-        msg = f"{str(path)!r}: column(s) {sorted(missing)} missing"
-        raise LayerValidationError(msg)
+    frame = read_cited_table(path, "operator-share table", SHARE_COLUMNS)
     limit = today or dt.datetime.now(tz=dt.UTC).date()
     problems: list[str] = []
     for i, row in frame.iterrows():

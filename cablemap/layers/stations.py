@@ -21,15 +21,20 @@ Rows of status ``unknown`` record what was searched and are not evidence.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from cablemap._errors import LayerValidationError
-from cablemap._toml import read_regular_bytes
-from cablemap.layers.footprints import COLUMNS, STATUSES, check_dates, complete, year_of
+from cablemap.layers.footprints import (
+    COLUMNS,
+    STATUSES,
+    check_dates,
+    complete,
+    read_cited_table,
+    year_of,
+)
 from cablemap.layers.vendors import canonical_vendor
 
 if TYPE_CHECKING:
@@ -75,12 +80,7 @@ def footprints_from_stations(
         Listing every problem, each naming file, row and field.
     """
     path = Path(path)
-    raw = read_regular_bytes(path, "landing-station table", LayerValidationError)
-    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
-    missing = set(STATION_COLUMNS) - set(frame.columns)
-    if missing:
-        msg = f"{str(path)!r}: column(s) {sorted(missing)} missing"
-        raise LayerValidationError(msg)
+    frame = read_cited_table(path, "landing-station table", STATION_COLUMNS)
     limit = today or dt.datetime.now(tz=dt.UTC).date()
     problems: list[str] = []
     rows: list[dict[str, object]] = []

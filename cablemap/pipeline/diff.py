@@ -562,7 +562,7 @@ def open_release(
     """
     from cablemap.layers import load  # noqa: PLC0415 - the loaders, on use
     from cablemap.layers.attach import add_extras  # noqa: PLC0415
-    from cablemap.layers.project import read_project  # noqa: PLC0415
+    from cablemap.layers.project import project_extras, read_project  # noqa: PLC0415
     from cablemap.risk.analysis import Analysis  # noqa: PLC0415
     from cablemap.risk.model.spec import load_model  # noqa: PLC0415
 
@@ -570,14 +570,7 @@ def open_release(
     spec = load_model(model if model is not None else setup.model if setup else None)
     layers = load(source)
     if setup is not None:
-        add_extras(
-            layers,
-            facilities=list(setup.facilities),
-            countries=setup.countries,
-            footprints=None if setup.vendor_footprints is None else list(setup.vendor_footprints),
-            aiddata=setup.aiddata,
-            hazards=list(setup.hazards),
-        )
+        add_extras(layers, **project_extras(setup))
     return Analysis(layers, spec)
 
 

@@ -18,6 +18,7 @@ import geopandas as gpd
 from cablemap._errors import CablemapError, RiskSpecError
 from cablemap._resources import risk_models_path
 from cablemap._toml import TomlFile
+from cablemap.layers.footprints import STATUSES
 from cablemap.layers.vendors import vendor_registry
 from cablemap.risk.model.faults import DEFAULT_FAULTS_FILE, FaultModel, load_fault_model
 from cablemap.risk.model.plan import PlanSettings, read_plan
@@ -78,15 +79,7 @@ TIER_NAMES = ("high", "elevated", "unrated", "trusted")
 EXPOSURE_DOMAINS = ("cables", "facilities", "cloud", "mobile", "government")
 #: Statuses of a footprint row (when it began is its ``status_from``), each weighed by the
 #: vendor profile's ``[exposure.status]``: how much of the vendor's tier score the row counts.
-EVIDENCE_STATUSES = (
-    "trial",
-    "contracted",
-    "deployed",
-    "phased_out",
-    "excluded",
-    "tendered_blocked",
-    "unknown",
-)
+EVIDENCE_STATUSES = STATUSES
 #: Status factors of a profile that does not list them.
 DEFAULT_STATUS_FACTORS = {
     "trial": 0.25,

@@ -44,3 +44,29 @@ def risk_models_path() -> Path:
         _PACKAGE_DIR / "_bundled" / "risk_models",
         _PACKAGE_DIR.parent / "risk_models",
     )
+
+
+#: The cited evidence tables of a layer folder: footprints, operator shares, landing stations.
+EVIDENCE_GLOBS = (
+    "vendor_footprints*.csv",
+    "operator_shares*.csv",
+    "landing_station_operators*.csv",
+)
+
+
+def evidence_files(folder: Path | None = None) -> list[Path]:
+    """Return the cited evidence tables of a layer folder (default: the embedded sample's).
+
+    Parameters
+    ----------
+    folder
+        A layer folder; ``None`` for the tables embedded with cablemap (``geodata/sample``),
+        which every source that names no evidence of its own reads.
+
+    Returns
+    -------
+    list of Path
+        The tables, in a stable order.
+    """
+    base = sample_path() if folder is None else folder
+    return sorted(p for pattern in EVIDENCE_GLOBS for p in base.glob(pattern) if p.is_file())

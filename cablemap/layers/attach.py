@@ -11,7 +11,7 @@ import pandas as pd
 
 from cablemap._errors import LayerValidationError, SourceFormatError
 from cablemap._files import open_regular
-from cablemap._resources import sample_path
+from cablemap._resources import evidence_files, sample_path
 from cablemap.layers.aiddata import footprints_from_aiddata
 from cablemap.layers.boundaries import bundled_countries, countries_from_file
 from cablemap.layers.collection import Layers
@@ -34,25 +34,6 @@ logger = logging.getLogger(__name__)
 #: Optional files a layer folder (like the embedded sample) may hold.
 CLOUD_REGIONS_FILE = "cloud_regions.csv"
 FOOTPRINTS_FILE = "vendor_footprints.csv"
-#: The cited evidence tables of a layer folder: footprints, operator shares, landing stations.
-EVIDENCE_GLOBS = (
-    "vendor_footprints*.csv",
-    "operator_shares*.csv",
-    "landing_station_operators*.csv",
-)
-
-
-def evidence_files(folder: Path | None = None) -> list[Path]:
-    """Return the cited evidence tables of a layer folder (default: the embedded sample's).
-
-    Parameters
-    ----------
-    folder
-        A layer folder; ``None`` for the tables embedded with cablemap (``geodata/sample``),
-        which every source that names no evidence of its own reads.
-    """
-    base = sample_path() if folder is None else folder
-    return sorted(p for pattern in EVIDENCE_GLOBS for p in base.glob(pattern) if p.is_file())
 
 
 def evidence_kind(path: Path) -> str:

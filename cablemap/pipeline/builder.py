@@ -34,11 +34,10 @@ from typing import Any
 from cablemap import settings
 from cablemap._errors import BuildOutputError, CablemapWarning, SourceFormatError, UnsafeFileError
 from cablemap._files import JSON_LIMIT, kind_of, read_bytes_regular, real_folder
+from cablemap._report import Issue
 from cablemap._resources import sample_path
-from cablemap._validate import Issue
-from cablemap.layers.project import read_project
-from cablemap.pipeline import cache, publish, trust
-from cablemap.pipeline.exports import FORMATS
+from cablemap.layers.project import EXPORT_FORMATS, read_project
+from cablemap.pipeline import publish, trust
 from cablemap.pipeline.stages import (
     PAGE_STAGES,
     STAGE_NAMES,
@@ -94,7 +93,7 @@ class BuildConfig:
     model: Path | None = None
     out: Path | None = None
     exports: Path | None = None
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = EXPORT_FORMATS
     offline: bool = True
     online_tiles: bool = False
     region: Path | None = None
@@ -247,6 +246,8 @@ class _State:
         return all(p.is_dir() and not p.is_symlink() for p in (cache_dir, folder))
 
     def cached(self, name: str, model: Any = None) -> Any:
+        from cablemap.pipeline import cache  # noqa: PLC0415 - pandas, on use
+
         folder = self.folder / "cache" / self.objects[name]
         try:
             if not self.has(name):
@@ -409,18 +410,11 @@ def _build(  # noqa: PLR0917 - one build's context, passed from build() only
     *,
     force: bool,
 ) -> BuildResult:
-    from cablemap.risk.model.region import load_region  # noqa: PLC0415 - the model, on use
-    from cablemap.risk.model.spec import load_model  # noqa: PLC0415
-    from cablemap.risk.planning.plan import plan_settings  # noqa: PLC0415
-
     src = _sources(config)
-    # every configuration file is read before the first stage: a bad one stops the build now
-    model = load_model(model_file(config))
-    region = load_region(config.region) if config.region else model.region
-    plan_on = plan_settings(model).map
     keys = stage_keys(config, src, exports_dir)
     stale = _stale(config, state, keys, out, exports_dir, force=force, result=result)
     if not any(stale.values()) and state.has("layers"):
+        # nothing changed, the configuration files included (their bytes are in the keys)
         result.skipped_records = _reported_skips(out)
         for stage in STAGES:
             if stage.shown:
@@ -428,6 +422,13 @@ def _build(  # noqa: PLR0917 - one build's context, passed from build() only
                 if on_stage:
                     on_stage(stage.name, "skipped", 0.0)
         return result
+    from cablemap.risk.model.region import load_region  # noqa: PLC0415 - the model, on use
+    from cablemap.risk.model.spec import load_model  # noqa: PLC0415
+
+    # every configuration file is read before the first stage: a bad one stops the build now
+    model = load_model(model_file(config))
+    region = load_region(config.region) if config.region else model.region
+    plan_on = model.plan.map
     enabled = {
         "scenarios": bool(model.scenarios),
         "simulate": model.probabilistic is not None,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cablemap._errors import ScenarioError
-from cablemap._resources import risk_models_path
+from cablemap._resources import evidence_files, risk_models_path
 from cablemap._version import __version__
 
 if TYPE_CHECKING:
@@ -176,8 +176,6 @@ def _evidence_of(src: _Sources) -> list[Path]:
     """Return the evidence tables a build reads: the project's, else the embedded ones."""
     if src.footprints is not None:
         return list(src.footprints)
-    from cablemap.layers.attach import evidence_files  # noqa: PLC0415 - stages import lazily
-
     return evidence_files()
 
 

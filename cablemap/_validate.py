@@ -44,8 +44,7 @@ import pandas as pd
 import shapely
 
 from cablemap._errors import LayerValidationError
-from cablemap._report import Issue as Issue
-from cablemap._report import LoadReport as LoadReport
+from cablemap._report import Issue, LoadReport  # noqa: F401 - re-exported for the loaders
 
 if TYPE_CHECKING:
     import geopandas as gpd

@@ -46,9 +46,9 @@ def test_first_build_then_nothing_to_do(tmp_path):
         "score",
         "scenarios",
         "plan",
-        "maps",
         "exports",
         "briefs",
+        "maps",
     ]
     names = {p.name for p in first.outputs}
     assert {
@@ -416,9 +416,9 @@ def test_model_asking_for_the_probabilistic_view(tmp_path):
         "scenarios",
         "simulate",
         "plan",
-        "maps",
         "exports",
         "briefs",
+        "maps",
     ]
     assert (out / "probabilistic.html").is_file()
     payload = json.loads((out / "probabilistic.json").read_text())

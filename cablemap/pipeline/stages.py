@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from cablemap._errors import ScenarioError
 from cablemap._resources import evidence_files, risk_models_path
 from cablemap._version import __version__
+from cablemap.pipeline.background import Background
 
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
@@ -90,15 +91,16 @@ STAGES: tuple[Stage, ...] = (
     Stage("scenarios", _DATA, ("score",), ()),
     Stage("simulate", _DATA, ("score",), ("maps/probabilistic.json",)),
     Stage("plan", _DATA, ("score",), ()),
+    Stage("exports", (*_DATA, "exports"), ("load", "score", "simulate"), ("exports/*",)),
+    Stage("report", ("cables",), ("load", "score"), ("maps/changes.html", "maps/changes.json")),
+    Stage("briefs", _PAGES, ("load", "score", "scenarios", "report"), ("maps/countries/*",)),
+    # last: the scores through time they show run beside the stages above
     Stage(
         "maps",
         _PAGES,
         ("load", "score", "scenarios", "simulate", "plan"),
         ("maps/strategic_nodes.html", "maps/vendor_exposure.html", "maps/scenario_*.html"),
     ),
-    Stage("exports", (*_DATA, "exports"), ("load", "score", "simulate"), ("exports/*",)),
-    Stage("report", ("cables",), ("load", "score"), ("maps/changes.html", "maps/changes.json")),
-    Stage("briefs", _PAGES, ("load", "score", "scenarios", "report"), ("maps/countries/*",)),
     Stage("index", _PAGES, ("load", "score", "briefs"), ("maps/index.html",), shown=False),
 )
 STAGE_NAMES = tuple(s.name for s in STAGES)
@@ -389,8 +391,26 @@ class Run:
         self.layers.validate()
 
     def _score(self) -> None:
+        from cablemap.pipeline import cache  # noqa: PLC0415 - stages import what they run
+
         analysis = self.analysis
-        self.values["score"] = (analysis.scores, analysis.years())
+        scores = analysis.scores  # before the fork: the years reuse the release's own
+        folder = self.state.folder / "cache" / f"years-{self.build_id}"
+        # the scores through time beside the stages that do not read them (maps wait for them)
+        job = Background(
+            analysis.years, cache.save_years_cache, cache.load_years_cache, folder
+        ).start()
+        self.values["years_job"] = job
+        self.values["score"] = (scores, job)
+
+    @property
+    def years(self) -> YearScores | None:
+        """The release's scores through time (waiting for the background run, if any)."""
+        scores, years = self.need("score")
+        if isinstance(years, Background):  # a background run: its result
+            years = years.result()
+            self.values["score"] = (scores, years)
+        return years
 
     def _scenarios(self) -> None:
         self.values["scenarios"] = self.analysis.scenarios()
@@ -426,7 +446,7 @@ class Run:
         config, layers, scores = self.config, self.layers, self.scores
         outlines = basemap(layers)
         simulation: SimulationResult | None = self.values.get("simulate")
-        years: YearScores | None = self.need("score")[1]
+        years = self.years
         save_maps(
             scores,
             layers,
@@ -545,7 +565,11 @@ class Run:
             elif cables_changed:
                 objects.pop("cables", None)
         if self.runs["score"]:
-            fresh["scores"], fresh["years"] = self.values["score"]  # years None: no time axis
+            fresh["scores"], fresh["years"] = self.values["score"][0], self.years  # None: no axis
+            job = self.values.get("years_job")
+            if job is not None and job.saved:  # written by the background run already
+                objects["years"] = job.folder.name
+                fresh.pop("years")
         for name, obj in fresh.items():
             folder = state.folder / "cache" / f"{name}-{self.build_id}"
             if obj is None:

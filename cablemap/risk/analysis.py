@@ -125,8 +125,10 @@ class Analysis:
         cross_border: list[tuple[str, str]] | tuple[tuple[str, str], ...] = (),
         network: Network | None = None,
         cache: NetworkCache | None = None,
+        light: bool = False,
     ) -> None:
         self.release = layers
+        self.light = light
         self.year = year
         self.layers = layers if year is None else layers.as_of(year)
         self.model = model if isinstance(model, ModelSpec) else load_model(model)
@@ -221,11 +223,14 @@ class Analysis:
 
             own = self.layers.countries
             basemap = own if own is not None else bundled_countries()
+        # the outlines' parts and which are bridged: the same in every year of the release
+        shared = self._cache.setdefault(("country parts", id(self.outlines)), {})
         return Land(
             self.layers.landing_points.set_index("lp_id"),
             self.network.nodes.set_index("node_id")["landmass"],
             self.outlines,
             basemap,
+            _parts=shared,
         )
 
     @cached_property
@@ -316,7 +321,7 @@ class Analysis:
 
         return score_years(self, years)
 
-    def as_of(self, year: int, *, model: ModelSpec | None = None) -> Analysis:
+    def as_of(self, year: int, *, model: ModelSpec | None = None, light: bool = False) -> Analysis:
         """Analyse the network as it stood in ``year``, sharing this analysis's segments.
 
         Parameters
@@ -325,6 +330,9 @@ class Analysis:
             The year (:meth:`cablemap.Layers.as_of`).
         model
             Another model with the same topology settings (e.g. without sensitivity draws).
+        light
+            Score only what a table through time reads (no facilities or metros, no
+            sensitivity or acceptability draws).
 
         Returns
         -------
@@ -339,6 +347,7 @@ class Analysis:
             hazards=None if self.hazards is self.layers.hazards else self.hazards,
             cross_border=self.cross_border,
             cache=self._cache,
+            light=light,
         )
 
 

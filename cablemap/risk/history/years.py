@@ -161,7 +161,7 @@ def score_years(analysis: Analysis, years: Iterable[int | str] | None = None) ->
         network = layers.as_of(year)
         state = _state(network)
         if state not in done:
-            done[state] = analysis.as_of(year, model=quick).scores
+            done[state] = analysis.as_of(year, model=quick, light=True).scores
         result = done[state]
         frame = result.countries[list(COUNTRY_COLUMNS)].assign(year=year)
         country_rows.append(frame)

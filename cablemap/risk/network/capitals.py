@@ -22,7 +22,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -125,38 +125,52 @@ def read_places_table(path: str | Path, required: tuple[str, ...]) -> pd.DataFra
     return frame
 
 
-def _country_parts(
-    outlines: gpd.GeoDataFrame | None, cache: dict[str, list[Any]], iso3: str
-) -> list[Any]:
-    """Return a country's polygon parts, in the order the landmass labels count them."""
+class _Parts:
+    """A country's polygon parts, their spatial index, and which parts are bridged together."""
+
+    def __init__(self, parts: list[Any]) -> None:
+        self.parts = parts
+        self.tree = shapely.STRtree(parts) if parts else None
+        self.joined: dict[int, frozenset[int]] = {}
+
+    def nearest(self, point: shapely.Point) -> tuple[int, float]:
+        """Return the part nearest a point (planar index, then geodesic metres to it)."""
+        assert self.tree is not None  # noqa: S101 - only called with parts
+        k = int(self.tree.nearest(point))
+        (x0, y0), (x1, y1) = shapely.shortest_line(point, self.parts[k]).coords
+        return k, float(
+            distances_m(np.array([x0]), np.array([y0]), np.array([x1]), np.array([y1]))[0]
+        )
+
+    def bridged(self, start: int) -> frozenset[int]:
+        """Return the parts reachable from ``start`` by steps of at most :data:`BRIDGE_M`."""
+        if start in self.joined:
+            return self.joined[start]
+        seen, todo = {start}, [start]
+        pad = BRIDGE_M / 111_000 * 2  # degrees, generous at every latitude of inhabited islands
+        while todo and self.tree is not None:
+            k = todo.pop()
+            for hit in self.tree.query(self.parts[k], predicate="dwithin", distance=pad):
+                j = int(hit)
+                if j in seen:
+                    continue
+                (x0, y0), (x1, y1) = shapely.shortest_line(self.parts[k], self.parts[j]).coords
+                gap = distances_m(np.array([x0]), np.array([y0]), np.array([x1]), np.array([y1]))
+                if gap[0] <= BRIDGE_M:
+                    seen.add(j)
+                    todo.append(j)
+        found = frozenset(seen)
+        for k in found:  # the same set from any of its members
+            self.joined[k] = found
+        return found
+
+
+def _country_parts(outlines: gpd.GeoDataFrame | None, cache: dict[str, Any], iso3: str) -> _Parts:
+    """Return a country's polygon parts (in the order the landmass labels count them), cached."""
     if iso3 not in cache:
         rows = None if outlines is None else outlines[outlines["iso3"] == iso3]
-        cache[iso3] = [] if rows is None else list(rows.geometry.explode(index_parts=False))
-    return cache[iso3]
-
-
-def _joined(parts: list[Any], start: int) -> set[int]:
-    """Return the parts reachable from ``start`` by steps of at most :data:`BRIDGE_M`."""
-    if len(parts) < 2:
-        return {start}
-    tree = shapely.STRtree(parts)
-    pad = BRIDGE_M / 111_000 * 2  # degrees, generous at every latitude of inhabited islands
-    seen, todo = {start}, [start]
-    while todo:
-        k = todo.pop()
-        for hit in tree.query(parts[k].buffer(pad)):
-            j = int(hit)
-            if j in seen:
-                continue
-            line = shapely.shortest_line(parts[k], parts[j])
-            (x0, y0), (x1, y1) = line.coords
-            if (
-                distances_m(np.array([x0]), np.array([y0]), np.array([x1]), np.array([y1]))[0]
-                <= BRIDGE_M
-            ):
-                seen.add(j)
-                todo.append(j)
-    return seen
+        cache[iso3] = _Parts([] if rows is None else list(rows.geometry.explode(index_parts=False)))
+    return cast("_Parts", cache[iso3])
 
 
 def _capital_landmass(
@@ -164,22 +178,22 @@ def _capital_landmass(
     iso3: str,
     outlines: gpd.GeoDataFrame | None,
     reach_m: float = _ON_LAND_M,
-    cache: dict[str, list[Any]] | None = None,
+    cache: dict[str, Any] | None = None,
 ) -> str | None:
-    """Return the landmass label (``ISO3:n``) of the country part the capital stands on."""
+    """Return the landmass label (``ISO3:n``) of the country part a point stands on or near."""
     if outlines is None:
         return None
     parts = _country_parts(outlines, {} if cache is None else cache, iso3)
-    if not parts:
+    if not parts.parts:
         return None
-    inside = [k for k, part in enumerate(parts) if part.covers(point)]
+    assert parts.tree is not None  # noqa: S101 - parts come with their index
+    inside = [int(k) for k in parts.tree.query(point, predicate="covered_by")]
+    if not inside:
+        inside = [int(k) for k in parts.tree.query(point) if parts.parts[int(k)].covers(point)]
     if inside:
-        return f"{iso3}:{inside[0]}"
-    nearest = [shapely.shortest_line(point, part) for part in parts]
-    xy = np.array([list(line.coords) for line in nearest])
-    d = distances_m(xy[:, 0, 0], xy[:, 0, 1], xy[:, 1, 0], xy[:, 1, 1])
-    k = int(np.argmin(d))
-    return f"{iso3}:{k}" if d[k] <= reach_m else None
+        return f"{iso3}:{min(inside)}"
+    k, metres = parts.nearest(point)
+    return f"{iso3}:{k}" if metres <= reach_m else None
 
 
 def _on_basemap_part(
@@ -224,7 +238,7 @@ class Land:
     landmass: pd.Series
     outlines: gpd.GeoDataFrame | None
     basemap: gpd.GeoDataFrame | None = None
-    _parts: dict[str, list[Any]] = field(default_factory=dict, compare=False, repr=False)
+    _parts: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     _own: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, compare=False, repr=False)
 
     def own(self, iso3: str) -> gpd.GeoDataFrame:
@@ -243,7 +257,7 @@ class Land:
         label = _capital_landmass(point, iso3, outlines, cache=self._parts)
         if label is not None:
             parts = _country_parts(outlines, self._parts, iso3)
-            labels = {f"{iso3}:{j}" for j in _joined(parts, int(label.rsplit(":", 1)[1]))}
+            labels = {f"{iso3}:{j}" for j in parts.bridged(int(label.rsplit(":", 1)[1]))}
             ids = [i for i in own.index if landmass.get(i) in labels]
             # a point drawn offshore (no landmass within reach) counts for the nearest
             # part of its country within _OFFSHORE_M (Pohnpei's, 100 km out in the release)

@@ -440,7 +440,8 @@ def compute_scores(analysis: Analysis) -> Scores:
         ),
     )
     country_values["vendor_exposure"] = stack.pop("vendor_exposure")
-    sensitivity, stability = sensitivity_of(values, spec)
+    light = getattr(analysis, "light", False)  # a year's table: no draws, no sites
+    sensitivity, stability = (pd.DataFrame(), {}) if light else sensitivity_of(values, spec)
     tables = {e: score_table(v, spec, e) for e, v in values.items()}
     tables["country"] = tables["country"].join(
         score_range(
@@ -457,11 +458,11 @@ def compute_scores(analysis: Analysis) -> Scores:
             table["top_n_share"] = stability[entity]
     for entity, groups in (("landing_point", facts.lp_cables), ("country", facts.country_cables)):
         tables[entity] = tables[entity].join(tier_shares(facts, groups, tables[entity].index))
-    lp_table = _landing_point_table(tables["landing_point"], layers, facts, spec, res)
-    cable_table = _cable_table(tables["cable"], layers, facts, spec, rates)
-    country_table = _country_table(tables["country"], standing, layers, facts, spec)
+    lp_table = _landing_point_table(tables["landing_point"], layers, facts, spec, res, light)
+    cable_table = _cable_table(tables["cable"], layers, facts, spec, rates, light)
+    country_table = _country_table(tables["country"], standing, layers, facts, spec, light)
     country_table = country_table.join(stack, on="iso3")
-    facilities, metros = _sites(layers, facts, spec, country_table)
+    facilities, metros = (None, None) if light else _sites(layers, facts, spec, country_table)
     for frame in (lp_table, cable_table, country_table, facilities, metros):
         if frame is not None:
             frame.attrs["risk_model"] = spec.name
@@ -595,8 +596,13 @@ def _add_hazard(  # noqa: PLR0917 - the parts of one scoring run
     return rates
 
 
-def _landing_point_table(
-    table: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec, res: Resilience
+def _landing_point_table(  # noqa: PLR0917 - the tables of one scoring
+    table: pd.DataFrame,
+    layers: Layers,
+    facts: Facts,
+    spec: ModelSpec,
+    res: Resilience,
+    light: bool = False,
 ) -> gpd.GeoDataFrame:
     lps = layers.landing_points.set_index("lp_id")
     f = facts.cables
@@ -616,26 +622,29 @@ def _landing_point_table(
     table["min_cut_cables"] = [[] if e is None else e["cut"] for e in exact]
     out = lps[["name", "country", "iso3", "geometry"]].join(table)
     out["in_region"] = out["iso3"].isin(spec.region.countries)
-    out = _with_measures(out, spec, "landing_point")
+    out = _with_measures(out, spec, "landing_point", light)
     out = out.reset_index().sort_values(["rank", "lp_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=layers.landing_points.crs)
 
 
-def _with_measures(table: pd.DataFrame, spec: ModelSpec, entity: str) -> pd.DataFrame:
+def _with_measures(
+    table: pd.DataFrame, spec: ModelSpec, entity: str, light: bool = False
+) -> pd.DataFrame:
     """Add ``criticality`` (what the maps size by: importance, else the score) and acceptability."""
-    out = add_acceptability(table, spec, entity, table["in_region"])
+    out = table.copy() if light else add_acceptability(table, spec, entity, table["in_region"])
     measure = out["importance"] if "importance" in out.columns else out["score"]
     out["criticality"] = measure
     out["criticality_rank"] = measure.rank(ascending=False, method="min").astype(int)
     return out
 
 
-def _cable_table(
+def _cable_table(  # noqa: PLR0917 - the tables of one scoring
     table: pd.DataFrame,
     layers: Layers,
     facts: Facts,
     spec: ModelSpec,
     rates: FaultRates | None = None,
+    light: bool = False,
 ) -> gpd.GeoDataFrame:
     cables = layers.cables.set_index("cable_id")
     columns = "countries international supplier_tier owner_tier tier high_tier_vendors chokepoints"
@@ -650,7 +659,8 @@ def _cable_table(
             out[col] = rates.cables[col].reindex(out.index).fillna(0.0)
     region = spec.region.countries
     out["in_region"] = out["countries"].map(lambda cs: bool(set(cs) & region))
-    out = add_acceptability(out, spec, "cable", out["in_region"])
+    if not light:
+        out = add_acceptability(out, spec, "cable", out["in_region"])
     out = out.reset_index().sort_values(["rank", "cable_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=layers.cables.crs)
 
@@ -664,8 +674,13 @@ def _territories_apart(spec: ModelSpec) -> set[str]:
     return {iso for iso, sovereign in plan.territories.items() if sovereign in principals}
 
 
-def _country_table(
-    table: pd.DataFrame, standing: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec
+def _country_table(  # noqa: PLR0917 - the tables of one scoring
+    table: pd.DataFrame,
+    standing: pd.DataFrame,
+    layers: Layers,
+    facts: Facts,
+    spec: ModelSpec,
+    light: bool = False,
 ) -> pd.DataFrame:
     lps = layers.landing_points
     names = lps.dropna(subset=["iso3"]).groupby("iso3")["country"].first()
@@ -696,6 +711,6 @@ def _country_table(
     exposure = out["vendor_exposure"].where(~unconnected, 1.0)
     out["dcs_priority"] = (exposure * fragility_index).where(eligible)
     out["dcs_rank"] = out["dcs_priority"].rank(ascending=False, method="min").astype("Int64")
-    out = _with_measures(out, spec, "country")
+    out = _with_measures(out, spec, "country", light)
     out.index.name = "iso3"
     return out.reset_index().sort_values(["rank", "iso3"]).reset_index(drop=True)

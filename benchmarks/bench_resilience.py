@@ -45,13 +45,14 @@ def main() -> None:
         f"= {all_pairs * t_single:,.0f} s (ratio {all_pairs * t_single / t_pairs:,.0f}x)"
     )
     rng = np.random.default_rng(13)
-    region_lps = layers.landing_points[
+    region = layers.landing_points[
         layers.landing_points["iso3"].isin(engine.model.region.countries)
-    ]["lp_id"].to_numpy()
-    extra = [
+    ]
+    country = dict(zip(region["lp_id"], region["iso3"], strict=True))
+    extra = [  # links between two countries (two points of one place are refused)
         {"id": f"bench-{i}", "from": a, "to": b, "route_km": float(rng.uniform(200, 4000))}
-        for i, (a, b) in enumerate(rng.choice(region_lps, size=(500, 2)))
-        if a != b
+        for i, (a, b) in enumerate(rng.choice(region["lp_id"].to_numpy(), size=(500, 2)))
+        if country[a] != country[b]
     ]
     p = cm.plan(layers, countries=countries, extra_candidates=extra, generate=False)
     start = time.perf_counter()

@@ -119,7 +119,17 @@ def print_table(scores: Scores, entity: str, top: int, *, region_only: bool) -> 
             f"{int(row['rank']):>4}  {str(row[ID_COLUMNS[entity]])[:40]:<40} "
             f"{row['score']:>6.3f}  {values}"
         )
-    click.echo("  (component columns show contributions = value x weight; they sum to the score)")
+    formula = scores.model.combination(entity) == "product"
+    click.echo(
+        "  (component columns show contributions = value x weight; "
+        + (
+            f"each group's add up to its importance or vulnerability, and the score is "
+            f"importance^{scores.model.importance_exponent:g} x "
+            f"vulnerability^{1 - scores.model.importance_exponent:g})"
+            if formula
+            else "they add up to the score)"
+        )
+    )
 
 
 def print_explain(detail: dict[str, object]) -> None:
@@ -128,17 +138,20 @@ def print_explain(detail: dict[str, object]) -> None:
         f"{detail['entity']} {detail['id']!r}: score {detail['score']:.4f}, "
         f"rank {detail['rank']} (model {detail['model']})"
     )
-    click.echo(f"  {'component':<18} {'value':>8} {'weight':>8} {'contribution':>13}")
+    click.echo(f"  {'component':<18} {'value':>8} {'weight':>8} {'contribution':>13}  group")
     components = detail["components"]
     assert isinstance(components, dict)  # noqa: S101 - shape of row_dict
     for name, parts in components.items():
         click.echo(
             f"  {name:<18} {parts['value']:>8.4f} {parts['weight']:>8.3f} "
-            f"{parts['contribution']:>13.4f}"
+            f"{parts['contribution']:>13.4f}  {parts.get('group', '')}"
         )
-    click.echo(f"  {'sum':<18} {'':>8} {'':>8} {detail['score']:>13.4f}")
+    for group in ("importance", "vulnerability"):
+        if group in detail:
+            click.echo(f"  {group + ' (sum)':<18} {'':>8} {'':>8} {detail[group]:>13.4f}")
+    click.echo(f"  {'score':<18} {'':>8} {'':>8} {detail['score']:>13.4f}  {detail['formula']}")
     for key, value in detail.items():
-        if key not in ("entity", "id", "score", "rank", "components", "model"):
+        if key not in ("entity", "id", "score", "rank", "components", "model", "formula"):
             click.echo(f"  {key}: {value}")
 
 

@@ -80,11 +80,14 @@ def score_command(
 ) -> None:
     """Score every landing point, cable, country, facility and metro; print the breakdown.
 
-    Every score is a weighted sum of components in [0, 1] with weights from the model file;
-    each row carries its components, weights and contributions. Country rows also carry their
-    vendor exposure per domain (exposure_<domain>, its status: evidence or unknown) and
-    evidence_domains. A project file (--source cablemap.toml) is scored as `cablemap build`
-    scores it: its outlines, catalogues, facilities and footprints.
+    A landing point's, country's, facility's and metro's score is importance^a x
+    vulnerability^(1-a), each a weighted mean of components in [0, 1] (weights and a from the
+    model file); a cable's is one weighted sum. Each row carries its components, weights,
+    contributions and formula. Country rows also carry their vendor exposure per domain
+    (exposure_<domain>, its range and status: evidence, partial or unknown), the range of
+    their rank and evidence_domains (docs/scores.md lists every field). A project file
+    (--source cablemap.toml) is scored as `cablemap build` scores it: its outlines,
+    catalogues, facilities and footprints.
 
     \b
     Example:

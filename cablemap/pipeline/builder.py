@@ -266,9 +266,12 @@ class _State:
 
 
 def notice(result: BuildResult, message: str) -> None:
-    """Record what the build found and mended, and say it (log and warning)."""
+    """Record what the build found and mended, and say it as a warning.
+
+    The command line prints the result's notices once, in its summary.
+    """
     result.notices.append(message)
-    logger.warning(message)
+    logger.info(message)
     warnings.warn(message, CablemapWarning, stacklevel=3)
 
 

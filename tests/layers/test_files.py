@@ -135,7 +135,7 @@ def test_project_file_names_a_source_per_layer(tmp_path, tg_v3_path):
     layers = cm.load(project)
     assert len(layers.cables) == 521
     project.write_text('[layers]\ncables = "mine"\ndata_centres = "x"\n')
-    with pytest.raises(cm.SourceFormatError, match=r"key 'data_centres' is unknown"):
+    with pytest.raises(cm.SourceFormatError, match=r"key 'layers.data_centres': unknown key"):
         cm.load(project)
     project.write_text('[layers]\ncables = "mine"\nfacilities = "x"\n')
     with pytest.raises(cm.SourceFormatError, match=r"facility source '.*x' does not exist"):

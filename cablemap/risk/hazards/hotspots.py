@@ -48,7 +48,7 @@ def seismic_grid(
         equator, which matters little within the tropics and mid-latitudes of the region).
     model
         The fault model whose magnitude weighting and depth limit apply; default
-        ``risk_models/faults-v1.toml``.
+        ``risk_models/faults-v2.toml``.
 
     Returns
     -------
@@ -115,7 +115,7 @@ def route_hazard(
     quakes
         An earthquake catalogue (EPSG:4326).
     model
-        The fault model; default ``risk_models/faults-v1.toml``.
+        The fault model; default ``risk_models/faults-v2.toml``.
 
     Returns
     -------

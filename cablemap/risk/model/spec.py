@@ -222,7 +222,7 @@ class ModelSpec:
         centre for), ``metro_method`` (``"leader"``), ``metro_radius_km``,
         ``metro_same_country``.
     faults
-        The fault model (``[model] faults``, default ``faults-v1.toml``): fault rates, repair
+        The fault model (``[model] faults``, default ``faults-v2.toml``): fault rates, repair
         times, the ``hazard`` component and ``cablemap simulate``.
     probabilistic
         ``{"years", "seed"}`` when the model asks every build for the probabilistic view

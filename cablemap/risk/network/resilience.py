@@ -1,15 +1,18 @@
 """Exact resilience: how many cables must fail before a place is cut off from the global network.
 
-**Cables are the units that fail** (a cable is one unit however many segments it has) and land
-links never fail. The segment graph (:mod:`cablemap.risk.network.topology`) is first contracted
-along
-its land links into *places* (a landmass, or a group of land-linked landmasses); each cable is
-then a hyperedge joining the places its segments touch. The exact resilience of a country or a
-landing point is the minimum number of cables whose joint failure leaves it no path to the
+**Cables and cited land links are the units that fail** (a cable is one unit however many
+segments it has, of capacity :data:`UNIT`; a cited land link between countries one of the
+capacity its class is worth in cable equivalents, ``[land_links.capacity]``); domestic land
+links (one landmass) and analysts' declared cross-border links never fail. The segment graph
+(:mod:`cablemap.risk.network.topology`) is first contracted along the links that never fail
+into *places*; each unit is then a hyperedge joining the places it touches. The exact
+resilience of a country or a landing point is the minimum number of cable equivalents whose
+joint failure leaves it no path to the
 **global network**, a set of *hub* countries (the model's ``[resilience] hubs``, by default the
 ``hub_count`` countries with most international cables): a max-flow / min-cut on the star
 expansion of the hypergraph, where each cable is split into an ``in`` and an ``out`` node joined
-by an arc of capacity 1 and every place-cable arc is uncapacitated. One minimum set of cables is
+by an arc of its capacity and every place-unit arc is uncapacitated (cuts are reported in
+cable equivalents). One minimum set of cables is
 read off the residual graph.
 
 For a hub country the global network is the *other* hubs. A place joined to a hub by an

@@ -12,10 +12,11 @@ The plan is made in steps that pass one frozen value (:class:`PlanInputs`) betwe
 4. **portfolio**: trusted candidates picked greedily by benefit per km within the budget,
    each pick with its reason; every region country's resilience before and after.
 
-On the 2022 release it finds the projects that followed: Timor-Leste's spur from Dili onto
-Australia's North-West Cable System (landed June 2024), cables for Kiribati's South Tarawa
-and Nauru onto HANTRU-1 (the East Micronesia Cable), Tuvalu's first cable, Palau's landing on
-Echo.
+On the 2022 release its first picks give the capitals without a cable their first: Dili on
+the planned ACC-1 (which reaches Australia; the spur onto Australia's North-West Cable
+System, the route the Timor-Leste South Submarine Cable took in 2024, is the next trusted
+candidate to Australia), Funafuti, South Tarawa onto HANTRU-1 (the East Micronesia Cable's
+host) and Nauru; then Palau's landing on the planned Echo, as its second cable was.
 """
 
 from __future__ import annotations

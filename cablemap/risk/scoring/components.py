@@ -19,23 +19,27 @@ Landing-point components
     country-to-country paths through it (each country a virtual node joined to its landing
     points, on the cable-hop graph of :mod:`cablemap.risk.network.centrality`; normalised by the
     largest). ``gateway_share``: its international cables / its
-    country's. ``fragility``: ``1 / r``, ``r`` the international cables reachable from it by
-    domestic cables and assumed land links; with exact resilience (the default in
-    :func:`cablemap.score`), ``1 / r`` with ``r`` the fewest whole cables whose failure cuts it
-    off from the global network (:mod:`cablemap.risk.network.resilience`; 1 if it has none, 0 if it
-    is land-linked to a hub). ``hub``: its international cables / the most any landing point has.
+    country's. ``fragility``: ``1 / r``, ``r`` its exact resilience in cable equivalents: the
+    fewest cables (and cited land links, each its capacity class's weight) whose failure cuts
+    it off from the global network (:mod:`cablemap.risk.network.resilience`; 1 if it has none,
+    0 if an analyst's unlimited link joins it to a hub); without a resilience, the
+    international cables reachable from it by domestic cables and land links. ``hub``: its
+    international cables / the most any landing point has.
     ``chokepoint``: share of its cables crossing a chokepoint. ``hazard``: mean hazard of its
     cables.
 Country components
-    ``vendor_exposure``: mean exposure of the cables landing in it. ``fragility``: ``1 / r``,
-    ``r`` its exact resilience (``redundancy_cables``: the fewest whole cables whose failure
-    cuts it off from the global network, :mod:`cablemap.risk.network.resilience`; 1 with none, 0
-    when
-    land-linked to a hub); without a resilience, ``r`` is its international cables.
+    ``vendor_exposure``: the share-weighted exposure across the stack's domains
+    (:mod:`cablemap.risk.scoring.exposure`; before it, the mean exposure of its cables).
+    ``fragility``: ``1 / r``, ``r`` the smaller of its exact resilience and its capital's, in
+    cable equivalents (``redundancy_cables``, ``capital_min_cut``: cables and cited land links
+    whose failure cuts it off, :mod:`cablemap.risk.network.resilience`; 1 with none, 0 when an
+    analyst's unlimited link joins it to a hub); without a resilience, its international
+    cables.
     ``station_diversity``: ``1 /`` landing points with international
     cables. ``chokepoint``: share of its international cables crossing a chokepoint.
-    ``transit``: betweenness on the country graph (countries joined by a shared cable),
-    normalised by the largest. ``hub``: its international cables / the most any country has.
+    ``transit``: betweenness on the country graph (countries joined by a shared cable or a
+    cited land link), normalised by the largest. ``hub``: its international cables / the most
+    any country has.
     ``hazard``: mean hazard of its international cables.
 """
 
@@ -151,7 +155,7 @@ def _domestic_components(
     """Label each landing point with its domestic component.
 
     A domestic component is a set of one country's landing points joined by domestic cables
-    and assumed land links.
+    and domestic land links (the same landmass).
     """
     graph = nx.Graph()
     graph.add_nodes_from(lp_iso3.index)

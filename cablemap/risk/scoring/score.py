@@ -1,9 +1,12 @@
 """Explainable scores for every landing point, cable and country, and how stable their ranks are.
 
-Each entity's ``score`` is ``sum(weight_c x value_c)`` over its components (weights from the
-model file, summing to 1), so every row carries, per component ``c``: ``c`` (the value),
-``c_weight`` and ``c_contribution``; the contributions sum to the score. ``rank`` 1 is the
-highest score. Pure: the layers are never modified.
+A landing point's, country's, facility's and metro's ``score`` is ``importance^a x
+vulnerability^(1 - a)``: each measure a weighted mean of its group's components (weights from
+the model file, each group's summing to 1; ``a`` its ``[score] importance_exponent``); a
+cable's is one weighted sum. Every row carries, per component ``c``: ``c`` (the value),
+``c_weight`` and ``c_contribution`` (a group's contributions add up to its measure).
+``rank`` 1 is the highest score. Pure: the layers are never modified. Every field is listed in
+``docs/scores.md``.
 """
 
 from __future__ import annotations

@@ -91,6 +91,16 @@ class Background:
         self._done = True
         return self._value
 
+    def stop(self) -> None:
+        """End the child if it still runs (a build that failed: it must not hold the lock)."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.terminate()
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
     @property
     def saved(self) -> bool:
         """Whether the result is in :attr:`folder` already (the child wrote it)."""

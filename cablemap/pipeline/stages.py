@@ -312,14 +312,19 @@ class Run:
 
     def execute(self) -> dict[str, str]:
         """Run the stages in order; return every object's cache folder after this build."""
-        for stage in STAGES:
-            if self.runs[stage.name]:
-                start = time.perf_counter()
-                getattr(self, f"_{stage.name}")()
-                self._ran(stage.name, time.perf_counter() - start)
-            else:
-                self._skipped(stage.name)
-        return self._cache()
+        try:
+            for stage in STAGES:
+                if self.runs[stage.name]:
+                    start = time.perf_counter()
+                    getattr(self, f"_{stage.name}")()
+                    self._ran(stage.name, time.perf_counter() - start)
+                else:
+                    self._skipped(stage.name)
+            return self._cache()
+        finally:  # a failed stage: the background work ends with the build (and its lock)
+            job = self.values.get("years_job")
+            if isinstance(job, Background):
+                job.stop()
 
     def need(self, name: str) -> Any:
         """Return a stage's result: computed in this build, else read from the cache (then kept)."""

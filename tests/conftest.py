@@ -9,8 +9,11 @@ data skips those tests, except where ``CI`` or ``CABLEMAP_REQUIRE_DATA=1`` is se
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import shutil
+import tempfile
 import types
 from pathlib import Path
 from typing import Any
@@ -263,3 +266,23 @@ def tiny_v3(tmp_path: Path) -> Path:
             "lautoka": (177.45, -17.61),
         },
     )
+
+
+@functools.lru_cache(maxsize=1)
+def light_model() -> Path:
+    """A copy of the default model that scores one year and draws no plan map.
+
+    For the tests of the build's mechanics (locks, caches, staleness): the same stages, less
+    work in each. Made once per test process.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="cablemap-light-model-")) / "risk_models"
+    shutil.copytree(cm.risk_models_path(), folder)
+    model = folder / "dcs-v2.toml"
+    text = model.read_text(encoding="utf-8")
+    years = 'years = [2000, 2005, 2010, 2015, 2020, "current", "last"]'
+    plan = "map = true                 # cablemap build writes maps/investment_plan.html"
+    assert years in text and plan in text
+    model.write_text(
+        text.replace(years, 'years = ["current"]').replace(plan, "map = false"), encoding="utf-8"
+    )
+    return model

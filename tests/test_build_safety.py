@@ -18,6 +18,7 @@ import cablemap as cm
 from cablemap._errors import BuildLockedError, BuildOutputError
 from cablemap.cli import cli
 from cablemap.pipeline import BuildConfig, build, publish
+from tests.conftest import light_model
 
 STATE = ".cablemap-build"
 
@@ -42,7 +43,7 @@ class _Evil:
 
 def test_the_cache_is_parquet_and_json_and_a_planted_pickle_never_runs(tmp_path):
     out = tmp_path / "maps"
-    config = BuildConfig(out=out, formats=())
+    config = BuildConfig(out=out, formats=(), model=light_model())
     build(config)
     state = out / STATE
     assert not list(state.rglob("*.pkl"))
@@ -76,7 +77,7 @@ def test_an_altered_cache_is_discarded_with_a_warning_and_rebuilt(tmp_path):
 
 def test_unreadable_state_is_discarded_with_a_warning(tmp_path):
     out = tmp_path / "maps"
-    config = BuildConfig(out=out, formats=())
+    config = BuildConfig(out=out, formats=(), model=light_model())
     build(config)
     (out / STATE / "state.json").write_bytes(b"\x80\x04 not json")
     with pytest.warns(cm.CablemapWarning, match="unreadable"):
@@ -89,7 +90,7 @@ def test_a_build_killed_while_publishing_is_completed_then_never_mixed(
     release_a = _release(tmp_path, sample, "a", "Release A cable")
     release_b = _release(tmp_path, sample, "b", "Release B cable")
     out = tmp_path / "maps"
-    build(BuildConfig(source=release_a, out=out, formats=()))
+    build(BuildConfig(source=release_a, out=out, formats=(), model=light_model()))
     moved: list[Path] = []
 
     def apply_then_die(moves):
@@ -101,7 +102,7 @@ def test_a_build_killed_while_publishing_is_completed_then_never_mixed(
 
     monkeypatch.setattr(publish, "_apply", apply_then_die)
     with pytest.raises(KeyboardInterrupt):
-        build(BuildConfig(source=release_b, out=out, formats=()))
+        build(BuildConfig(source=release_b, out=out, formats=(), model=light_model()))
     monkeypatch.undo()
     pages = {p.name: p.read_text() for p in out.glob("*.html")}
     assert "Release B cable" in pages["strategic_nodes.html"]
@@ -109,19 +110,19 @@ def test_a_build_killed_while_publishing_is_completed_then_never_mixed(
     assert (out / STATE / "publish.json").exists()
     # the next build of A first completes B's publication, then sees that A differs
     with pytest.warns(cm.CablemapWarning, match="finished publishing an interrupted build"):
-        result = build(BuildConfig(source=release_a, out=out, formats=()))
+        result = build(BuildConfig(source=release_a, out=out, formats=(), model=light_model()))
     assert not result.up_to_date and "maps" in result.ran
     for page in ("strategic_nodes.html", "vendor_exposure.html"):
         text = (out / page).read_text()
         assert "Release A cable" in text and "Release B cable" not in text
     assert not (out / STATE / "publish.json").exists()
     assert not list((out / STATE).glob("staging-*"))
-    assert build(BuildConfig(source=release_a, out=out, formats=())).up_to_date
+    assert build(BuildConfig(source=release_a, out=out, formats=(), model=light_model())).up_to_date
 
 
 def test_up_to_date_only_when_the_outputs_match_their_hashes(tmp_path):
     out = tmp_path / "maps"
-    config = BuildConfig(out=out)
+    config = BuildConfig(out=out, model=light_model())
     build(config)
     assert build(config).up_to_date
     page = out / "vendor_exposure.html"
@@ -138,7 +139,7 @@ def test_up_to_date_only_when_the_outputs_match_their_hashes(tmp_path):
 
 def test_a_second_build_waits_or_says_who_holds_the_folder(tmp_path):
     out = tmp_path / "maps"
-    config = BuildConfig(out=out, formats=())
+    config = BuildConfig(out=out, formats=(), model=light_model())
     build(config)
     with publish.build_lock(out / STATE):
         with pytest.raises(BuildLockedError, match=rf"pid {os.getpid()} on .*--wait"):
@@ -156,7 +157,7 @@ def test_a_second_build_waits_or_says_who_holds_the_folder(tmp_path):
 
 def test_the_lock_holder_is_waited_for(tmp_path):
     out = tmp_path / "maps"
-    config = BuildConfig(out=out, formats=())
+    config = BuildConfig(out=out, formats=(), model=light_model())
     build(config)
     # a real second process holds the lock for a second
     with subprocess.Popen(
@@ -179,7 +180,7 @@ def test_the_lock_holder_is_waited_for(tmp_path):
 
 def test_leftover_staging_folders_are_cleaned(tmp_path):
     out = tmp_path / "maps"
-    config = BuildConfig(out=out)
+    config = BuildConfig(out=out, model=light_model())
     build(config)
     stale_maps = out / STATE / "staging-999999"
     stale_exports = out / "exports" / ".cablemap-staging-999999"
@@ -201,7 +202,7 @@ def _other_device(tmp_path: Path) -> Path:
 def test_exports_on_another_file_system(tmp_path):
     exports = _other_device(tmp_path)
     try:
-        result = build(BuildConfig(out=tmp_path / "maps", exports=exports))
+        result = build(BuildConfig(out=tmp_path / "maps", exports=exports, model=light_model()))
         assert (exports / "scores.gpkg").is_file() and (tmp_path / "maps" / "index.html").exists()
         assert exports / "scores.gpkg" in result.outputs
         assert not list(exports.glob(".cablemap-staging-*"))
@@ -213,7 +214,7 @@ def test_out_under_a_file_or_unwritable_says_which_and_why(tmp_path):
     blocker = tmp_path / "maps"
     blocker.write_text("a file where a folder should be")
     with pytest.raises(BuildOutputError, match=r"'.*maps' is a file, not a folder"):
-        build(BuildConfig(out=blocker / "sub"))
+        build(BuildConfig(out=blocker / "sub", model=light_model()))
     result = CliRunner().invoke(cli, ["build", "--out", str(blocker / "sub")])
     assert result.exit_code == 1
     assert "is a file, not a folder" in result.output and "Traceback" not in result.output
@@ -235,10 +236,10 @@ def test_a_full_disk_is_named_and_the_previous_maps_stay(tmp_path):
         pytest.skip(f"cannot mount a small tmpfs here: {mounted.stderr.decode().strip()}")
     try:
         out = small / "maps"
-        build(BuildConfig(out=out, formats=()))
+        build(BuildConfig(out=out, formats=(), model=light_model()))
         before = {p.name: p.read_bytes() for p in out.glob("*.html")}
         with pytest.raises(BuildOutputError, match="disk full"):
-            build(BuildConfig(out=out, exports=out / "exports"), force=True)
+            build(BuildConfig(out=out, exports=out / "exports", model=light_model()), force=True)
         assert {p.name: p.read_bytes() for p in out.glob("*.html")} == before
         assert not list((out / STATE).glob("staging-*"))
     finally:

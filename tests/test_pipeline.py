@@ -15,15 +15,16 @@ import cablemap as cm
 from cablemap.cli import cli
 from cablemap.pipeline import BuildConfig, build, change_report, export_scores, watch
 from cablemap.pipeline.inputs import open_analysis
-from tests.conftest import REPO, SHARED
+from tests.conftest import REPO, SHARED, light_model
 from tests.render.test_year_control import year_spec
 
 SAMPLE = REPO / "geodata" / "sample"
 
 
-def _models(tmp_path: Path) -> Path:
+def _models(tmp_path: Path, *, light: bool = True) -> Path:
+    """A copy of the model folder to edit; ``light``: one scored year, no plan map."""
     folder = tmp_path / "risk_models"
-    shutil.copytree(cm.risk_models_path(), folder)
+    shutil.copytree(light_model().parent if light else cm.risk_models_path(), folder)
     return folder / "dcs-v2.toml"
 
 
@@ -38,7 +39,7 @@ def _reweight(model: Path) -> None:
 
 
 def test_first_build_then_nothing_to_do(tmp_path):
-    config = BuildConfig(out=tmp_path / "maps", model=_models(tmp_path))
+    config = BuildConfig(out=tmp_path / "maps", model=_models(tmp_path, light=False))
     first = build(config)
     assert first.ran == [
         "load",
@@ -76,7 +77,7 @@ def test_first_build_then_nothing_to_do(tmp_path):
 
 
 def test_scores_through_time_are_cached_and_drawn(tmp_path):
-    model = _models(tmp_path)
+    model = _models(tmp_path, light=False)
     text = model.read_text()
     default = 'years = [2000, 2005, 2010, 2015, 2020, "current", "last"]'
     assert default in text
@@ -401,7 +402,7 @@ def test_fingerprint_sees_nested_and_symlinked_files_but_not_build_state(tmp_pat
 
 
 def test_model_asking_for_the_probabilistic_view(tmp_path):
-    model = _models(tmp_path)
+    model = _models(tmp_path, light=False)
     model.write_text(model.read_text() + "\n[probabilistic]\nyears = 400\nseed = 3\n")
     catalogue = tmp_path / "quakes.csv"
     # invented: a strong earthquake by Tonga's cable

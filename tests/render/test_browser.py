@@ -408,8 +408,8 @@ def test_country_popup_links_to_its_brief(browser, sample_maps):
     try:
         text = page.open_popup("countries", "TON")
         assert "country brief: TON" in text
-        page.page.click(".leaflet-popup-content .cm-brief a")
-        page.page.wait_for_load_state()
+        with page.page.expect_navigation():
+            page.page.click(".leaflet-popup-content .cm-brief a")
         assert page.page.url.endswith("/countries/TON.html")
         assert page.page.inner_text("h1").startswith("Tonga")
         assert page.errors == [] and page.blocked == []

@@ -103,6 +103,7 @@ def test_every_land_link_row_cites_a_source():
     assert "IDN-PNG:1" in undocumented  # Vanimo-Jayapura: no link, so no land_linked PNG
 
 
+@pytest.mark.slow  # reads ../shared/data (found inside the test, where the marker cannot see it)
 def test_score_of_a_project_equals_the_build_s(tmp_path):
     """One answer per project: `score --source project.toml` reads the project's outlines,
     evidence and model exactly as `build` does."""

@@ -15,6 +15,7 @@ from cablemap.layers.attach import add_extras
 from cablemap.layers.collection import LAYER_NAMES, Layers
 from cablemap.layers.facilities import facility_source_hint
 from cablemap.layers.files import has_layer_files, layers_from_dir, layers_from_gpkg
+from cablemap.layers.geometry_release import layers_from_geometry_release
 from cablemap.layers.merge import merge_older
 from cablemap.layers.project import check_project_chain, project_extras, read_project
 from cablemap.layers.telegeography import detect_version, layers_from_telegeography
@@ -40,8 +41,12 @@ def _load_one(path: Path, merge_from: Path | None = None) -> Layers:
         msg = f"source {str(path)!r} does not exist"
         raise SourceFormatError(msg)
     if path.is_dir():
-        if detect_version(path) is not None:
-            return add_extras(_merged(Layers(**layers_from_telegeography(path)), merge_from))
+        version = detect_version(path)
+        if version is not None:
+            read = (
+                layers_from_geometry_release if version == "geometry" else layers_from_telegeography
+            )
+            return add_extras(_merged(Layers(**read(path)), merge_from))
         if has_layer_files(path):
             return add_extras(_merged(layers_from_dir(path), merge_from), folder=path)
     elif path.suffix.lower() == ".gpkg":

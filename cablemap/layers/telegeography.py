@@ -456,7 +456,8 @@ def layers_from_telegeography(
     path
         The copy's root directory (holding ``cable/`` and ``landing-point/``). A copy with
         only the geometry files is read by
-        :func:`cablemap.layers.geometry_release.layers_from_geometry_release`.
+        :func:`cablemap.layers.geometry_release.layers_from_geometry_release` (which builds on
+        this module's readers; :func:`cablemap.load` picks the reader).
     end_km, pass_km
         Geometry-only copies: thresholds of the membership inference (km).
 
@@ -470,7 +471,8 @@ def layers_from_telegeography(
     Raises
     ------
     SourceFormatError
-        If the directory is no TeleGeography copy or a file it needs is missing or malformed.
+        If the directory is no TeleGeography copy, holds only the geometry files, or a file
+        it needs is missing or malformed.
     EmptyLayerError
         If no cable could be read.
     """
@@ -480,10 +482,11 @@ def layers_from_telegeography(
         msg = f"{str(root)!r} is not a TeleGeography copy: no 'cable/cable-geo.json' in it"
         raise SourceFormatError(msg)
     if version == "geometry":
-        # imported here: that module builds on this one's readers
-        from cablemap.layers.geometry_release import layers_from_geometry_release  # noqa: PLC0415
-
-        return layers_from_geometry_release(root, end_km=end_km, pass_km=pass_km)
+        msg = (
+            f"{str(root)!r} holds only the geometry files: read it with "
+            "cablemap.layers.geometry_release.layers_from_geometry_release (cablemap.load does)"
+        )
+        raise SourceFormatError(msg)
     report = LoadReport()
     id_field = "id" if version == "v3" else "slug"
 

@@ -25,14 +25,13 @@ import logging
 import os
 import stat
 import time
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cablemap import settings
-from cablemap._errors import BuildOutputError, CablemapWarning, SourceFormatError, UnsafeFileError
+from cablemap._errors import BuildOutputError, SourceFormatError, UnsafeFileError
 from cablemap._files import JSON_LIMIT, kind_of, read_bytes_regular, real_folder
 from cablemap._report import Issue
 from cablemap._resources import sample_path
@@ -46,6 +45,7 @@ from cablemap.pipeline.stages import (
     Run,
     fingerprint,
     model_file,
+    notice,
     stage_keys,
     stages_to_run,
 )
@@ -263,16 +263,6 @@ class _State:
 
     def forget(self) -> None:
         self.keys, self.outputs, self.objects = {}, {}, {}
-
-
-def notice(result: BuildResult, message: str) -> None:
-    """Record what the build found and mended, and say it as a warning.
-
-    The command line prints the result's notices once, in its summary.
-    """
-    result.notices.append(message)
-    logger.info(message)
-    warnings.warn(message, CablemapWarning, stacklevel=3)
 
 
 def build(

@@ -33,6 +33,7 @@ import shapely
 from cablemap._geo import distances_m, geodesic_m
 from cablemap._validate import is_missing
 from cablemap.layers.memberships import MEASURED_ACCURACY
+from cablemap.render.shell import page_html
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -757,10 +758,8 @@ def report_html(report: dict[str, Any]) -> str:
         tables.append(
             f"<h2>Changed {title}</h2><table><tr><th>id</th><th>fields</th></tr>{rows}</table>"
         )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>cablemap: what changed</title>
-<style>body{{font:14px/1.45 system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em}}
-td,th{{padding:2px 10px;border-bottom:1px solid #ddd;text-align:left}}</style></head><body>
-<h1>What changed</h1><p>Report built {built}. <a href="index.html">All maps</a></p>
-<ul>{body}</ul>{"".join(tables)}</body></html>
-"""
+    return page_html(
+        "cablemap: what changed",
+        f'<h1>What changed</h1><p>Report built {built}. <a href="index.html">All maps</a></p>'
+        f"<ul>{body}</ul>{''.join(tables)}",
+    )

@@ -17,12 +17,13 @@ import json
 import logging
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cablemap._errors import ScenarioError
+from cablemap._errors import CablemapWarning, ScenarioError
 from cablemap._resources import evidence_files, risk_models_path
 from cablemap._version import __version__
 from cablemap.pipeline.background import Background
@@ -222,6 +223,16 @@ def stage_keys(config: BuildConfig, src: _Sources, exports_dir: Path) -> dict[st
     # the load's cables are reused when only the extras changed (the cables' own key)
     keys["cables_key"] = _key(cables_print)
     return keys
+
+
+def notice(result: BuildResult, message: str) -> None:
+    """Record what the build found and mended, and say it as a warning.
+
+    The command line prints the result's notices once, in its summary.
+    """
+    result.notices.append(message)
+    logger.info(message)
+    warnings.warn(message, CablemapWarning, stacklevel=3)
 
 
 # ----------------------------------------------------------------------------- planning
@@ -435,8 +446,6 @@ class Run:
         try:
             self.values["plan"] = self.analysis.plan()
         except ScenarioError as exc:  # e.g. a release too small to plan anything on
-            from cablemap.pipeline.builder import notice  # noqa: PLC0415 - one helper
-
             notice(self.result, f"investment plan not drawn: {exc}")
 
     def _maps(self) -> None:

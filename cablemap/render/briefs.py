@@ -40,6 +40,7 @@ from cablemap.render.brief_risk import (
     scores_section,
 )
 from cablemap.render.report import attributions_used, sources_used
+from cablemap.render.shell import page_html
 from cablemap.render.svg import stacked_year_chart_svg
 from cablemap.risk.history.timeline import count_by_year
 from cablemap.risk.model.spec import EXPOSURE_DOMAINS
@@ -553,9 +554,6 @@ def country_brief(
         name = idx.names.get(iso3, name)
     cables_html, mine = _cables_section(idx, iso3)
     parts = [
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
-        f"<title>{html.escape(name)} ({html.escape(iso3)}): cablemap country brief</title>",
-        f"<style>{_CSS}</style></head><body>",
         '<div class="controls"><a href="../index.html">All maps</a>'
         '<button type="button" onclick="window.print()">Print</button></div>',
         f"<h1>{html.escape(name)} <span class='muted'>{html.escape(iso3)}</span></h1>",
@@ -574,9 +572,8 @@ def country_brief(
         _footprints_section(scores, idx, row, iso3),
         _changes_section(mine, data.changes, iso3),
         _sources_section(layers, data),
-        "</body></html>\n",
     ]
-    return "".join(parts)
+    return page_html(f"{name} ({iso3}): cablemap country brief", "".join(parts), css=_CSS)
 
 
 def brief_countries(scores: Scores) -> list[str]:

@@ -28,6 +28,7 @@ from cablemap.render.report import (
     skipped_headline,
     sources_used,
 )
+from cablemap.render.shell import page_html
 from cablemap.render.svg import stacked_year_chart_svg
 from cablemap.render.tables import Cell, table_html
 
@@ -586,10 +587,9 @@ def index_html(
         f'Build report: <a href="{REPORT_HTML}">{html.escape(skipped_headline(skipped))}, '
         f"{warned} warning(s)</a>: what the load left out, repaired or flagged."
     )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>cablemap: {html.escape(model.region.name)}
-submarine cables and their risks</title><style>{_CSS}</style></head><body>
-<h1>{html.escape(model.region.name)} submarine cables and their risks</h1>
+    return page_html(
+        f"cablemap: {model.region.name} submarine cables and their risks",
+        f"""<h1>{html.escape(model.region.name)} submarine cables and their risks</h1>
 <p>{len(layers.cables)} cables and {len(layers.landing_points)} landing points
 ({html.escape(", ".join(versions))}), scored with the model <code>{html.escape(model.name)}</code>
 (<code>{html.escape(Path(model.path).name)}</code>, vendor profile
@@ -602,8 +602,9 @@ submarine cables and their risks</title><style>{_CSS}</style></head><body>
 {_chart_html(timeline, model)}
 {_weights_html(model)}
 {_sources_html(layers)}
-</body></html>
-"""
+""",
+        css=_CSS,
+    )
 
 
 def write_index(

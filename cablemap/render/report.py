@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from cablemap.render.shell import page_html
+
 if TYPE_CHECKING:
     from cablemap.layers.collection import Layers
 
@@ -174,18 +176,15 @@ def report_html(data: dict[str, Any], *, limit: int = 2000) -> str:
         if skipped
         else "No record skipped"
     )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>cablemap: build report</title>
-<style>body{{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
-td,th{{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}</style>
-</head><body><h1>Build report</h1>
-<p>Built {built}. Data: {html.escape(", ".join(data["versions"]))}.
-<a href="index.html">All maps</a></p>
-<h2>{html.escape(headline)}</h2>{_rows(skipped, limit)}
-<h2>Warnings: {len(data["warnings"])} (records kept, repaired or flagged)</h2>
-{_rows(data["warnings"], limit)}
-<h2>Counts</h2><table>{counts}</table></body></html>
-"""
+    return page_html(
+        "cablemap: build report",
+        f"<h1>Build report</h1><p>Built {built}. Data: "
+        f'{html.escape(", ".join(data["versions"]))}. <a href="index.html">All maps</a></p>'
+        f"<h2>{html.escape(headline)}</h2>{_rows(skipped, limit)}"
+        f"<h2>Warnings: {len(data['warnings'])} (records kept, repaired or flagged)</h2>"
+        f"{_rows(data['warnings'], limit)}<h2>Counts</h2><table>{counts}</table>",
+        css="body{max-width:1100px}",
+    )
 
 
 def write_build_report(folder: str | Path, layers: Layers) -> list[Path]:

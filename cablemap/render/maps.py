@@ -148,8 +148,10 @@ DOMAIN_LABELS = {
 #: What the pages say a score is (every scored entity of the model).
 SCORE_TERMS = (
     "score",
-    "0 to 1, higher = more at risk: the weighted sum of the model's components (the "
-    "breakdown in each popup); rank 1 = most at risk.",
+    "0 to 1, higher = more at risk: importance^a x vulnerability^(1-a) for stations, "
+    "countries, sites and metros (a = 0.7 in dcs-v2: a strategic hub outranks a fragile place "
+    "few depend on), a weighted sum for cables; the breakdown is in each popup; rank 1 = most "
+    "at risk.",
 )
 #: What the DCS priority is (the vendor-exposure map and the plan).
 DCS_TERMS = (
@@ -167,14 +169,16 @@ MEASURE_FIELDS = [
 #: What importance and vulnerability are, where the model gives them.
 MEASURE_TERMS = (
     "importance, vulnerability",
-    "where the model forms a score from them: importance = how much connectivity runs "
-    "through it (0-1); vulnerability = how easily it is lost (0-1); both higher = more at risk.",
+    "importance = what depends on it: the international cables it is its country's gateway "
+    "for, the paths through it, the sites it serves (0-1); vulnerability = how easily it fails "
+    "or cannot be trusted: fragility, vendor exposure, chokepoints (0-1). The map sizes "
+    "stations by importance and colours them by score.",
 )
 #: What a country's or a station's smallest cut is.
 CUT_TERMS = (
     "cables that must fail to cut it off",
-    "the fewest whole cables whose loss leaves no path abroad (land links never fail): "
-    "1 = a single point of failure.",
+    "the fewest cables (and cited land links, in cable equivalents) whose loss leaves no "
+    "path abroad: 1 = a single point of failure.",
 )
 
 
@@ -475,10 +479,10 @@ def strategic_nodes_map(
         ranked_table_html(
             "landing_points",
             [(r.lp_id, str(r.name), f"{float(r.criticality):.3f}") for r in top.itertuples()],
-            value="criticality (0-1)",
-            filename="most_critical_landing_points.csv",
+            value="importance (0-1)",
+            filename="most_important_landing_points.csv",
         ),
-        title=f"Most critical landing points ({region.name})",
+        title=f"Landing points ranked by importance ({region.name})",
         order=20,
         collapsed=True,
         name="critical",
@@ -550,13 +554,13 @@ def _add_scored_points(
         points,
         {
             "fields": [
-                ["criticality", "criticality (0-1)"],
-                ["redundancy_cables", "cables that must fail to cut it off"],
+                ["criticality", "importance (0-1): what the map sizes by"],
+                ["redundancy_cables", "cable equivalents that must fail to cut it off"],
                 *MEASURE_FIELDS,
                 ["inferred", "cables inferred from their routes"],
                 *(SIMULATION_FIELDS if simulated is not None else []),
             ],
-            "tooltipFields": [["score", "score"], ["criticality", "criticality"]],
+            "tooltipFields": [["score", "score"], ["criticality", "importance"]],
             "search": [["iso3", "country", "code"], ["country", "country"]],
             **score_meta(scores, "landing_point"),
         },
@@ -621,7 +625,7 @@ def _strategic_legend(layers: Layers) -> str:
             "Landing points, metros, facilities: colour = score (higher = more at risk)",
             [("dot", c, label) for label, c in ramp_stops()],
         )
-        + "<div class='cm-key'>landing point size = criticality; metro: large ring, size = "
+        + "<div class='cm-key'>landing point size = importance; metro: large ring, size = "
         "international cables; facility: outline colour = kind</div>"
         + _cables_legend()
         + legend_html("Areas", [("swatch", CHOKEPOINT_COLOUR, "chokepoint")])

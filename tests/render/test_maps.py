@@ -147,7 +147,7 @@ def test_strategic_nodes(sample, tmp_path, outlines):
     )
     assert meta["components"] == list(scores.model.weights["landing_point"])
     assert meta["weights"] == list(scores.model.weights["landing_point"].values())
-    assert "Most critical landing points (Indo-Pacific)" in page
+    assert "Landing points ranked by importance (Indo-Pacific)" in page
     assert 'data-cm-focus="sydney-nsw-australia"' in page
     # PeeringDB's thousands of sites are off when the page opens (canvas, page size)
     assert f"{_group_of(page, 'facilities')}.addTo(" not in page

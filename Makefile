@@ -27,14 +27,14 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy cablemap
 
-# two workers: the machine's two cores (each test file stays on one worker, sharing its fixtures)
+# two workers: the machine's two cores (tests that share expensive fixtures are grouped on one)
 test: install-test lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # no full releases, whole builds, wheel, notebooks or browser (`slow`, set in tests/conftest.py);
 # reinstalls only when pyproject.toml changed (a new version or dependency)
 test-fast: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -n 2 --dist loadfile -m "not slow and not web"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not slow and not web"
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e ".[test]"

@@ -24,6 +24,9 @@ from cablemap.render.briefs import (
 from cablemap.render.svg import MapView
 from tests.conftest import SHARED, _require
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3-briefs")
+
 #: A brief must stay under this size (issue 15's budget).
 MAX_BYTES = 300_000
 

@@ -29,6 +29,9 @@ from cablemap.render.briefs import save_briefs
 from tests.render.test_maps import layer_data
 from tests.render.test_year_control import shown_from, year_spec
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("browser")
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts"
 _ARGS = [
@@ -408,8 +411,8 @@ def test_country_popup_links_to_its_brief(browser, sample_maps):
     try:
         text = page.open_popup("countries", "TON")
         assert "country brief: TON" in text
-        with page.page.expect_navigation():
-            page.page.click(".leaflet-popup-content .cm-brief a")
+        page.page.click(".leaflet-popup-content .cm-brief a")
+        page.page.wait_for_url("**/countries/TON.html", timeout=10_000)
         assert page.page.url.endswith("/countries/TON.html")
         assert page.page.inner_text("h1").startswith("Tonga")
         assert page.errors == [] and page.blocked == []

@@ -19,6 +19,9 @@ from cablemap.pipeline.diff import change_report, report_html
 from cablemap.render.index import ENTRY_MAPS, index_html
 from tests.conftest import REPO, SHARED, _require
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("full-build")
+
 NE = SHARED / "boundaries" / "ne_10m_admin_0_countries_deu.shp"
 PDB_FOLDER = SHARED / "facilities" / "peeringdb-2024-10"
 USGS = SHARED / "hazards" / "usgs-m55-1965-2016.csv"

@@ -16,6 +16,9 @@ import cablemap as cm
 from cablemap.cli import cli
 from cablemap.risk.network.land_links import read_land_links
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 
 @pytest.fixture(scope="module")
 def countries(v3_scores) -> pd.DataFrame:

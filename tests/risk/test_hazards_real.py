@@ -28,6 +28,9 @@ from cablemap.risk.simulation.calibration import poisson_interval, read_cable_id
 from tests.conftest import SHARED, _require
 from tests.risk.test_simulate import _compare, _reference
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 USGS = SHARED / "hazards" / "usgs-m55-1965-2016.csv"
 SMC = SHARED / "incidents" / "taiwan-smc-incidents.json"
 #: The Japan Trench: its axis runs from ~34°N to ~41°N at ~142-144.5°E (off Honshu's Pacific

@@ -10,6 +10,9 @@ from click.testing import CliRunner
 import cablemap as cm
 from cablemap.cli import cli
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 
 @pytest.fixture(scope="module")
 def plan_2022(v3_analysis) -> cm.Plan:

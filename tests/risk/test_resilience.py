@@ -11,6 +11,9 @@ import cablemap as cm
 from cablemap.risk.network.connectivity import Graph, connected_labels
 from cablemap.risk.network.resilience import hypergraph_from_graph, resilience
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 
 def _random_network(seed: int) -> tuple[Graph, np.ndarray, list[str]]:
     """Islands (one landing point each, some countries with two) joined by multi-segment cables."""

@@ -16,6 +16,9 @@ import cablemap as cm
 from cablemap.risk.network.connectivity import connected_labels
 from cablemap.risk.scenarios.cuts import parse_area
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 INCIDENTS = Path(__file__).resolve().parent.parent / "data" / "incidents.csv"
 
 

@@ -11,6 +11,9 @@ import cablemap as cm
 from cablemap.risk import kendall_tau, load_model
 from cablemap.risk.model.spec import COMPONENTS, ENTITIES, EXPOSURE_DOMAINS
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 
 def _check_breakdown(frame, entity):
     """Every component in [0, 1]; contributions add up to the measures; the score formed as

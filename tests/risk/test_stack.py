@@ -22,6 +22,9 @@ from cablemap.risk.model.region import load_region
 from cablemap.risk.model.spec import EXPOSURE_DOMAINS, load_vendor_profile
 from tests.conftest import SHARED
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("stack")
+
 SAMPLE_FOOTPRINTS = Path(__file__).resolve().parents[2] / "geodata" / "sample"
 PDB_KMZ = SHARED / "facilities" / "peeringdb-2024-10" / "peeringdb.kmz"
 AIDDATA = (

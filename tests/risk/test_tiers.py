@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from cablemap._validate import names_or_empty
 from cablemap.risk.model.spec import TIER_NAMES
 from cablemap.risk.scoring.tiers import TOP_PER_TIER, vendor_tiers
+
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
 
 
 def _cable_counts(cables):

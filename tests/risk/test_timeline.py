@@ -10,6 +10,9 @@ import cablemap as cm
 from cablemap._validate import is_missing
 from cablemap.risk.history.timeline import TIMELINE_COLUMNS, count_by_year, new_cables_by_year
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 
 def _international(scores, layers, country=None):
     """Ids of the international cables of a country (or of the region), from the layers."""

@@ -11,6 +11,9 @@ import cablemap as cm
 from cablemap.risk import build_network
 from tests.conftest import make_tg_v3
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 
 @pytest.fixture(scope="module")
 def network(v3_scores):

@@ -12,6 +12,9 @@ import cablemap as cm
 from cablemap.cli import cli
 from cablemap.risk.history.years import COUNTRY_COLUMNS, resolve_years, score_years
 
+# module fixtures shared by its tests: on one worker under `pytest -n` (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("v3")
+
 
 def test_release_span_of_the_2022_copy(tg_v3):
     # oldest RFS 1989 (in service), latest in-service RFS 2022, last planned RFS 2026

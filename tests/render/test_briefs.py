@@ -31,12 +31,12 @@ pytestmark = pytest.mark.xdist_group("v3-briefs")
 MAX_BYTES = 300_000
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def sample_scored(sample_analysis):
     return sample_analysis.scores
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def sample_data(sample_analysis):
     return brief_data(sample_analysis)
 
@@ -333,7 +333,7 @@ PDB_FOLDER = SHARED / "facilities" / "peeringdb-2024-10"
 USGS = SHARED / "hazards" / "usgs-m55-1965-2016.csv"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def v3_setup(tg_v3_path):
     """The 2022 release as a build reads it, simulated for 300 years, and three briefs."""
     from cablemap.pipeline.inputs import open_analysis  # noqa: PLC0415

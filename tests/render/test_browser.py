@@ -47,7 +47,7 @@ _ARGS = [
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CABLEMAP_REQUIRE_BROWSER"):
@@ -172,7 +172,7 @@ _TABLES = """() => Array.from(document.querySelectorAll('.cm-tablebox')).map(box
 }))"""
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def sample_maps(tmp_path_factory, sample) -> dict[str, Path]:
     """Every page a build of the sample writes (with earthquakes and a simulation), once."""
     from tests.render.test_maps import _quakes  # noqa: PLC0415
@@ -507,7 +507,7 @@ def test_probabilistic_view_one_unit_and_hazard_overlay(browser, sample_maps):
         page.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def sample_briefs(tmp_path_factory):
     from cablemap.pipeline.briefs import brief_data  # noqa: PLC0415 - only these tests
     from cablemap.render.briefs import save_briefs  # noqa: PLC0415

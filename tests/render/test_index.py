@@ -66,7 +66,7 @@ def _hrefs(page: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- the sample
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def sample_index(sample_analysis, tmp_path_factory):
     folder = tmp_path_factory.mktemp("maps")
     scores = sample_analysis.scores
@@ -134,7 +134,7 @@ def test_change_report_is_linked_when_there_is_one(sample_analysis, tmp_path):
 
 
 # --------------------------------------------------------------------------- a full build
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def full_build(tmp_path_factory, tg_v3_path):
     """The 2022 release built as an analyst would: outlines, PeeringDB, AidData, quakes."""
     for path in (NE, PDB_FOLDER, USGS, AIDDATA):

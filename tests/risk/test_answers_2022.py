@@ -20,7 +20,7 @@ from cablemap.risk.network.land_links import read_land_links
 pytestmark = pytest.mark.xdist_group("v3")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def countries(v3_scores) -> pd.DataFrame:
     return v3_scores.countries.set_index("iso3")
 

@@ -38,17 +38,17 @@ SMC = SHARED / "incidents" / "taiwan-smc-incidents.json"
 JAPAN_TRENCH = shapely.box(141.0, 35.0, 145.5, 41.5)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def quakes():
     return earthquakes_from_file(_require(USGS))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def v3_hazards(tg_v3, quakes, ne_countries):
     return cm.score(tg_v3, countries=ne_countries, hazards=quakes)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def v3_sim(v3_analysis, quakes):
     """3,000 years of the 2022 network with the catalogue (shared by the tests below)."""
     return v3_analysis.simulate(quakes=quakes, years=3000, seed=21)

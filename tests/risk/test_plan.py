@@ -14,7 +14,7 @@ from cablemap.cli import cli
 pytestmark = pytest.mark.xdist_group("v3")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def plan_2022(v3_analysis) -> cm.Plan:
     return v3_analysis.plan()
 

@@ -87,7 +87,7 @@ def test_min_cut_equals_brute_force(seed):
             assert not np.isin(labels[own], labels[sinks]).any()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def engine(v3_analysis) -> cm.ScenarioEngine:
     return v3_analysis.engine
 

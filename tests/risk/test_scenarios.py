@@ -26,7 +26,7 @@ def _split(value: str) -> list[str]:
     return [v for v in value.split(";") if v]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def engine(v3_analysis) -> cm.ScenarioEngine:
     return v3_analysis.engine
 

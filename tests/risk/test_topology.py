@@ -15,7 +15,7 @@ from tests.conftest import make_tg_v3
 pytestmark = pytest.mark.xdist_group("v3")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while its group runs beside other tests
 def network(v3_scores):
     return v3_scores.network
 

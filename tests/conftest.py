@@ -131,6 +131,29 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def pytest_xdist_node_collection_finished(node: Any, ids: list[str]) -> None:
+    """Stop where ``--dist loadgroup`` cannot group: shared fixtures would be built twice.
+
+    pytest-xdist marks a grouped test by adding ``@group`` to its id; a pytest that no longer
+    takes that change scatters the groups over the workers.
+    """
+    if node.config.getoption("dist") != "loadgroup":
+        return
+    grouped = {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "tests").rglob("test_*.py")
+        if "pytest.mark.xdist_group(" in p.read_text(encoding="utf-8")
+    }
+    loose = [i for i in ids if "@" not in i and i.split("::")[0] in grouped]
+    if loose:
+        msg = (
+            f"{len(loose)} tests of grouped modules (e.g. {loose[0]}) carry no xdist group: "
+            "this pytest cannot group them; install the pinned test tools: "
+            "pip install -e '.[test]'"
+        )
+        raise pytest.UsageError(msg)
+
+
 def pytest_sessionstart() -> None:
     """Fail at once where the reference data is required but ``../shared/data`` is missing."""
     if _data_required() and not SHARED.is_dir():

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from cablemap import settings
 from cablemap._files import JSON_LIMIT, read_bytes_regular
+from cablemap._resources import risk_models_path
 from cablemap.pipeline.inputs import open_analysis
 from cablemap.render.briefs import BriefData, country_brief, country_code
 from cablemap.render.build import basemap
+from cablemap.risk.model.repairs import EVENTS_FILE, read_repair_events
 
 if TYPE_CHECKING:
     from cablemap.risk.analysis import Analysis
@@ -57,7 +59,8 @@ def brief_data(
     -------
     BriefData
         Critical pairs, scenarios, changes, outlines (the layers' countries or the bundled
-        low-resolution ones), the simulation and the build date.
+        low-resolution ones), the simulation, the recorded outages
+        (``risk_models/repair_events.csv``) and the build date.
     """
     engine = analysis.engine
     if scenarios is None:
@@ -69,6 +72,7 @@ def brief_data(
         outlines=basemap(analysis.layers),
         built=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         simulation=simulation,
+        outages=read_repair_events(risk_models_path() / EVENTS_FILE),
     )
 
 

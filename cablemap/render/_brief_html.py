@@ -61,3 +61,15 @@ def table(head: list[str], rows: list[list[str]], empty: str) -> str:
     th = "".join(f"<th>{html.escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
     return f"<table><tr>{th}</tr>{body}</table>"
+
+
+def source_html(source: object, date: object) -> str:
+    """Render a cited source: a link for an http(s) URL, else text; its date in brackets."""
+    if is_missing(source):
+        return esc(None)
+    text = str(source)
+    when = "" if is_missing(date) or not str(date) else f" ({html.escape(str(date))})"
+    if text.startswith(("https://", "http://")):
+        link = html.escape(text)
+        return f'<a class="src" href="{link}">{link}</a>{when}'
+    return f'<span class="src">{html.escape(text)}</span>{when}'

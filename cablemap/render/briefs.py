@@ -31,8 +31,9 @@ import pandas as pd
 from cablemap._errors import CablemapError
 from cablemap._validate import is_missing
 from cablemap.layers.footprints import in_force
-from cablemap.render._brief_html import esc, names_html, num, table, tier_html
+from cablemap.render._brief_html import esc, names_html, num, source_html, table, tier_html
 from cablemap.render.brief_map import map_section, stations_section
+from cablemap.render.brief_outages import outages_section
 from cablemap.render.brief_risk import (
     cutoff_section,
     failures_section,
@@ -128,6 +129,10 @@ class BriefData:
     simulation
         A simulation of faults and repairs (:func:`cablemap.simulate`), if one was run: each
         brief then gives its country's yearly chance of being cut off by sea.
+    outages
+        Real outages and repairs (``risk_models/repair_events.csv``, as read by
+        :func:`cablemap.risk.model.repairs.read_repair_events`); each brief lists its
+        country's.
     """
 
     pairs: pd.DataFrame | None = None
@@ -136,6 +141,7 @@ class BriefData:
     outlines: gpd.GeoDataFrame | None = None
     built: str = ""
     simulation: SimulationResult | None = None
+    outages: pd.DataFrame | None = None
     _index: _Index | None = field(default=None, repr=False, compare=False)
 
     def index(self, scores: Scores, layers: Layers) -> _Index:
@@ -155,11 +161,12 @@ class _Index:
     cables_of: dict[str, list[str]]
     stations_of: dict[str, list[Station]]  # busiest first
     facilities_of: dict[str, list[tuple[str, float, float]]]
-    footprints_of: dict[str, pd.DataFrame]
+    footprints_of: dict[str, tuple[pd.DataFrame, int]]  # rows in force (shown order), later
     rows: dict[str, pd.Series]
     outlines_of: dict[str, list[Any]]
     land: gpd.GeoDataFrame | None  # the outlines simplified once (briefs draw at ~1 km)
     names: dict[str, str]  # country names of the outlines (for countries without a landing)
+    sources: dict[tuple[bool, str], str] = field(default_factory=dict)  # the same on every page
 
     @classmethod
     def build(
@@ -187,12 +194,7 @@ class _Index:
             cables_of,
             _stations(scores, layers),
             _sites(layers.facilities),
-            {}
-            if layers.vendor_footprints is None
-            else {
-                str(i): g.sort_values(["domain", "vendor"])
-                for i, g in layers.vendor_footprints.groupby("iso3")
-            },
+            _footprints_in_force(layers.vendor_footprints, scores.year),
             {str(r["iso3"]): r for _, r in scores.countries.iterrows()},
             {} if land is None else {str(i): list(g.geometry) for i, g in land.groupby("iso3")},
             land,
@@ -200,6 +202,27 @@ class _Index:
             if outlines is None or "name" not in outlines
             else dict(zip(outlines["iso3"].astype(str), outlines["name"].astype(str), strict=True)),
         )
+
+
+def _footprints_in_force(
+    footprints: pd.DataFrame | None, year: int | None
+) -> dict[str, tuple[pd.DataFrame, int]]:
+    """Per country: its cited rows in force at the end of ``year`` and how many are not.
+
+    Rows come in the order a brief shows them (domain, status, then vendor). Cable supply
+    and ownership rows are left out: the cables table shows those.
+    """
+    if footprints is None or footprints.empty:
+        return {}
+    cited = footprints[~footprints["domain"].isin(["submarine_cable_supply", "cable_ownership"])]
+    now = in_force(cited, year) if "status_from" in cited else pd.Series(True, index=cited.index)
+    ordered = cited.assign(_now=now.to_numpy()).sort_values(
+        ["iso3", "domain", "status", "vendor"], kind="stable"
+    )
+    return {
+        str(iso): (g[g["_now"]].drop(columns="_now"), int((~g["_now"]).sum()))
+        for iso, g in ordered.groupby("iso3", sort=False)
+    }
 
 
 class Station(NamedTuple):
@@ -289,9 +312,9 @@ def _country_row(scores: Scores, iso3: str) -> pd.Series:
 
 def _cables_section(idx: _Index, iso3: str) -> tuple[str, pd.DataFrame]:
     mine = idx.cables.loc[idx.cables_of.get(iso3, [])]
-    intl = mine[mine["international"].astype(bool)].sort_values(
-        ["rfs_year", "name"], na_position="last"
-    )
+    intl = mine[mine["international"].astype(bool)]
+    if len(intl) > 1:
+        intl = intl.sort_values(["rfs_year", "name"], na_position="last")
     rows = [
         [
             html.escape(str(r.name)),
@@ -328,13 +351,9 @@ def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) 
         if f"exposure_{d}" in row.index
     ]
     rows: list[list[str]] = []
-    mine = idx.footprints_of.get(iso3)
-    later = 0
-    if mine is not None:
+    now, later = idx.footprints_of.get(iso3, (None, 0))
+    if now is not None:
         profile = scores.model.vendor_profile
-        cited = mine[~mine["domain"].isin(["submarine_cable_supply", "cable_ownership"])]
-        now = cited[in_force(cited, scores.year)] if "status_from" in cited else cited
-        later = len(cited) - len(now)
         rows = [
             [
                 html.escape(str(r.domain)),
@@ -343,9 +362,9 @@ def _footprints_section(scores: Scores, idx: _Index, row: pd.Series, iso3: str) 
                 tier_html(profile.tier(str(r.vendor))),
                 esc(r.status),
                 esc(getattr(r, "status_from", None) or None),
-                _source(r.source, r.source_date),
+                source_html(r.source, r.source_date),
             ]
-            for r in now.sort_values(["domain", "status"]).itertuples()
+            for r in now.itertuples()
         ]
     when = f" in force at the end of {scores.year}" if scores.year is not None else ""
     more = (
@@ -379,17 +398,6 @@ def _range_text(row: pd.Series, domain: str) -> str:
     if is_missing(low) or is_missing(high) or float(low) == float(high):
         return value
     return f"{value} ({float(low):.2f} to {float(high):.2f})"
-
-
-def _source(source: object, date: object) -> str:
-    if is_missing(source):
-        return esc(None)
-    text = str(source)
-    when = "" if is_missing(date) or not str(date) else f" ({html.escape(str(date))})"
-    if text.startswith(("https://", "http://")):
-        link = html.escape(text)
-        return f'<a class="src" href="{link}">{link}</a>{when}'
-    return f'<span class="src">{html.escape(text)}</span>{when}'
 
 
 def _timeline_section(mine: pd.DataFrame, name: str) -> str:
@@ -467,7 +475,14 @@ def _basemap(layers: Layers, data: BriefData) -> bool:
     return bundled and data.outlines is not None
 
 
-def _sources_section(layers: Layers, data: BriefData) -> str:
+def _sources_section(idx: _Index, layers: Layers, data: BriefData) -> str:
+    key = (_basemap(layers, data), data.built)
+    if key not in idx.sources:
+        idx.sources[key] = _sources_html(layers, data)
+    return idx.sources[key]
+
+
+def _sources_html(layers: Layers, data: BriefData) -> str:
     rows = [
         [
             html.escape(layer),
@@ -565,13 +580,14 @@ def country_brief(
         scores_section(scores, row, data, iso3),  # closes the grid after the facts
         failures_section(idx, row, data, iso3),
         cutoff_section(idx, data, iso3),
+        outages_section(data, iso3),
         scenarios_section(data, iso3, name),
         cables_html,
         stations_section(idx, iso3, idx.cables["name"]),
         _timeline_section(mine, name),
         _footprints_section(scores, idx, row, iso3),
         _changes_section(mine, data.changes, iso3),
-        _sources_section(layers, data),
+        _sources_section(idx, layers, data),
     ]
     return page_html(f"{name} ({iso3}): cablemap country brief", "".join(parts), css=_CSS)
 

@@ -386,6 +386,36 @@ def test_tonga_brief_gives_its_yearly_cut_off_chance_when_simulated(v3_setup):
     assert "Yearly chance" not in plain
 
 
+def test_tonga_brief_sets_its_recorded_outages_beside_the_model(v3_setup):
+    from cablemap.risk.simulation.backtests import backtest_result  # noqa: PLC0415
+
+    analysis, simulation, pages = v3_setup
+    section = _section(pages["TON"], "Recorded outages and repairs")
+    rows = _rows(section)
+    cut_2019 = next(r for r in rows if r[0].startswith("Tonga 2019 cable cut"))
+    assert cut_2019[1:6] == ["cable fault", "2019-01-20 → 2019-02-01", "12", "12", "2"] or (
+        cut_2019[1:3] == ["cable fault", "2019-01-20 → 2019-02-01"]
+        and cut_2019[3] == "12"
+        and cut_2019[4].startswith("12 (")  # with where the repair falls in the zone's
+    )
+    assert "https://www.rnz.co.nz/international/pacific-news/381580/" in section
+    assert "2022-01-15 → 2022-02-22" in section
+    # the zone's modelled repair time is the backtests' (SPMMA), not Taiwan's
+    tests = backtest_result(simulation, analysis.layers).events.set_index("event_id")
+    q50 = tests.at["tonga-2019", "q50"]
+    assert tests.at["tonga-2019", "zone"] == "spmma"
+    assert f"Repair zone <b>spmma</b>: the model repairs a cable there in {q50:.0f} days" in section
+    # the record decade against the model: 12 + 38 days in 2016-2025
+    model = simulation.countries.set_index("iso3").at["TON", "expected_days_cut_off"]
+    assert f"50 days cut off by cable faults in 2016-2025, 5.00 a year; the model: {model:.2f}" in (
+        section
+    )
+    # a country with no recorded outage says where it looked
+    assert "No outage of this country in the cited events table" in _section(
+        pages["KHM"], "Recorded outages and repairs"
+    )
+
+
 def test_2022_brief_lists_every_source_used_with_its_licence(v3_setup):
     sources = {r[0]: r for r in _rows(_section(v3_setup[2]["SGP"], "Data, sources and"))}
     assert sources["cables and landing points"][3] == "CC BY-NC-SA 3.0"

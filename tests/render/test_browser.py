@@ -411,8 +411,9 @@ def test_country_popup_links_to_its_brief(browser, sample_maps):
     try:
         text = page.open_popup("countries", "TON")
         assert "country brief: TON" in text
-        page.page.click(".leaflet-popup-content .cm-brief a")
-        page.page.wait_for_url("**/countries/TON.html", timeout=10_000)
+        with page.page.expect_navigation(url="**/countries/TON.html", wait_until="commit"):
+            page.page.click(".leaflet-popup-content .cm-brief a")
+        page.page.wait_for_selector("h1", timeout=20_000)
         assert page.page.url.endswith("/countries/TON.html")
         assert page.page.inner_text("h1").startswith("Tonga")
         assert page.errors == [] and page.blocked == []

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 from cablemap._validate import is_missing
 from cablemap.render._brief_html import esc, source_html, table
+from cablemap.risk.simulation.backtests import RECORD_YEARS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -22,9 +23,6 @@ if TYPE_CHECKING:
     from cablemap.risk.model.faults import RepairTime
 
 __all__ = ["outages_section"]
-
-#: The decade the repairs research searched (as the backtests: first and last year).
-RECORD_YEARS = (2016, 2025)
 
 
 def _days(value: object) -> str:

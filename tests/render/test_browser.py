@@ -117,7 +117,21 @@ class Page:
         self.page.wait_for_timeout(200)
         self.page.mouse.click(point[0], point[1])
         self.page.wait_for_selector(".leaflet-popup-content", timeout=3000)
+        self.wait_until_still()  # the popup pans the map into view: click once it has
         return self.page.inner_text(".leaflet-popup-content")
+
+    def wait_until_still(self, quiet_ms: int = 300) -> None:
+        """Wait until the map has not moved for ``quiet_ms`` (a pan or zoom has ended)."""
+        self.page.evaluate(
+            """(quiet) => new Promise((done) => {
+                const map = cablemap.registry.map;
+                let timer = setTimeout(finish, quiet);
+                function finish() { map.off("move", again); done(); }
+                function again() { clearTimeout(timer); timer = setTimeout(finish, quiet); }
+                map.on("move", again);
+            })""",
+            quiet_ms,
+        )
 
     def open_popup(self, kind: str, feature_id: str) -> str:
         """Open a feature's popup through the runtime (no flight) and return its text."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import stat
 import tempfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -239,12 +240,13 @@ def open_for_update(path: str | Path, what: str, *, mode: int = 0o644) -> int:
     return fd
 
 
-def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> Path:
+def write_atomic(path: str | Path, data: bytes | BinaryIO, *, mode: int = 0o644) -> Path:
     """Write a file by renaming a fresh temporary file over it.
 
     The temporary file is created exclusively with a random name beside ``path`` (nothing
     planted can be written through), and the rename replaces whatever ``path`` was, a link
-    included, without following it.
+    included, without following it. ``data`` is the bytes, or a binary stream copied in
+    chunks (a download). The caller checks that ``path``'s folder is a real folder.
 
     Returns
     -------
@@ -255,7 +257,10 @@ def write_atomic(path: str | Path, data: bytes, *, mode: int = 0o644) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes):
+                fh.write(data)
+            else:
+                shutil.copyfileobj(data, fh)
         with contextlib.suppress(OSError):  # not on every file system
             Path(tmp).chmod(mode)
         Path(tmp).replace(path)

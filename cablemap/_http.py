@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import shutil
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,6 +15,7 @@ from urllib.parse import urlparse
 
 from cablemap import settings
 from cablemap._errors import DownloadError
+from cablemap._files import open_regular, write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -49,33 +49,31 @@ def download(url: str, dest: str | Path) -> Path:
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     cached = _cache_file(url)
-    if settings.use_cache and cached.is_file():
-        shutil.copyfile(cached, dest)
+    if settings.use_cache and cached.is_file() and not cached.is_symlink():
+        with open_regular(cached, "download cache file", follow=False) as fh:
+            write_atomic(dest, fh)
         return dest
     scheme = urlparse(url).scheme
     if scheme not in ("http", "https", "file"):
         msg = f"`url` was {url!r} but only http, https and file URLs are supported"
         raise DownloadError(msg)
-    tmp = dest.with_name(dest.name + ".part")
     try:
         timeout = settings.connect_timeout if scheme != "file" else None
-        with urllib.request.urlopen(url, timeout=timeout) as response, tmp.open("wb") as out:  # noqa: S310
-            shutil.copyfileobj(response, out)
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            write_atomic(dest, response)  # a fresh file renamed over dest: no link followed
     except urllib.error.HTTPError as exc:
-        tmp.unlink(missing_ok=True)
         msg = f"downloading {url!r} failed: HTTP {exc.code} {exc.reason}"
         raise DownloadError(msg) from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        tmp.unlink(missing_ok=True)
         reason = getattr(exc, "reason", exc)
         msg = (
             f"could not download {url!r}: {reason}. Without network, load a local copy instead "
             "(`cablemap validate PATH`, `cablemap.load(PATH)`) or pass --base-url file:///path/"
         )
         raise DownloadError(msg) from None
-    tmp.replace(dest)
     if settings.use_cache and scheme != "file":
         cached.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(dest, cached)
+        with open_regular(dest, "download", follow=False) as fh:
+            write_atomic(cached, fh)
     logger.debug("Downloaded %r to %r", url, str(dest))
     return dest

@@ -593,6 +593,8 @@ def publish(
 
 
 def _apply(moves: list[Move]) -> None:
+    """Make the moves: each checked to stay in its folder (``_entry``, or ``_decode`` for a
+    journal's) and under real folders (``_make_parents``, ``link_below``) before it is here."""
     for staged, target in moves:
         if staged.exists():
             staged.replace(target)  # a rename: a link at the destination is replaced, not followed

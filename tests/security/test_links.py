@@ -140,3 +140,29 @@ def test_on_demand_maps_replace_a_planted_link_never_write_through_it(tmp_path, 
     for page in ("scenario_tonga.html", "index.html"):
         assert not (out / page).is_symlink()
         assert (out / page).read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_download_replaces_planted_links_and_never_reads_a_linked_cache(
+    tmp_path, home, monkeypatch
+):
+    """``cablemap fetch`` writes into geodata/: a link where the file, its old ``.part`` name or
+    its cache entry goes is replaced or ignored, and its target is never written or read."""
+    from cablemap import settings  # noqa: PLC0415
+    from cablemap._http import _cache_file, download  # noqa: PLC0415
+
+    source = tmp_path / "release.json"
+    source.write_text('{"cables": 1}')
+    url = source.as_uri()
+    dest = tmp_path / "geodata" / "release.json"
+    dest.parent.mkdir()
+    dest.symlink_to(home.bashrc)
+    (dest.parent / "release.json.part").symlink_to(home.key)
+    monkeypatch.setattr(settings, "cache_folder", str(tmp_path / "cache"))
+    monkeypatch.setattr(settings, "use_cache", True)
+    cached = _cache_file(url)
+    cached.parent.mkdir()
+    cached.symlink_to(home.key)  # a planted cache entry: never believed
+    before = home.snapshot()
+    assert download(url, dest) == dest
+    assert not dest.is_symlink() and dest.read_text() == '{"cables": 1}'
+    assert home.snapshot() == before

@@ -593,8 +593,11 @@ def publish(
 
 
 def _apply(moves: list[Move]) -> None:
-    """Make the moves: each checked to stay in its folder (``_entry``, or ``_decode`` for a
-    journal's) and under real folders (``_make_parents``, ``link_below``) before it is here."""
+    """Make the moves by renames (a link at a destination is replaced, never followed).
+
+    Each move was checked before: inside its folder (``_entry``, or ``_decode`` for a
+    journal's) and under real folders only (``_make_parents``, ``link_below``).
+    """
     for staged, target in moves:
         if staged.exists():
             staged.replace(target)  # a rename: a link at the destination is replaced, not followed

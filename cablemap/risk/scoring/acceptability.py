@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Weighting", "acceptability", "scores_for"]
+__all__ = ["Weighting", "acceptability", "renormalised", "scores_for"]
 
 #: Weights a component is tried at for ``leaves_top_k_at``.
 _GRID = np.linspace(0.0, 1.0, 51)
@@ -81,8 +81,9 @@ def scores_for(values: np.ndarray, weighting: Weighting, weights: np.ndarray) ->
     return importance**a * vulnerability ** (1.0 - a)
 
 
-def _renormalise(weights: np.ndarray, group: np.ndarray) -> np.ndarray:
-    out = weights.copy()
+def renormalised(weights: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Return draws of weights (one row each) rescaled to sum to 1 within each group."""
+    out = np.array(weights, dtype=float, ndmin=2)
     for g in np.unique(group):
         cols = group == g
         total = out[:, cols].sum(axis=1, keepdims=True)
@@ -137,7 +138,7 @@ def acceptability(
     w = weighting.weights[None, :]
     rng = np.random.default_rng(seed)
     sampled = w * rng.uniform(1 - spread, 1 + spread, size=(max(draws, 1), len(weighting.weights)))
-    shares = _in_top(scores_for(values, weighting, _renormalise(sampled, weighting.group)), k)
+    shares = _in_top(scores_for(values, weighting, renormalised(sampled, weighting.group)), k)
     share = shares.mean(axis=0) if draws else np.ones(n_rows)
     base = _in_top(scores_for(values, weighting, w), k)[0]
     leaves: list[dict[str, float | None]] = [{} for _ in range(n_rows)]

@@ -28,7 +28,12 @@ import numpy as np
 import pandas as pd
 
 from cablemap.risk.model.spec import COMPONENTS, GROUPS
-from cablemap.risk.scoring.acceptability import Weighting, acceptability, scores_for
+from cablemap.risk.scoring.acceptability import (
+    Weighting,
+    acceptability,
+    renormalised,
+    scores_for,
+)
 
 if TYPE_CHECKING:
     from cablemap.risk.model.spec import ModelSpec
@@ -169,16 +174,6 @@ def _kendall_taus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(denom > 0, concordant / np.where(denom > 0, denom, 1.0), 1.0)
 
 
-def _renormalised(weights: np.ndarray, group: np.ndarray) -> np.ndarray:
-    out = np.array(weights, dtype=float, ndmin=2)
-    for g in np.unique(group):
-        cols = group == g
-        total = out[:, cols].sum(axis=1, keepdims=True)
-        part = out[:, cols]
-        out[:, cols] = np.divide(part, total, out=np.zeros_like(part), where=total > 0)
-    return out
-
-
 def sensitivity(
     values: dict[str, pd.DataFrame], spec: ModelSpec
 ) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
@@ -210,7 +205,7 @@ def sensitivity(
             for sign in (1, -1):
                 bumped = w.weights.copy()
                 bumped[i] *= 1 + sign * p
-                scores = scores_for(v, w, _renormalised(bumped, w.group))[0]
+                scores = scores_for(v, w, renormalised(bumped, w.group))[0]
                 new_top = set(np.argsort(-scores, kind="stable")[: len(top)].tolist())
                 rows.append(
                     {
@@ -225,7 +220,7 @@ def sensitivity(
         if not draws:
             continue
         sampled = w.weights * rng.uniform(1 - p, 1 + p, size=(draws, len(w.weights)))
-        all_scores = scores_for(v, w, _renormalised(sampled, w.group)).T  # (rows, draws)
+        all_scores = scores_for(v, w, renormalised(sampled, w.group)).T  # (rows, draws)
         tops = np.argsort(-all_scores, axis=0, kind="stable")[: len(top)]
         in_top = np.bincount(tops.ravel(), minlength=len(base)).astype(float)
         overlaps = np.isin(tops, top).sum(axis=0) / max(len(top), 1)

@@ -27,6 +27,33 @@ Z95 = 1.959963984540054
 #: Cables listed per country or landing point in ``top_cables``.
 TOP_CABLES = 5
 _SIZE_COLUMNS = ("events", "faults", "multi_cable", "large", "largest")
+#: What the simulation says of each place (country or landing point), in column order.
+_OUTCOME = (
+    "probability_cut_off",
+    "ci_low",
+    "ci_high",
+    "expected_days_cut_off",
+    "years_cut_off",
+    "top_cables",
+)
+#: The columns of :attr:`SimulationResult.countries` and ``.landing_points``.
+COUNTRY_COLUMNS = ("iso3", "name", *_OUTCOME, "international_cables", "repair_zone")
+LANDING_POINT_COLUMNS = (
+    "lp_id",
+    "name",
+    "iso3",
+    *_OUTCOME,
+    "probability_isolated",
+    "expected_days_isolated",
+    "probability_degraded",
+    "expected_days_degraded",
+    "backup",
+)
+#: Table columns left out of ``cablemap simulate --format json``.
+_NOT_IN_JSON = {
+    "countries": ("name", "years_cut_off", "international_cables"),
+    "landing_points": ("years_cut_off",),
+}
 
 
 def wilson_interval(k: int | np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -128,26 +155,8 @@ class SimulationResult:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON shape of ``cablemap simulate --format json``."""
-        country_keys = [
-            "iso3",
-            "probability_cut_off",
-            "ci_low",
-            "ci_high",
-            "expected_days_cut_off",
-            "top_cables",
-            "repair_zone",
-        ]
-        lp_keys = [
-            "lp_id",
-            "name",
-            "iso3",
-            *country_keys[1:6],
-            "probability_isolated",
-            "expected_days_isolated",
-            "probability_degraded",
-            "expected_days_degraded",
-            "backup",
-        ]
+        country_keys = [c for c in COUNTRY_COLUMNS if c not in _NOT_IN_JSON["countries"]]
+        lp_keys = [c for c in LANDING_POINT_COLUMNS if c not in _NOT_IN_JSON["landing_points"]]
         cable_keys = [
             "cable_id",
             "name",
@@ -407,26 +416,12 @@ def summarise(
     ]
     lp_rows, notes = _landing_rows(plan, t, layers, rates, top)
     order = ["probability_cut_off", "expected_days_cut_off"]
-    columns = [*order[:1], "ci_low", "ci_high", order[1], "years_cut_off", "top_cables"]
-    countries = pd.DataFrame(
-        country_rows, columns=["iso3", "name", *columns, "international_cables", "repair_zone"]
-    )
+    countries = pd.DataFrame(country_rows, columns=list(COUNTRY_COLUMNS))
     if len(countries):
         countries = countries.sort_values(
             [*order, "iso3"], ascending=[False, False, True]
         ).reset_index(drop=True)
-    lp_columns = [
-        "lp_id",
-        "name",
-        "iso3",
-        *columns,
-        "probability_isolated",
-        "expected_days_isolated",
-        "probability_degraded",
-        "expected_days_degraded",
-        "backup",
-    ]
-    landing_points = pd.DataFrame(lp_rows, columns=lp_columns)
+    landing_points = pd.DataFrame(lp_rows, columns=list(LANDING_POINT_COLUMNS))
     if len(landing_points):
         landing_points = landing_points.sort_values(
             [*order, "probability_degraded", "lp_id"], ascending=[False, False, False, True]

@@ -173,7 +173,7 @@ def _rounded(row: Any, columns: Iterable[str]) -> list[float]:
 def region_ids(layers: Layers, region: Region) -> tuple[set[str], set[str]]:
     """Return the ``lp_id`` of the region's landing points and the cables that land there."""
     lps = layers.landing_points
-    in_lp = set(lps.loc[lps["iso3"].isin(region.countries), "lp_id"])
+    in_lp = set(lps.loc[region.places_in(lps["iso3"], lps.geometry.x, lps.geometry.y), "lp_id"])
     links = layers.cable_landings
     return in_lp, set(links.loc[links["lp_id"].isin(in_lp), "cable_id"])
 
@@ -499,7 +499,9 @@ def facility_features(
     list of dict
         One feature per facility in view.
     """
-    facilities = facilities[facilities["iso3"].isin(region.countries)]
+    facilities = facilities[
+        region.places_in(facilities["iso3"], facilities.geometry.x, facilities.geometry.y)
+    ]
     west, south, east, north = region.bbox
     xs, ys = facilities.geometry.x.to_numpy(), facilities.geometry.y.to_numpy()
     xs = np.where(xs < region.seam_lon, xs + 360.0, xs)
@@ -1421,7 +1423,7 @@ def single_points(
             }
             for _, r in at_risk.sort_values("name").iterrows()
         ]
-    lps = scores.landing_points[scores.landing_points["iso3"].isin(region.countries)]
+    lps = scores.landing_points[scores.landing_points["in_region"].astype(bool)]
     lps = lps[lps["redundancy_cables"] == 1]
     order = "criticality" if "criticality" in lps.columns else "score"
     stations = [

@@ -45,7 +45,8 @@ def layer_data(page: str) -> dict[str, dict]:
 
 def _in_region(layers):
     region = load_region()
-    lps = layers.landing_points[layers.landing_points["iso3"].isin(region.countries)]
+    lps = layers.landing_points
+    lps = lps[region.places_in(lps["iso3"], lps.geometry.x, lps.geometry.y)]
     cables = set(
         layers.cable_landings.loc[layers.cable_landings["lp_id"].isin(lps["lp_id"]), "cable_id"]
     )

@@ -93,6 +93,54 @@ def test_small_towns_on_a_domestic_branch_are_not_top_strategic_risks(v3_scores)
     assert ranks[[i for i in ranks.index if i.split("-")[0] in kumul]].min() > 50
 
 
+def test_only_the_pacific_side_of_the_rim_countries_is_in_the_region(v3_scores):
+    """The United States, Canada and Russia are members, but Puerto Rico, the Atlantic coast
+    and European Russia are not the Indo-Pacific (indo-pacific.toml, [region.partial])."""
+    lps = v3_scores.landing_points.set_index("name")["in_region"]
+    for name in (
+        "Makaha, HI, United States",
+        "Hillsboro, OR, United States",
+        "Vladivostok, Russia",
+    ):
+        assert lps[name], name
+    for name in ("San Juan, PR, United States", "Virginia Beach, VA, United States"):
+        assert not lps[name], name
+    assert not lps["Murmansk, Russia"] and not lps["Kaliningrad, Russia"]
+    cables = v3_scores.cables.set_index("cable_id")["in_region"]
+    assert cables["hawaiki"] and cables["jupiter"]  # trans-Pacific
+    assert not cables["marea"] and not cables["dunant"]  # trans-Atlantic
+    countries = v3_scores.countries.set_index("iso3")["in_region"]
+    assert countries["USA"] and countries["RUS"]  # still members
+    top = v3_scores.landing_points[v3_scores.landing_points["in_region"]]
+    assert "San Juan, PR, United States" not in set(top.nlargest(10, "importance")["name"])
+
+
+def test_a_region_file_s_partial_members_are_checked(tmp_path):
+    from cablemap.risk import load_region  # noqa: PLC0415
+
+    region = load_region()
+    # Hawaii (west of the seam) and Guam in the United States' box; Florida not
+    assert list(
+        region.places_in(["USA", "USA", "USA"], [-157.8, 144.7, -80.1], [21.3, 13.4, 26.4])
+    ) == [
+        True,
+        True,
+        False,
+    ]
+    assert list(region.places_in(["SGP", "FRA"], [103.8, 5.4], [1.3, 43.3])) == [True, False]
+    bad = tmp_path / "region.toml"
+    bad.write_text(
+        '[region]\nname = "x"\nbbox = [0, -10, 10, 10]\ncountries = ["SGP", "USA"]\n'
+        'source = "me"\n[region.partial]\nUSA = [[10, 5, 0, 20]]\nFRA = [[0, 0, 1, 1]]\n'
+    )
+    with pytest.raises(cm.RiskSpecError) as err:
+        load_region(bad)
+    message = str(err.value)
+    assert "2 problems" in message
+    assert "key 'region.partial.USA': [10, 5, 0, 20] needs -180 <= west < east" in message
+    assert "key 'region.partial.FRA': 'FRA' is not one of region.countries" in message
+
+
 def test_every_land_link_row_cites_a_source():
     table = read_land_links(cm.load_model().land_links["file"])
     assert len(table) >= 28

@@ -131,7 +131,7 @@ def facility_table(
     assert fac is not None  # noqa: S101 - callers check
     base = fac.set_index("fac_id").drop(columns=["footprint"], errors="ignore")
     out = base.join(context).join(weighted)
-    out["in_region"] = out["iso3"].isin(model.region.countries)
+    out["in_region"] = model.region.places_in(out["iso3"], out.geometry.x, out.geometry.y)
     out.index.name = "fac_id"
     out = out.reset_index().sort_values(["rank", "fac_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=fac.crs)

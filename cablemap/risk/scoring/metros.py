@@ -212,7 +212,7 @@ def metro_table(
 ) -> gpd.GeoDataFrame:
     """Join scored metro components to their context (point at the seed site, by rank)."""
     out = context.join(weighted)
-    out["in_region"] = out["iso3"].isin(model.region.countries)
+    out["in_region"] = model.region.places_in(out["iso3"], out["lon"], out["lat"])
     out.index.name = "metro_id"
     out = out.reset_index().sort_values(["rank", "metro_id"]).reset_index(drop=True)
     geometry = gpd.points_from_xy(out.pop("lon"), out.pop("lat"))

@@ -624,7 +624,7 @@ def _landing_point_table(  # noqa: PLR0917 - the tables of one scoring
     table["status"] = [status_of(0) if e is None else e["status"] for e in exact]
     table["min_cut_cables"] = [[] if e is None else e["cut"] for e in exact]
     out = lps[["name", "country", "iso3", "geometry"]].join(table)
-    out["in_region"] = out["iso3"].isin(spec.region.countries)
+    out["in_region"] = spec.region.places_in(out["iso3"], out.geometry.x, out.geometry.y)
     out = _with_measures(out, spec, "landing_point", light)
     out = out.reset_index().sort_values(["rank", "lp_id"]).reset_index(drop=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=layers.landing_points.crs)
@@ -639,6 +639,28 @@ def _with_measures(
     out["criticality"] = measure
     out["criticality_rank"] = measure.rank(ascending=False, method="min").astype(int)
     return out
+
+
+def _cables_in_region(
+    out: pd.DataFrame, layers: Layers, facts: Facts, spec: ModelSpec
+) -> list[bool]:
+    """Say which cables are in the region: those with a landing point in it.
+
+    A landing point of a partial member counts only inside its boxes; a cable without
+    landing points in the data is in the region when one of its countries is.
+    """
+    lps = layers.landing_points
+    inside = spec.region.places_in(lps["iso3"], lps.geometry.x, lps.geometry.y)
+    in_region = set(lps.loc[inside, "lp_id"])
+    landings: dict[str, list[str]] = {}
+    for lp, cables in facts.lp_cables.items():
+        for cable_id in cables:
+            landings.setdefault(cable_id, []).append(lp)
+    region = spec.region.countries
+    return [
+        any(lp in in_region for lp in landings[c]) if c in landings else bool(set(cs) & region)
+        for c, cs in zip(out.index, out["countries"], strict=True)
+    ]
 
 
 def _cable_table(  # noqa: PLR0917 - the tables of one scoring
@@ -660,8 +682,7 @@ def _cable_table(  # noqa: PLR0917 - the tables of one scoring
     if rates is not None:
         for col in ("faults_per_year", "quakes_per_year"):
             out[col] = rates.cables[col].reindex(out.index).fillna(0.0)
-    region = spec.region.countries
-    out["in_region"] = out["countries"].map(lambda cs: bool(set(cs) & region))
+    out["in_region"] = _cables_in_region(out, layers, facts, spec)
     if not light:
         out = add_acceptability(out, spec, "cable", out["in_region"])
     out = out.reset_index().sort_values(["rank", "cable_id"]).reset_index(drop=True)

@@ -68,7 +68,9 @@ def test_overview_draws_the_region(v3_overview, tg_v3):
     lps, cables = _in_region(tg_v3)
     assert {f["properties"]["id"] for f in data["landing_points"]["features"]} == lps
     assert {f["properties"]["id"] for f in data["cables"]["features"]} == cables
-    assert len(lps) > 600 and len(cables) > 250
+    # the rim countries by their Pacific side only ([region.partial]): no Puerto Rico, no MAREA
+    assert len(lps) > 550 and len(cables) > 200
+    assert "san-juan-pr-united-states" not in lps and "marea" not in cables
 
 
 def test_no_line_crosses_the_whole_map(v3_overview):
